@@ -1,0 +1,1 @@
+"""Klynge app `literature`."""

@@ -1,0 +1,1 @@
+"""Accounts, roles, tokens, passwords, guards, CSRF and login throttling."""

@@ -1,0 +1,58 @@
+"""Accounts and what they may do: role assignments, refresh tokens, login throttle counters."""
+
+from __future__ import annotations
+
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from klynge.orgs.tables import Cluster, Funder, Municipality, ResearchGroup, Service
+
+
+class Account(Table, tablename="account"):
+    """A user. Only name, work e-mail, role and organisation are stored about a person."""
+
+    name = Varchar(length=200)
+    email = Varchar(length=254, unique=True)  # stored case-folded: unique case-insensitively
+    password_hash = Varchar(length=255)
+    is_active = Boolean(default=True)
+    language = Varchar(length=2, default="")  # nb | nn | en | "" = follow the organisation
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RoleAssignment(Table, tablename="role_assignment"):
+    """A role held in one organisation; exactly the column that fits the role is set."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=30)
+    cluster = ForeignKey(references=Cluster, null=True, on_delete=OnDelete.cascade)
+    municipality = ForeignKey(references=Municipality, null=True, on_delete=OnDelete.cascade)
+    service = ForeignKey(references=Service, null=True, on_delete=OnDelete.cascade)
+    research_group = ForeignKey(references=ResearchGroup, null=True, on_delete=OnDelete.cascade)
+    funder = ForeignKey(references=Funder, null=True, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RefreshToken(Table, tablename="refresh_token"):
+    """Opaque refresh tokens, stored only as a SHA-256 hash. Rotated on every use; reuse of a
+    spent token revokes its whole family (a stolen token is then useless)."""
+
+    account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    family = Varchar(length=32, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class LoginThrottle(Table, tablename="login_throttle"):
+    """Failed-login counters shared by every app process. The key is a hash of
+    "account:<email>" or "address:<ip>", so no e-mail or address is stored here."""
+
+    key = Varchar(length=64, unique=True)
+    failures = Integer(default=0)
+    # Epoch seconds: integer comparisons behave the same in SQLite and PostgreSQL upserts.
+    window_started = BigInt(default=0)
+    locked_until = BigInt(default=0)

@@ -1,0 +1,1 @@
+"""Background jobs: arq workers with Redis, or in-process without it; status rows for both."""

@@ -1,0 +1,1 @@
+"""Organisations: clusters, municipalities, memberships, services, research groups, funders."""

@@ -1,0 +1,40 @@
+"""Piccolo app config for the platform core (app name "platform": migrations/platform/)."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from klynge.audit import AuditEvent
+from klynge.auth.tables import Account, LoginThrottle, RefreshToken, RoleAssignment
+from klynge.jobs.tables import Job
+from klynge.orgs.tables import (
+    Cluster,
+    ClusterMembership,
+    Funder,
+    MembershipEvent,
+    Municipality,
+    ResearchGroup,
+    Service,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="platform",
+    migrations_folder_path=str(Path(__file__).resolve().parents[2] / "migrations" / "platform"),
+    table_classes=[
+        Municipality,
+        Cluster,
+        ClusterMembership,
+        MembershipEvent,
+        Service,
+        ResearchGroup,
+        Funder,
+        Account,
+        RoleAssignment,
+        RefreshToken,
+        LoginThrottle,
+        Job,
+        AuditEvent,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

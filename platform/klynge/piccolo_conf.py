@@ -1,0 +1,19 @@
+"""Piccolo configuration: the engine comes from DATABASE_URL (SQLite file by default)."""
+
+from piccolo.conf.apps import AppRegistry
+
+from klynge.db import make_engine
+from klynge.settings import parse_database_url
+
+import os
+
+DB = make_engine(parse_database_url(os.environ.get("DATABASE_URL", "").strip() or None))
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "klynge.piccolo_app",
+        "priorities.piccolo_app",
+        "literature.piccolo_app",
+        "projects.piccolo_app",
+    ]
+)

@@ -1,0 +1,252 @@
+"""All configuration, read from environment variables once and validated at start.
+
+Every variable is listed in ENV_DOCS (the README's configuration table is generated from it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+ENV_DOCS: dict[str, str] = {
+    "DATABASE_URL": "`sqlite:///path/to/file.sqlite` or `postgresql://user:pw@host:5432/db`. "
+    "Default: SQLite file `var/klynge.sqlite`.",
+    "REDIS_URL": "`redis://host:6379/0`. When set, jobs go to arq workers (`klynge worker`); "
+    "when unset they run in-process.",
+    "KLYNGE_SECRET_KEY": "Signing secret for HS256 tokens and CSRF (at least 32 characters). "
+    "Required unless `KLYNGE_DEMO=1`.",
+    "KLYNGE_DEMO": "`1` = demo mode: a generated secret key is allowed (tokens do not survive a "
+    "restart). Set by `make run`.",
+    "KLYNGE_JWT_ALGORITHM": "`HS256` (default) or `RS256`.",
+    "KLYNGE_JWT_KEYS_DIR": "RS256 only: folder of PEM private keys, one per key id "
+    "(`<kid>.pem`). Every key verifies; the active one signs. Keep retired keys until their "
+    "tokens have expired.",
+    "KLYNGE_JWT_ACTIVE_KID": "RS256 only: the key id that signs new tokens.",
+    "KLYNGE_JWT_ISSUER": "`iss` claim. Default `klynge`.",
+    "KLYNGE_JWT_AUDIENCE": "`aud` claim. Default `klynge-api`.",
+    "KLYNGE_ACCESS_TOKEN_SECONDS": "Access token lifetime. Default 900 (15 min).",
+    "KLYNGE_REFRESH_TOKEN_SECONDS": "Refresh token lifetime. Default 1209600 (14 days).",
+    "KLYNGE_HOST": "Bind address for `klynge run`. Default `127.0.0.1`.",
+    "KLYNGE_PORT": "Port for `klynge run`. Default 8000.",
+    "KLYNGE_WEB_CONCURRENCY": "Number of app processes `klynge run` starts. Default 1.",
+    "KLYNGE_TRUST_PROXY_HEADERS": "`1` = take the client address from `X-Forwarded-For` "
+    "(only behind a proxy you control). Default 0.",
+    "KLYNGE_MAX_UPLOAD_BYTES": "Largest accepted upload. Default 20971520 (20 MiB).",
+    "KLYNGE_LOGIN_SLOWDOWN_AFTER": "Failed logins (per account or address) before responses "
+    "slow down. Default 5.",
+    "KLYNGE_LOGIN_LOCK_AFTER": "Failed logins before a lock. Default 10 per account, ×4 per "
+    "address.",
+    "KLYNGE_LOGIN_LOCK_SECONDS": "How long a lock lasts, and the counting window. Default 900.",
+    "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "Longest slow-down delay. Default 4.",
+    "KLYNGE_LOG_LEVEL": "`DEBUG`, `INFO` (default), `WARNING`, `ERROR`.",
+}
+
+
+class ConfigError(Exception):
+    """Bad configuration: the CLI prints the message on one line and exits."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str
+    engine: str  # "sqlite" | "postgres"
+    sqlite_path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSettings:
+    algorithm: str
+    secret_key: str
+    keys_dir: Path | None
+    active_kid: str | None
+    issuer: str
+    audience: str
+    access_seconds: int
+    refresh_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottleSettings:
+    slowdown_after: int
+    lock_after: int
+    lock_seconds: int
+    max_delay_seconds: float
+    address_factor: int = 4  # many users share one municipal NAT address
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: DatabaseSettings
+    redis_url: str | None
+    tokens: TokenSettings
+    throttle: ThrottleSettings
+    demo: bool
+    host: str
+    port: int
+    web_concurrency: int
+    trust_proxy_headers: bool
+    max_upload_bytes: int
+    log_level: str
+    generated_secret: bool = field(default=False)
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(env: dict[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def parse_database_url(url: str | None) -> DatabaseSettings:
+    """SQLite file by default; PostgreSQL for postgres(ql):// URLs. Anything else is refused."""
+    if not url:
+        path = REPO_ROOT / "var" / "klynge.sqlite"
+        return DatabaseSettings(url=f"sqlite:///{path}", engine="sqlite", sqlite_path=path)
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        raw_path = url[len("sqlite://") :]
+        if raw_path.startswith("/"):
+            raw_path = raw_path[1:] if raw_path.startswith("//") else raw_path
+        if not raw_path or raw_path in ("/", ":memory:"):
+            raise ConfigError(
+                "DATABASE_URL: SQLite needs a file path, e.g. sqlite:///var/klynge.sqlite"
+            )
+        path = Path(raw_path)
+        if not path.is_absolute():
+            path = REPO_ROOT / path
+        return DatabaseSettings(url=url, engine="sqlite", sqlite_path=path)
+    if parts.scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ConfigError(f"DATABASE_URL has an invalid port: {url!r}") from None
+        if not parts.hostname and "host=" not in parts.query:
+            raise ConfigError("DATABASE_URL: PostgreSQL URL has no host")
+        if not parts.path.strip("/"):
+            raise ConfigError("DATABASE_URL: PostgreSQL URL has no database name")
+        clean = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        return DatabaseSettings(url=clean, engine="postgres")
+    raise ConfigError(
+        f"DATABASE_URL must start with sqlite:// or postgresql://, got {parts.scheme or url!r}"
+    )
+
+
+def _redis_url(env: dict[str, str]) -> str | None:
+    url = env.get("REDIS_URL", "").strip() or None
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {url!r}")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"REDIS_URL has an invalid port: {url!r}") from None
+    return url
+
+
+def _tokens(env: dict[str, str], demo: bool) -> tuple[TokenSettings, bool]:
+    algorithm = env.get("KLYNGE_JWT_ALGORITHM", "HS256").strip().upper() or "HS256"
+    if algorithm not in ("HS256", "RS256"):
+        raise ConfigError(f"KLYNGE_JWT_ALGORITHM must be HS256 or RS256, got {algorithm!r}")
+    secret = env.get("KLYNGE_SECRET_KEY", "")
+    generated = False
+    if not secret:
+        if not demo:
+            raise ConfigError(
+                "KLYNGE_SECRET_KEY is not set (needed outside demo mode; "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        secret = secrets.token_urlsafe(48)
+        generated = True
+    elif len(secret) < 32:
+        raise ConfigError("KLYNGE_SECRET_KEY must be at least 32 characters")
+    keys_dir: Path | None = None
+    active_kid: str | None = None
+    if algorithm == "RS256":
+        raw_dir = env.get("KLYNGE_JWT_KEYS_DIR", "").strip()
+        if not raw_dir:
+            raise ConfigError("KLYNGE_JWT_ALGORITHM=RS256 needs KLYNGE_JWT_KEYS_DIR")
+        keys_dir = Path(raw_dir)
+        if not keys_dir.is_dir():
+            raise ConfigError(f"KLYNGE_JWT_KEYS_DIR is not a folder: {raw_dir}")
+        active_kid = env.get("KLYNGE_JWT_ACTIVE_KID", "").strip() or None
+        if active_kid is None:
+            raise ConfigError("KLYNGE_JWT_ALGORITHM=RS256 needs KLYNGE_JWT_ACTIVE_KID")
+        if not (keys_dir / f"{active_kid}.pem").is_file():
+            raise ConfigError(f"KLYNGE_JWT_ACTIVE_KID: no key file {active_kid}.pem in {keys_dir}")
+    settings = TokenSettings(
+        algorithm=algorithm,
+        secret_key=secret,
+        keys_dir=keys_dir,
+        active_kid=active_kid,
+        issuer=env.get("KLYNGE_JWT_ISSUER", "klynge").strip() or "klynge",
+        audience=env.get("KLYNGE_JWT_AUDIENCE", "klynge-api").strip() or "klynge-api",
+        access_seconds=_int(env, "KLYNGE_ACCESS_TOKEN_SECONDS", 900, minimum=30),
+        refresh_seconds=_int(env, "KLYNGE_REFRESH_TOKEN_SECONDS", 14 * 24 * 3600, minimum=60),
+    )
+    return settings, generated
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from the environment; raise ConfigError with a one-line reason."""
+    env = dict(os.environ if environ is None else environ)
+    demo = _bool(env, "KLYNGE_DEMO")
+    tokens, generated = _tokens(env, demo)
+    log_level = env.get("KLYNGE_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"KLYNGE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR: {log_level!r}")
+    slowdown = _int(env, "KLYNGE_LOGIN_SLOWDOWN_AFTER", 5, minimum=1)
+    lock_after = _int(env, "KLYNGE_LOGIN_LOCK_AFTER", 10, minimum=1)
+    if lock_after < slowdown:
+        raise ConfigError("KLYNGE_LOGIN_LOCK_AFTER must not be below KLYNGE_LOGIN_SLOWDOWN_AFTER")
+    try:
+        max_delay = float(env.get("KLYNGE_LOGIN_MAX_DELAY_SECONDS", "4") or "4")
+    except ValueError:
+        raise ConfigError("KLYNGE_LOGIN_MAX_DELAY_SECONDS must be a number") from None
+    return Settings(
+        database=parse_database_url(env.get("DATABASE_URL", "").strip() or None),
+        redis_url=_redis_url(env),
+        tokens=tokens,
+        throttle=ThrottleSettings(
+            slowdown_after=slowdown,
+            lock_after=lock_after,
+            lock_seconds=_int(env, "KLYNGE_LOGIN_LOCK_SECONDS", 900, minimum=1),
+            max_delay_seconds=max(0.0, max_delay),
+        ),
+        demo=demo,
+        host=env.get("KLYNGE_HOST", "127.0.0.1").strip() or "127.0.0.1",
+        port=_int(env, "KLYNGE_PORT", 8000, minimum=1),
+        web_concurrency=_int(env, "KLYNGE_WEB_CONCURRENCY", 1, minimum=1),
+        trust_proxy_headers=_bool(env, "KLYNGE_TRUST_PROXY_HEADERS"),
+        max_upload_bytes=_int(env, "KLYNGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024),
+        log_level=log_level,
+        generated_secret=generated,
+    )
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()
