@@ -32,6 +32,10 @@ ENV_DOCS: dict[str, str] = {
     "KLYNGE_JWT_AUDIENCE": "`aud` claim. Default `klynge-api`.",
     "KLYNGE_ACCESS_TOKEN_SECONDS": "Access token lifetime. Default 900 (15 min).",
     "KLYNGE_REFRESH_TOKEN_SECONDS": "Refresh token lifetime. Default 1209600 (14 days).",
+    "KLYNGE_PUBLIC_URL": "The address users reach Klynge at, e.g. `https://klynge.kommune.no`. "
+    "An https address makes every cookie Secure. Default `http://127.0.0.1:8000`.",
+    "KLYNGE_DB_POOL_SIZE": "PostgreSQL connections per app process (0 = no pool, a connection "
+    "per query). Default 10.",
     "KLYNGE_HOST": "Bind address for `klynge run`. Default `127.0.0.1`.",
     "KLYNGE_PORT": "Port for `klynge run`. Default 8000.",
     "KLYNGE_WEB_CONCURRENCY": "Number of app processes `klynge run` starts. Default 1.",
@@ -93,6 +97,8 @@ class Settings:
     trust_proxy_headers: bool
     max_upload_bytes: int
     log_level: str
+    public_url: str = "http://127.0.0.1:8000"
+    db_pool_size: int = 10
     generated_secret: bool = field(default=False)
 
 
@@ -209,6 +215,14 @@ def _tokens(env: dict[str, str], demo: bool) -> tuple[TokenSettings, bool]:
     return settings, generated
 
 
+def _public_url(env: dict[str, str]) -> str:
+    url = env.get("KLYNGE_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"KLYNGE_PUBLIC_URL must be an http(s) address, got {url!r}")
+    return url
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build Settings from the environment; raise ConfigError with a one-line reason."""
     env = dict(os.environ if environ is None else environ)
@@ -242,6 +256,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trust_proxy_headers=_bool(env, "KLYNGE_TRUST_PROXY_HEADERS"),
         max_upload_bytes=_int(env, "KLYNGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024),
         log_level=log_level,
+        public_url=_public_url(env),
+        db_pool_size=_int(env, "KLYNGE_DB_POOL_SIZE", 10, minimum=0),
         generated_secret=generated,
     )
 

@@ -1,0 +1,180 @@
+"""The composition root: create_app(settings) -> Litestar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from piccolo.engine.postgres import PostgresEngine
+
+from klynge import __version__, i18n
+from klynge.auth.middleware import AuthMiddleware, _cookies
+from klynge.auth.principal import Principal
+from klynge.auth.tokens import TokenCodec
+from klynge.composition import load_job_modules, route_handlers
+from klynge.deps import DEPENDENCIES
+from klynge.errors import EXCEPTION_HANDLERS
+from klynge.jobs.runner import Dispatcher
+from klynge.settings import Settings, get_settings
+from klynge.templating import build_environment
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Receive, Scope, Send
+
+STATIC_DIR = Path(__file__).parent / "static"
+LANGUAGE_COOKIE = "klynge_lang"
+
+
+class LanguageMiddleware(ASGIMiddleware):
+    """Pick the UI language: the user's own choice, else their municipality's language
+    decision (resolved in the principal), else the language cookie, else the browser's."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        user = scope.get("user")
+        if isinstance(user, Principal):
+            language = user.language
+        else:
+            language = _cookies(scope).get(LANGUAGE_COOKIE) or ""
+            if language not in i18n.LANGUAGES:
+                accept = next(
+                    (
+                        v.decode("latin-1")
+                        for k, v in scope.get("headers", [])
+                        if k == b"accept-language"
+                    ),
+                    None,
+                )
+                language = i18n.pick(accept) or i18n.DEFAULT
+        token = i18n.set_language(language)
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            i18n._current.reset(token)
+
+
+class SecurityHeadersMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        async def send_wrapper(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                for key, value in (
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                ):
+                    if key not in names:
+                        headers.append((key, value))
+                if (
+                    not scope.get("path", "").startswith("/schema")
+                    and b"content-security-policy" not in names
+                ):
+                    headers.append(
+                        (
+                            b"content-security-policy",
+                            b"default-src 'self'; img-src 'self' data:; "
+                            b"frame-ancestors 'none'; form-action 'self'",
+                        )
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await next_app(scope, receive, send_wrapper)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    load_job_modules()
+    dispatcher = Dispatcher(settings.redis_url)
+    codec = TokenCodec(settings.tokens)
+
+    async def on_startup(app: Litestar) -> None:
+        from klynge.db import engine
+
+        db = engine()
+        if isinstance(db, PostgresEngine) and settings.db_pool_size:
+            await db.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
+
+    async def on_shutdown(app: Litestar) -> None:
+        from klynge.db import engine
+
+        await dispatcher.close()
+        db = engine()
+        if isinstance(db, PostgresEngine) and settings.db_pool_size:
+            await db.close_connection_pool()
+
+    secure_cookies = settings.public_url.startswith("https://")
+    return Litestar(
+        route_handlers=[
+            *route_handlers(),
+            create_static_files_router(
+                path="/static",
+                directories=[STATIC_DIR],
+                opt={"public": True},
+                include_in_schema=False,
+            ),
+        ],
+        dependencies=DEPENDENCIES,
+        middleware=[AuthMiddleware(), LanguageMiddleware(), SecurityHeadersMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.tokens.secret_key,
+            cookie_name="klynge_csrf",
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            cookie_secure=secure_cookies,
+            header_name="x-csrftoken",
+            # The API authenticates with Bearer headers only (never cookies): no CSRF risk.
+            exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
+        ),
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(build_environment()),
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Klynge API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                }
+            ),
+            security=[{"bearer": []}],
+            # The API description is public by design (real clients generate code from it).
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False
+            ),
+        ),
+        plugins=[HTMXPlugin()],
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        state=State({"settings": settings, "codec": codec, "dispatcher": dispatcher}),
+        request_max_body_size=settings.max_upload_bytes + 64 * 1024,
+        debug=False,
+    )
+
+
+def asgi() -> Litestar:
+    """Factory for uvicorn (`klynge run` uses it with several workers)."""
+    return create_app()

@@ -1,0 +1,152 @@
+"""API: tokens (log in, refresh, log out), the caller's own profile, the public JWKS."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from klynge.auth import accounts, service
+from klynge.auth.guards import PUBLIC, requires_authenticated
+from klynge.auth.middleware import client_address
+from klynge.auth.principal import Principal
+from klynge.errors import DomainError
+from klynge.settings import Settings
+
+
+class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+
+
+class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
+    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class TokenResponse(msgspec.Struct):
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+    token_type: str = "bearer"  # noqa: S105 (a token type, not a secret)
+
+
+class Me(msgspec.Struct):
+    id: int
+    name: str
+    email: str
+    language: str
+    is_admin: bool
+    roles: list[accounts.GrantOut]
+    cluster_ids: list[int]
+
+
+def _tokens(pair: service.TokenPair) -> TokenResponse:
+    return TokenResponse(
+        pair.access_token, pair.expires_in, pair.refresh_token, pair.refresh_expires_in
+    )
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post(
+        "/token",
+        opt=PUBLIC,
+        operation_id="CreateToken",
+        status_code=HTTP_200_OK,
+        summary="Log in with e-mail and password",
+    )
+    async def token(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[TokenRequest],
+        settings: NamedDependency[Settings],
+    ) -> TokenResponse:
+        try:
+            pair = await service.login(
+                data.email,
+                data.password,
+                client_address(request.scope, settings),
+                settings,
+                request.app.state.codec,
+            )
+        except service.LoginLocked as exc:
+            raise LockedError(exc.retry_after) from None
+        except service.LoginFailed:
+            raise NotAuthorizedException("Feil e-post eller passord.") from None
+        return _tokens(pair)
+
+    @post(
+        "/refresh",
+        opt=PUBLIC,
+        operation_id="RefreshToken",
+        status_code=HTTP_200_OK,
+        summary="Swap a refresh token for a new token pair (the old one is spent)",
+    )
+    async def refresh(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefreshRequest],
+        settings: NamedDependency[Settings],
+    ) -> TokenResponse:
+        try:
+            pair = await service.refresh(data.refresh_token, settings, request.app.state.codec)
+        except service.RefreshFailed:
+            raise NotAuthorizedException("Ugyldig eller brukt fornyelsestoken.") from None
+        return _tokens(pair)
+
+    @post(
+        "/logout",
+        opt=PUBLIC,
+        operation_id="RevokeToken",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Revoke a refresh token and its family",
+    )
+    async def logout(self, data: JSONBody[RefreshRequest]) -> None:
+        await service.logout(data.refresh_token)
+
+    @get(
+        "/me",
+        guards=[requires_authenticated],
+        operation_id="GetMe",
+        summary="The caller's account, roles and clusters",
+    )
+    async def me(self, actor: NamedDependency[Principal]) -> Me:
+        return Me(
+            id=actor.account_id,
+            name=actor.name,
+            email=actor.email,
+            language=actor.language,
+            is_admin=actor.is_admin,
+            roles=await accounts.grants_of(actor.account_id),
+            cluster_ids=sorted(actor.cluster_ids),
+        )
+
+
+class LockedError(DomainError):
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.",
+            429,
+            "too-many-attempts",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+@get(
+    "/.well-known/jwks.json",
+    opt=PUBLIC,
+    operation_id="GetJwks",
+    tags=["auth"],
+    summary="Public keys that verify RS256 access tokens (empty for HS256)",
+)
+async def jwks(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    return Response(request.app.state.codec.jwks())

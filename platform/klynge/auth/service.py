@@ -1,0 +1,219 @@
+"""Use cases of authentication: log in, refresh, log out, and load the caller's principal."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from klynge import audit
+from klynge.auth import throttle
+from klynge.auth.passwords import hash_password, needs_rehash, verify_password
+from klynge.auth.principal import Grant, Principal
+from klynge.auth.roles import ROLE_ORG_KIND, OrgKind, Role
+from klynge.auth.tables import Account, RefreshToken, RoleAssignment
+from klynge.auth.tokens import TokenCodec
+from klynge.db import transaction
+from klynge.orgs.tables import ClusterMembership, Municipality, Service
+from klynge.settings import Settings
+
+LANGUAGES = ("nb", "nn", "en")
+
+
+class LoginFailed(Exception):
+    """Wrong e-mail or password (deliberately not saying which)."""
+
+
+class LoginLocked(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("locked")
+        self.retry_after = retry_after
+
+
+class RefreshFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().casefold()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _language_for(decision: str) -> str:
+    return "nn" if decision == "nynorsk" else "nb"
+
+
+async def load_principal(account_id: int) -> Principal | None:
+    """The active account with its grants and the clusters/municipalities it belongs to."""
+    account = (
+        await Account.select(
+            Account.id, Account.name, Account.email, Account.language, Account.is_active
+        )
+        .where(Account.id == account_id)
+        .first()
+    )
+    if account is None or not account["is_active"]:
+        return None
+    rows = await RoleAssignment.select(
+        RoleAssignment.role,
+        RoleAssignment.cluster,
+        RoleAssignment.municipality,
+        RoleAssignment.service,
+        RoleAssignment.research_group,
+        RoleAssignment.funder,
+    ).where(RoleAssignment.account == account_id)
+    grants: list[Grant] = []
+    municipality_ids: set[int] = set()
+    service_ids: set[int] = set()
+    adviser_clusters: set[int] = set()
+    for row in rows:
+        try:
+            role = Role(row["role"])
+        except ValueError:
+            continue
+        kind = ROLE_ORG_KIND[role]
+        org_id = None if kind is OrgKind.PLATFORM else row[kind.value]
+        grants.append(Grant(role=role, org_kind=kind, org_id=org_id))
+        if kind is OrgKind.MUNICIPALITY and org_id is not None:
+            municipality_ids.add(org_id)
+        elif kind is OrgKind.SERVICE and org_id is not None:
+            service_ids.add(org_id)
+        elif kind is OrgKind.CLUSTER and org_id is not None:
+            adviser_clusters.add(org_id)
+    if service_ids:
+        services = await Service.select(Service.municipality).where(Service.id.is_in(service_ids))
+        municipality_ids.update(s["municipality"] for s in services)
+    cluster_ids = set(adviser_clusters)
+    language = account["language"] if account["language"] in LANGUAGES else ""
+    if municipality_ids:
+        members = await ClusterMembership.select(ClusterMembership.cluster).where(
+            ClusterMembership.municipality.is_in(municipality_ids),
+            ClusterMembership.status == "member",
+        )
+        cluster_ids.update(m["cluster"] for m in members)
+        if not language:
+            first = (
+                await Municipality.select(Municipality.language)
+                .where(Municipality.id == min(municipality_ids))
+                .first()
+            )
+            language = _language_for(first["language"]) if first else "nb"
+    return Principal(
+        account_id=account["id"],
+        name=account["name"],
+        email=account["email"],
+        language=language or "nb",
+        grants=tuple(grants),
+        cluster_ids=frozenset(cluster_ids),
+        municipality_ids=frozenset(municipality_ids),
+    )
+
+
+async def _new_refresh_token(account_id: int, settings: Settings, family: str) -> str:
+    token = secrets.token_urlsafe(32)
+    await RefreshToken.insert(
+        RefreshToken(
+            account=account_id,
+            token_hash=_hash(token),
+            family=family,
+            expires_at=dt.datetime.now(dt.UTC)
+            + dt.timedelta(seconds=settings.tokens.refresh_seconds),
+        )
+    )
+    return token
+
+
+async def _pair(account_id: int, settings: Settings, codec: TokenCodec, family: str) -> TokenPair:
+    refresh = await _new_refresh_token(account_id, settings, family)
+    return TokenPair(
+        access_token=codec.issue(account_id),
+        expires_in=codec.expires_in,
+        refresh_token=refresh,
+        refresh_expires_in=settings.tokens.refresh_seconds,
+    )
+
+
+async def login(
+    email: str, password: str, address: str, settings: Settings, codec: TokenCodec
+) -> TokenPair:
+    """Check the password under throttling; on success return a fresh token pair."""
+    email = normalise_email(email)
+    keys = [
+        (throttle.account_key(email), 1),
+        (throttle.address_key(address), settings.throttle.address_factor),
+    ]
+    verdict = await throttle.check(keys, settings.throttle)
+    if verdict.locked:
+        raise LoginLocked(verdict.retry_after)
+    if verdict.delay:
+        await asyncio.sleep(verdict.delay)
+    account = (
+        await Account.select(Account.id, Account.password_hash, Account.is_active)
+        .where(Account.email == email)
+        .first()
+    )
+    ok = verify_password(account["password_hash"] if account else None, password)
+    if not ok or account is None or not account["is_active"]:
+        await throttle.register_failure(keys, settings.throttle)
+        raise LoginFailed()
+    await throttle.reset(keys[0][0])
+    async with transaction():
+        if needs_rehash(account["password_hash"]):
+            await Account.update({Account.password_hash: hash_password(password)}).where(
+                Account.id == account["id"]
+            )
+        return await _pair(account["id"], settings, codec, secrets.token_hex(16))
+
+
+async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPair:
+    """Rotate a refresh token. Presenting a spent token revokes its family (theft signal)."""
+    now = dt.datetime.now(dt.UTC)
+    async with transaction():
+        row = await RefreshToken.select().where(RefreshToken.token_hash == _hash(token)).first()
+        if row is None:
+            raise RefreshFailed()
+        if row["used_at"] is not None or row["revoked_at"] is not None:
+            await RefreshToken.update({RefreshToken.revoked_at: now}).where(
+                RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
+            )
+            await audit.record(None, "auth.refresh_reuse", "account", row["account"])
+        elif _aware(row["expires_at"]) > now:
+            account = (
+                await Account.select(Account.is_active).where(Account.id == row["account"]).first()
+            )
+            if account and account["is_active"]:
+                await RefreshToken.update({RefreshToken.used_at: now}).where(
+                    RefreshToken.id == row["id"]
+                )
+                return await _pair(row["account"], settings, codec, row["family"])
+    raise RefreshFailed()
+
+
+async def logout(token: str) -> None:
+    """Revoke the refresh token's whole family (this device's session)."""
+    row = (
+        await RefreshToken.select(RefreshToken.family)
+        .where(RefreshToken.token_hash == _hash(token))
+        .first()
+    )
+    if row:
+        await RefreshToken.update({RefreshToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
+            RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
+        )
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,191 @@
+"""Domain errors raised by services, and their rendering: problem+json (RFC 9457) for the API,
+a friendly Norwegian page for the HTML UI. No stack trace ever reaches a user."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger("klynge.errors")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://klynge.no/problems/"
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: str
+    row: int | None = None  # for file imports: the spreadsheet row
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.row is not None:
+            data["row"] = self.row
+        return data
+
+
+@dataclass
+class DomainError(Exception):
+    """A rule said no. `detail` is shown to the user (Norwegian bokmål)."""
+
+    detail: str
+    status: int = 400
+    code: str = "bad-request"
+    errors: list[FieldError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class NotFound(DomainError):
+    def __init__(self, detail: str = "Fant ikke det du ba om.") -> None:
+        super().__init__(detail, 404, "not-found")
+
+
+class Forbidden(DomainError):
+    def __init__(self, detail: str = "Du har ikke tilgang til dette.") -> None:
+        super().__init__(detail, 403, "forbidden")
+
+
+class Conflict(DomainError):
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, 409, "conflict", errors or [])
+
+
+class Invalid(DomainError):
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, 422, "validation", errors or [])
+
+
+TITLES = {
+    400: "Ugyldig forespørsel",
+    401: "Ikke innlogget",
+    403: "Ingen tilgang",
+    404: "Fant ikke siden",
+    405: "Metoden er ikke tillatt",
+    409: "Konflikt",
+    413: "Filen er for stor",
+    415: "Filtypen støttes ikke",
+    422: "Ugyldige data",
+    429: "For mange forsøk",
+    500: "Noe gikk galt",
+    503: "Tjenesten er utilgjengelig",
+}
+
+
+def wants_html(request: Request[Any, Any, Any]) -> bool:
+    path = request.url.path
+    if path.startswith("/api") or path.startswith("/schema") or path == "/healthz":
+        return False
+    return "text/html" in request.headers.get("accept", "text/html") or request.method != "GET"
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    code: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (code or str(status)),
+        "title": TITLES.get(status, "Feil"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    if wants_html(request):
+        if status == 401:
+            return Redirect(path=f"/login?next={request.url.path}")  # type: ignore[return-value]
+        return Template(
+            template_name="error.html",
+            context={
+                "status": status,
+                "title": body["title"],
+                "detail": detail,
+                "errors": errors or [],
+            },
+            status_code=status,
+            headers=headers,
+        )
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return problem(
+        request,
+        exc.status,
+        exc.detail,
+        exc.code,
+        [e.as_dict() for e in exc.errors] or None,
+        headers=exc.headers or None,
+    )
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.append(
+                {
+                    "field": str(item.get("key") or item.get("source") or "body"),
+                    "message": str(item.get("message", "")),
+                }
+            )
+    return problem(request, 400, "Forespørselen har ugyldige felt.", "validation", errors or None)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if isinstance(exc, NotAuthorizedException):
+        detail = exc.detail if exc.detail != "Unauthorized" else "Du må logge inn."
+        return problem(
+            request,
+            401,
+            detail,
+            "unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="klynge"'},
+        )
+    if isinstance(exc, PermissionDeniedException):
+        return problem(request, 403, "Du har ikke tilgang til dette.", "forbidden")
+    detail = TITLES.get(status, "Feil") if status >= 500 else str(exc.detail)
+    if status == 404:
+        detail = "Fant ikke det du ba om."
+    headers = dict(exc.headers or {})
+    return problem(request, status, detail, None, headers=headers or None)
+
+
+def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "En uventet feil oppstod. Feilen er logget.",
+        "internal",
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: _domain,
+    ValidationException: _validation,
+    HTTPException: _http,
+    Exception: _crash,
+}
+
+__all__ = ["MediaType"]

@@ -1,0 +1,205 @@
+"""Create, dispatch and execute jobs. The same job functions run on arq workers (with
+REDIS_URL) or as in-process tasks (without), and report through the same status rows."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from klynge.errors import DomainError
+from klynge.jobs.tables import Job
+
+log = logging.getLogger("klynge.jobs")
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+class JobFailed(Exception):
+    """Raise from a job to fail it with a message for the user (and optional result data)."""
+
+    def __init__(self, message: str, result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.result = result or {}
+
+
+@dataclass
+class JobContext:
+    job_id: uuid.UUID
+    name: str
+    params: dict[str, Any]
+    payload: bytes | None
+    created_by: int | None
+    cluster_id: int | None
+    finished: bool = False
+
+    async def progress(self, percent: int, message: str = "") -> None:
+        """Report progress. Call it outside the job's own write transaction, or the update
+        stays invisible until that transaction commits."""
+        await Job.update({Job.progress: max(0, min(99, int(percent))), Job.message: message}).where(
+            Job.id == self.job_id, Job.status == RUNNING
+        )
+
+    async def finish(self, result: dict[str, Any], message: str = "", result_url: str = "") -> None:
+        """Mark the job done. Call it inside the job's write transaction so the work and its
+        "done" commit together: a re-run by arq then sees "done" and does nothing."""
+        await Job.update(
+            {
+                Job.status: DONE,
+                Job.progress: 100,
+                Job.message: message,
+                Job.result: result,
+                Job.result_url: result_url,
+                Job.finished_at: dt.datetime.now(dt.UTC),
+                Job.payload: None,
+            }
+        ).where(Job.id == self.job_id)
+        self.finished = True
+
+
+JobFunction = Callable[[JobContext], Awaitable[dict[str, Any] | None]]
+REGISTRY: dict[str, JobFunction] = {}
+
+
+def job(name: str) -> Callable[[JobFunction], JobFunction]:
+    """Register a job function under a stable name (stored in the status row)."""
+
+    def register(fn: JobFunction) -> JobFunction:
+        if name in REGISTRY and REGISTRY[name] is not fn:
+            raise RuntimeError(f"job name {name!r} registered twice")
+        REGISTRY[name] = fn
+        return fn
+
+    return register
+
+
+async def create(
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    payload: bytes | None = None,
+    created_by: int | None = None,
+    cluster_id: int | None = None,
+) -> uuid.UUID:
+    """Insert the status row (inside the caller's transaction, if any). Dispatch after commit."""
+    if name not in REGISTRY:
+        raise KeyError(f"unknown job {name!r}")
+    job_id = uuid.uuid4()
+    await Job.insert(
+        Job(
+            id=job_id,
+            name=name,
+            status=QUEUED,
+            params=params or {},
+            payload=payload,
+            created_by=created_by,
+            cluster=cluster_id,
+        )
+    )
+    return job_id
+
+
+class Dispatcher:
+    """Sends queued jobs to arq (Redis) or runs them as in-process tasks."""
+
+    def __init__(self, redis_url: str | None) -> None:
+        self.redis_url = redis_url
+        self._pool: Any = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def dispatch(self, job_id: uuid.UUID) -> None:
+        if self.redis_url:
+            pool = await self._arq_pool()
+            # _job_id makes a second enqueue of the same job a no-op.
+            await pool.enqueue_job("run_job", str(job_id), _job_id=str(job_id))
+            return
+        task = asyncio.create_task(execute(job_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _arq_pool(self) -> Any:
+        if self._pool is None:
+            from arq import create_pool
+            from arq.connections import RedisSettings
+
+            self._pool = await create_pool(RedisSettings.from_dsn(self.redis_url or ""))
+        return self._pool
+
+    async def drain(self) -> None:
+        """Wait for in-process jobs (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.drain()
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
+
+
+async def submit(
+    name: str, params: dict[str, Any] | None = None, *, dispatcher: Dispatcher, **kwargs: Any
+) -> uuid.UUID:
+    job_id = await create(name, params, **kwargs)
+    await dispatcher.dispatch(job_id)
+    return job_id
+
+
+async def execute(job_id: uuid.UUID | str) -> str:
+    """Run one job to completion and return its final status. Safe to call twice."""
+    job_uuid = uuid.UUID(str(job_id))
+    row = await Job.select().where(Job.id == job_uuid).first()
+    if row is None:
+        log.warning("job %s vanished before it ran", job_uuid)
+        return "missing"
+    if row["status"] in (DONE, FAILED):
+        return str(row["status"])
+    fn = REGISTRY.get(row["name"])
+    await Job.update(
+        {
+            Job.status: RUNNING,
+            Job.started_at: dt.datetime.now(dt.UTC),
+            Job.attempts: Job.attempts + 1,
+            Job.progress: 0,
+        }
+    ).where(Job.id == job_uuid)
+    if fn is None:
+        return await _fail(job_uuid, f"Ukjent jobbtype «{row['name']}».", {})
+    ctx = JobContext(
+        job_id=job_uuid,
+        name=row["name"],
+        params=dict(row["params"] or {}),
+        payload=row["payload"],
+        created_by=row["created_by"],
+        cluster_id=row["cluster"],
+    )
+    try:
+        result = await fn(ctx)
+    except JobFailed as exc:
+        return await _fail(job_uuid, exc.message, exc.result)
+    except DomainError as exc:
+        return await _fail(job_uuid, exc.detail, {"errors": [e.as_dict() for e in exc.errors]})
+    except Exception:
+        log.exception("job %s (%s) crashed", job_uuid, row["name"])
+        return await _fail(job_uuid, "Jobben stoppet på grunn av en uventet feil.", {})
+    if not ctx.finished:
+        await ctx.finish(result or {})
+    return DONE
+
+
+async def _fail(job_id: uuid.UUID, message: str, result: dict[str, Any]) -> str:
+    await Job.update(
+        {
+            Job.status: FAILED,
+            Job.message: message,
+            Job.result: result,
+            Job.finished_at: dt.datetime.now(dt.UTC),
+            Job.payload: None,
+        }
+    ).where(Job.id == job_id)
+    return FAILED

@@ -1,0 +1,52 @@
+"""arq worker: `klynge worker` runs this against REDIS_URL (start as many as you like)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+
+from klynge.jobs.runner import execute
+
+
+async def run_job(ctx: dict[str, Any], job_id: str) -> str:
+    return await execute(job_id)
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    from klynge.composition import load_job_modules
+    from klynge.db import engine
+
+    load_job_modules()
+    db = engine()
+    if hasattr(db, "start_connection_pool"):
+        await db.start_connection_pool()
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    from klynge.db import engine
+
+    db = engine()
+    if hasattr(db, "close_connection_pool"):
+        await db.close_connection_pool()
+
+
+def worker_settings(redis_url: str) -> dict[str, Any]:
+    return {
+        "functions": [func(run_job, name="run_job", max_tries=3)],
+        "redis_settings": RedisSettings.from_dsn(redis_url),
+        "on_startup": _startup,
+        "on_shutdown": _shutdown,
+        # Defaults (poll_delay 0.5 s, max_jobs 10) make many small jobs crawl; these do not.
+        "poll_delay": 0.05,
+        "max_jobs": 20,
+        "job_timeout": 3600,
+        "keep_result": 60,
+    }
+
+
+def create_worker(redis_url: str, **overrides: Any) -> Worker:
+    options = worker_settings(redis_url)
+    options.update(overrides)
+    return Worker(**options)

@@ -1,0 +1,82 @@
+"""Bulk import of municipalities: the upload becomes a job; the job parses, validates every
+row and writes all rows in one transaction, or nothing."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from litestar.datastructures import UploadFile
+
+from klynge.auth.principal import Principal
+from klynge.db import transaction
+from klynge.errors import DomainError, FieldError, Invalid
+from klynge.jobs import runner
+from klynge.jobs.schemas import JobOut
+from klynge.jobs.service import get_job
+from klynge.orgs import service
+from klynge.orgs.municipality_file import FileFormatError, parse_municipality_file
+from klynge.settings import Settings
+
+JOB_NAME = "platform.import_municipalities"
+ALLOWED = (".xlsx", ".csv")
+
+
+async def read_upload(upload: UploadFile, settings: Settings) -> tuple[str, bytes]:
+    name = PurePath(upload.filename or "").name
+    if PurePath(name).suffix.lower() not in ALLOWED:
+        raise DomainError("Filen må være .xlsx eller .csv.", 415, "unsupported-file")
+    data = await upload.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise DomainError(
+            f"Filen er større enn grensen på {settings.max_upload_bytes // (1024 * 1024)} MB.",
+            413,
+            "too-large",
+        )
+    if not data:
+        raise Invalid("Filen er tom.", [FieldError("file", "Filen er tom.")])
+    return name, data
+
+
+async def start_import(
+    actor: Principal, upload: UploadFile, settings: Settings, dispatcher: runner.Dispatcher
+) -> JobOut:
+    name, data = await read_upload(upload, settings)
+    job_id = await runner.create(
+        JOB_NAME, {"filename": name}, payload=data, created_by=actor.account_id
+    )
+    await dispatcher.dispatch(job_id)
+    return await get_job(actor, str(job_id))
+
+
+@runner.job(JOB_NAME)
+async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None:
+    if ctx.payload is None:
+        raise runner.JobFailed("Jobben mangler filen den skulle importere.")
+    filename = str(ctx.params.get("filename", "upload.csv"))
+    await ctx.progress(5, "Leser filen")
+    try:
+        rows, errors = parse_municipality_file(bytes(ctx.payload), filename)
+    except FileFormatError as exc:
+        raise runner.JobFailed(str(exc)) from None
+    if errors:
+        raise runner.JobFailed(
+            f"Filen ble ikke importert: {len(errors)} feil. Rett feilene og last opp på nytt.",
+            {"errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]},
+        )
+    await ctx.progress(50, f"{len(rows)} rader er gyldige; lagrer")
+    try:
+        async with transaction():
+            created = await service.import_municipalities(ctx.created_by, rows)
+            await ctx.finish(
+                {"imported": len(created), "municipalities": [m.number for m in created]},
+                f"{len(created)} kommuner importert.",
+                "/admin/organisations",
+            )
+    except Invalid as exc:
+        raise runner.JobFailed(exc.detail, _errors_result(exc)) from None
+    return None
+
+
+def _errors_result(exc: Invalid) -> dict[str, Any]:
+    return {"errors": [{"row": e.row, "column": e.field, "reason": e.message} for e in exc.errors]}

@@ -1,0 +1,47 @@
+"""Tenant scoping in one place: which clusters a caller may see, as query filters for services.
+
+A user never sees another cluster's non-public data; services filter with these helpers
+instead of re-writing the rule per controller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klynge.auth.principal import Principal
+from klynge.errors import NotFound
+
+
+def visible_cluster_ids(principal: Principal | None) -> frozenset[int] | None:
+    """None means "every cluster" (platform admin); otherwise the clusters the caller is in."""
+    if principal is None:
+        return frozenset()
+    if principal.is_admin:
+        return None
+    return principal.cluster_ids
+
+
+def cluster_filter(column: Any, principal: Principal | None) -> Any | None:
+    """A where-clause restricting `column` (a cluster id/foreign key) to visible clusters.
+    Returns None when no restriction applies (admin). An empty set matches nothing."""
+    ids = visible_cluster_ids(principal)
+    if ids is None:
+        return None
+    if not ids:
+        return column.is_null() & column.is_not_null()
+    return column.is_in(list(ids))
+
+
+def can_see_cluster(principal: Principal | None, cluster_id: int) -> bool:
+    ids = visible_cluster_ids(principal)
+    return ids is None or cluster_id in ids
+
+
+def ensure_cluster_visible(principal: Principal | None, cluster_id: int) -> None:
+    """404 rather than 403: another cluster's private things do not even admit to existing."""
+    if not can_see_cluster(principal, cluster_id):
+        raise NotFound()
+
+
+def can_manage_cluster(principal: Principal | None, cluster_id: int) -> bool:
+    return principal is not None and (principal.is_admin or principal.advises(cluster_id))
