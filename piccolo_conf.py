@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("PICCOLO_CONF", "klynge.piccolo_conf")
 
-from klynge.piccolo_conf import APP_REGISTRY, DB  # noqa: E402
+from klynge.piccolo_conf import APP_REGISTRY, DB
 
 __all__ = ["APP_REGISTRY", "DB"]

@@ -1,11 +1,11 @@
 """Piccolo configuration: the engine comes from DATABASE_URL (SQLite file by default)."""
 
+import os
+
 from piccolo.conf.apps import AppRegistry
 
 from klynge.db import make_engine
 from klynge.settings import parse_database_url
-
-import os
 
 DB = make_engine(parse_database_url(os.environ.get("DATABASE_URL", "").strip() or None))
 

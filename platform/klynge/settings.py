@@ -172,14 +172,14 @@ def _redis_url(env: dict[str, str]) -> str | None:
     return url
 
 
-def _tokens(env: dict[str, str], demo: bool) -> tuple[TokenSettings, bool]:
+def _tokens(env: dict[str, str], demo: bool, require_secret: bool) -> tuple[TokenSettings, bool]:
     algorithm = env.get("KLYNGE_JWT_ALGORITHM", "HS256").strip().upper() or "HS256"
     if algorithm not in ("HS256", "RS256"):
         raise ConfigError(f"KLYNGE_JWT_ALGORITHM must be HS256 or RS256, got {algorithm!r}")
     secret = env.get("KLYNGE_SECRET_KEY", "")
     generated = False
     if not secret:
-        if not demo:
+        if not demo and require_secret:
             raise ConfigError(
                 "KLYNGE_SECRET_KEY is not set (needed outside demo mode; "
                 "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
@@ -223,11 +223,16 @@ def _public_url(env: dict[str, str]) -> str:
     return url
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build Settings from the environment; raise ConfigError with a one-line reason."""
+def load_settings(
+    environ: dict[str, str] | None = None, *, require_secret: bool = True
+) -> Settings:
+    """Build Settings from the environment; raise ConfigError with a one-line reason.
+
+    Commands that never sign anything (migrate, demo, create-user) pass require_secret=False.
+    """
     env = dict(os.environ if environ is None else environ)
     demo = _bool(env, "KLYNGE_DEMO")
-    tokens, generated = _tokens(env, demo)
+    tokens, generated = _tokens(env, demo, require_secret)
     log_level = env.get("KLYNGE_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"KLYNGE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR: {log_level!r}")

@@ -1,0 +1,240 @@
+"""Demo data: one realistic cluster around Bergen (Vestland) with real municipality numbers,
+services of several types, two research groups, one funder and one user per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from klynge import audit
+from klynge.auth.passwords import hash_password
+from klynge.auth.tables import Account, RoleAssignment
+from klynge.db import transaction
+from klynge.orgs.tables import (
+    Cluster,
+    ClusterMembership,
+    Funder,
+    MembershipEvent,
+    Municipality,
+    ResearchGroup,
+    Service,
+)
+from klynge.orgs.validators import county_for, validate_kommunenummer, validate_orgnr
+
+DEMO_PASSWORD = "demo-passord"  # noqa: S105 (documented demo login, refused outside demo data)
+CLUSTER_NAME = "FoU-klynge Bergen og omland"
+
+# Kommunenummer from SSB KLASS 131 (valid from 2024-01-01); population approx. SSB 2024.
+MUNICIPALITIES = [
+    ("4601", "Bergen", 291_940, "neutral"),
+    ("4627", "Askøy", 30_560, "neutral"),
+    ("4626", "Øygarden", 39_480, "nynorsk"),
+    ("4624", "Bjørnafjorden", 26_050, "nynorsk"),
+    ("4631", "Alver", 30_090, "nynorsk"),
+    ("4630", "Osterøy", 8_150, "nynorsk"),
+]
+MEMBERS = ["4627", "4626", "4624", "4631"]  # Bergen is the motor; Osterøy has asked to join
+PENDING = "4630"
+
+SERVICES = [
+    ("4601", "barnevern", "Barnevernstjenesten i Bergen"),
+    ("4601", "helsestasjon", "Helsestasjon og skolehelsetjeneste, Bergen"),
+    ("4601", "ppt", "PPT Bergen"),
+    ("4627", "skole", "Askøy-skolen"),
+    ("4627", "barnevern", "Askøy barneverntjeneste"),
+    ("4626", "barnehage", "Barnehagane i Øygarden"),
+    ("4624", "helsestasjon", "Helsestasjonen i Bjørnafjorden"),
+    ("4631", "nav", "NAV Alver"),
+]
+
+RESEARCH_GROUPS = [
+    (
+        "RKBU Vest – Regionalt kunnskapssenter for barn og unge",
+        "NORCE Norwegian Research Centre AS",
+        "Helse og samfunn",
+        "919408049",
+        "competence_centre",
+        "Forskning og kompetanseutvikling om psykisk helse og barnevern for barn og unge.",
+    ),
+    (
+        "Forskergruppe for barnevern og utsatte unge",
+        "Høgskulen på Vestlandet",
+        "Fakultet for helse- og sosialvitskap",
+        "917641404",
+        "uoh",
+        "Praksisnær forskning på barnevern, samhandling og tiltak for utsette barn og unge.",
+    ),
+]
+FUNDER = (
+    "Norges forskningsråd",
+    "970141669",
+    "Finansierer forskning, blant annet offentlig sektor-ph.d. og innovasjonsprosjekt.",
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    role: str
+    org: str  # what the role is held in, for printing
+
+
+USERS = [
+    DemoUser("admin@demo.klynge.no", "Ada Admin", "platform_admin", "Klynge"),
+    DemoUser("fou@demo.klynge.no", "Frida FoU-rådgiver", "adviser", CLUSTER_NAME),
+    DemoUser("koordinator@demo.klynge.no", "Kari Koordinator", "coordinator", "Osterøy kommune"),
+    DemoUser(
+        "leder@demo.klynge.no", "Lars Leder", "service_leader", "Barnevernstjenesten i Bergen"
+    ),
+    DemoUser("ansatt@demo.klynge.no", "Anne Ansatt", "service_employee", "Askøy-skolen"),
+    DemoUser(
+        "bruker@demo.klynge.no",
+        "Bo Brukerrepresentant",
+        "user_representative",
+        "Ungdomsrådet i Bergen",
+    ),
+    DemoUser(
+        "forsker@demo.klynge.no",
+        "Fredrik Forsker",
+        "researcher",
+        "Forskergruppe for barnevern og utsatte unge",
+    ),
+    DemoUser(
+        "finansiering@demo.klynge.no", "Fia Finansiering", "funder_officer", "Norges forskningsråd"
+    ),
+]
+
+
+async def seed() -> bool:
+    """Seed the demo cluster once. Returns False when it was already there."""
+    if await Cluster.exists().where(Cluster.name == CLUSTER_NAME):
+        return False
+    start = dt.date(2024, 1, 1)
+    async with transaction():
+        muni: dict[str, int] = {}
+        for number, name, population, language in MUNICIPALITIES:
+            number = validate_kommunenummer(number, on=start)
+            existing = (
+                await Municipality.select(Municipality.id)
+                .where(Municipality.number == number, Municipality.valid_to.is_null())
+                .first()
+            )
+            if existing:
+                muni[number] = existing["id"]
+                continue
+            row = await Municipality.insert(
+                Municipality(
+                    number=number,
+                    name=name,
+                    county=county_for(number),
+                    population=population,
+                    language=language,
+                    valid_from=start,
+                )
+            ).returning(Municipality.id)
+            muni[number] = row[0]["id"]
+        cluster = (
+            await Cluster.insert(
+                Cluster(
+                    name=CLUSTER_NAME,
+                    motor_municipality=muni["4601"],
+                    is_public=True,
+                    description=(
+                        "Demo: Bergen kommune er motorkommune med FoU-rådgiver. "
+                        "Nabokommunene deler kunnskapsbehov om utsatte barn og unge "
+                        "på tvers av tjenester."
+                    ),
+                )
+            ).returning(Cluster.id)
+        )[0]["id"]
+        for number, status in (
+            [("4601", "member")] + [(n, "member") for n in MEMBERS] + [(PENDING, "requested")]
+        ):
+            membership = (
+                await ClusterMembership.insert(
+                    ClusterMembership(
+                        cluster=cluster,
+                        municipality=muni[number],
+                        status=status,
+                        request_note="Vi ønsker å delta i klyngen."
+                        if status == "requested"
+                        else "",
+                        decided_at=dt.datetime.now(dt.UTC) if status == "member" else None,
+                        decision_reason="Motorkommune" if number == "4601" else "",
+                    )
+                ).returning(ClusterMembership.id)
+            )[0]["id"]
+            await MembershipEvent.insert(
+                MembershipEvent(
+                    membership=membership, from_status="", to_status=status, reason="Demodata"
+                )
+            )
+        services: dict[str, int] = {}
+        for number, kind, name in SERVICES:
+            row = await Service.insert(
+                Service(municipality=muni[number], service_type=kind, name=name)
+            ).returning(Service.id)
+            services[name] = row[0]["id"]
+        groups: dict[str, int] = {}
+        for name, institution, unit, orgnr, sector, description in RESEARCH_GROUPS:
+            row = await ResearchGroup.insert(
+                ResearchGroup(
+                    name=name,
+                    institution=institution,
+                    unit=unit,
+                    org_number=validate_orgnr(orgnr),
+                    sector=sector,
+                    description=description,
+                )
+            ).returning(ResearchGroup.id)
+            groups[name] = row[0]["id"]
+        funder = (
+            await Funder.insert(
+                Funder(
+                    name=FUNDER[0],
+                    org_number=validate_orgnr(FUNDER[1]),
+                    description=FUNDER[2],
+                )
+            ).returning(Funder.id)
+        )[0]["id"]
+        orgs = {
+            "platform_admin": {},
+            "adviser": {"cluster": cluster},
+            "coordinator": {"municipality": muni[PENDING]},
+            "service_leader": {"service": services["Barnevernstjenesten i Bergen"]},
+            "service_employee": {"service": services["Askøy-skolen"]},
+            "user_representative": {"municipality": muni["4601"]},
+            "researcher": {"research_group": groups[RESEARCH_GROUPS[1][0]]},
+            "funder_officer": {"funder": funder},
+        }
+        password_hash = hash_password(DEMO_PASSWORD)
+        for user in USERS:
+            existing = await Account.select(Account.id).where(Account.email == user.email).first()
+            if existing:
+                account_id = existing["id"]
+            else:
+                account_id = (
+                    await Account.insert(
+                        Account(
+                            name=user.name,
+                            email=user.email,
+                            password_hash=password_hash,
+                        )
+                    ).returning(Account.id)
+                )[0]["id"]
+            await RoleAssignment.insert(
+                RoleAssignment(account=account_id, role=user.role, **orgs[user.role])
+            )
+        await audit.record(
+            None, "demo.seed", "cluster", cluster, cluster_id=cluster, after={"name": CLUSTER_NAME}
+        )
+    return True
+
+
+def logins_table() -> str:
+    width = max(len(u.email) for u in USERS)
+    lines = [f"Demo logins (password: {DEMO_PASSWORD})"]
+    for user in USERS:
+        lines.append(f"  {user.email:<{width}}  {user.role:<20} {user.org}")
+    return "\n".join(lines)
