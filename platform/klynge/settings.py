@@ -172,6 +172,24 @@ def _redis_url(env: dict[str, str]) -> str | None:
     return url
 
 
+def _demo_secret() -> str:
+    """Demo mode only: one generated secret in var/, shared by every local app process (so a
+    token minted by one process is accepted by the others) and surviving restarts."""
+    path = REPO_ROOT / "var" / ".demo-secret"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        value = path.read_text().strip()
+        if len(value) >= 32:
+            return value
+    except (FileExistsError, OSError):
+        pass
+    return secrets.token_urlsafe(48)
+
+
 def _tokens(env: dict[str, str], demo: bool, require_secret: bool) -> tuple[TokenSettings, bool]:
     algorithm = env.get("KLYNGE_JWT_ALGORITHM", "HS256").strip().upper() or "HS256"
     if algorithm not in ("HS256", "RS256"):
@@ -184,7 +202,7 @@ def _tokens(env: dict[str, str], demo: bool, require_secret: bool) -> tuple[Toke
                 "KLYNGE_SECRET_KEY is not set (needed outside demo mode; "
                 "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
-        secret = secrets.token_urlsafe(48)
+        secret = _demo_secret()
         generated = True
     elif len(secret) < 32:
         raise ConfigError("KLYNGE_SECRET_KEY must be at least 32 characters")
