@@ -110,6 +110,8 @@ async def db(_schema: Path | None) -> None:
     """An empty, migrated database for this test."""
     if BACKEND == "sqlite":
         assert _schema is not None
+        for suffix in ("-wal", "-shm"):  # the write-ahead log of the previous test's file
+            (_TMP / f"test.sqlite{suffix}").unlink(missing_ok=True)
         shutil.copyfile(_schema, _TMP / "test.sqlite")
     else:
         await _truncate_all()

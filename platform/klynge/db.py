@@ -11,12 +11,23 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from klynge.settings import DatabaseSettings
 
 
+class KlyngeSQLiteEngine(SQLiteEngine):
+    """SQLite tuned for a web app: write-ahead log (readers never block the writer) and
+    synchronous=NORMAL (durable at checkpoints; a power cut loses at most the last commits)."""
+
+    async def get_connection(self) -> Any:
+        connection = await super().get_connection()
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+
 def make_engine(database: DatabaseSettings) -> Engine[Any]:
     if database.engine == "sqlite":
         assert database.sqlite_path is not None
         database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         # A generous busy timeout: in-process jobs and requests write the same file.
-        return SQLiteEngine(path=str(database.sqlite_path), timeout=30)
+        return KlyngeSQLiteEngine(path=str(database.sqlite_path), timeout=30)
     return PostgresEngine(config={"dsn": database.url})
 
 

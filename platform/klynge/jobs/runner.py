@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -173,7 +174,7 @@ async def execute(job_id: uuid.UUID | str) -> str:
     ctx = JobContext(
         job_id=job_uuid,
         name=row["name"],
-        params=dict(row["params"] or {}),
+        params=_json_dict(row["params"]),
         payload=row["payload"],
         created_by=row["created_by"],
         cluster_id=row["cluster"],
@@ -190,6 +191,13 @@ async def execute(job_id: uuid.UUID | str) -> str:
     if not ctx.finished:
         await ctx.finish(result or {})
     return DONE
+
+
+def _json_dict(value: Any) -> dict[str, Any]:
+    """JSONB comes back as a dict from PostgreSQL and as text from SQLite."""
+    if isinstance(value, str | bytes):
+        value = json.loads(value or "{}")
+    return dict(value or {})
 
 
 async def _fail(job_id: uuid.UUID, message: str, result: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from klynge.auth.principal import Principal
 from klynge.errors import NotFound
+from klynge.jobs.runner import _json_dict
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster
@@ -29,11 +30,7 @@ _COLUMNS = (
 
 
 def job_out(row: Mapping[str, Any]) -> JobOut:
-    result = row["result"]
-    if isinstance(result, str):  # SQLite hands JSON back as text
-        import json
-
-        result = json.loads(result or "{}")
+    result = _json_dict(row["result"])
     return JobOut(
         id=str(row["id"]),
         name=row["name"],
