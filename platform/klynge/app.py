@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = engine()
         if isinstance(db, PostgresEngine) and settings.db_pool_size:
             await db.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
+        if not settings.redis_url:
+            await dispatcher.resume_queued()
 
     async def on_shutdown(app: Litestar) -> None:
         from klynge.db import engine

@@ -18,6 +18,7 @@ from klynge.jobs.tables import Job
 log = logging.getLogger("klynge.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+STALE_AFTER = dt.timedelta(hours=1)  # = the worker's job_timeout
 
 
 class JobFailed(Exception):
@@ -131,6 +132,14 @@ class Dispatcher:
             self._pool = await create_pool(RedisSettings.from_dsn(self.redis_url or ""))
         return self._pool
 
+    async def resume_queued(self) -> int:
+        """In-process mode: dispatch jobs left queued when a process stopped. Claiming is
+        atomic, so several app processes doing this at start cannot run a job twice."""
+        rows = await Job.select(Job.id).where(Job.status == QUEUED)
+        for row in rows:
+            await self.dispatch(row["id"])
+        return len(rows)
+
     async def drain(self) -> None:
         """Wait for in-process jobs (tests, shutdown)."""
         while self._tasks:
@@ -160,15 +169,28 @@ async def execute(job_id: uuid.UUID | str) -> str:
         return "missing"
     if row["status"] in (DONE, FAILED):
         return str(row["status"])
+    now = dt.datetime.now(dt.UTC)
+    # Claim the row atomically: of two workers (or a re-delivered arq job) only one runs it.
+    # A "running" row older than the job timeout belongs to a worker that died: reclaim it.
+    claimed = (
+        await Job.update(
+            {
+                Job.status: RUNNING,
+                Job.started_at: now,
+                Job.attempts: Job.attempts + 1,
+                Job.progress: 0,
+            }
+        )
+        .where(
+            Job.id == job_uuid,
+            (Job.status == QUEUED)
+            | ((Job.status == RUNNING) & (Job.started_at < now - STALE_AFTER)),
+        )
+        .returning(Job.id)
+    )
+    if not claimed:
+        return RUNNING
     fn = REGISTRY.get(row["name"])
-    await Job.update(
-        {
-            Job.status: RUNNING,
-            Job.started_at: dt.datetime.now(dt.UTC),
-            Job.attempts: Job.attempts + 1,
-            Job.progress: 0,
-        }
-    ).where(Job.id == job_uuid)
     if fn is None:
         return await _fail(job_uuid, f"Ukjent jobbtype «{row['name']}».", {})
     ctx = JobContext(
