@@ -4,9 +4,11 @@ a friendly Norwegian page for the HTML UI. No stack trace ever reaches a user.""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncpg.exceptions import DataError as PostgresDataError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -138,16 +140,24 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     )
 
 
+# msgspec names a missing or unknown field only inside its message ("Object missing required
+# field `password`"), and Litestar then reports the whole body ("data") as the field.
+_NAMED_FIELD = re.compile(r"Object (?:missing required|contains unknown) field `([^`]+)`")
+
+
+def _field_of(item: dict[str, Any]) -> str:
+    key = str(item.get("key") or item.get("source") or "body")
+    named = _NAMED_FIELD.search(str(item.get("message", "")))
+    if named is None:
+        return key
+    return named.group(1) if key in ("data", "body") else f"{key}.{named.group(1)}"
+
+
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors.append(
-                {
-                    "field": str(item.get("key") or item.get("source") or "body"),
-                    "message": str(item.get("message", "")),
-                }
-            )
+            errors.append({"field": _field_of(item), "message": str(item.get("message", ""))})
     return problem(request, 400, "Forespørselen har ugyldige felt.", "validation", errors or None)
 
 
@@ -171,6 +181,13 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     return problem(request, status, detail, None, headers=headers or None)
 
 
+def _out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # A number or text the database cannot hold (an id beyond 32 bits, say) is the client's
+    # mistake: SQLite raises OverflowError, PostgreSQL a data exception (SQLSTATE class 22).
+    log.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
+    return problem(request, 400, "En verdi i forespørselen er utenfor gyldig område.", "range")
+
+
 def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -185,6 +202,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: _domain,
     ValidationException: _validation,
     HTTPException: _http,
+    OverflowError: _out_of_range,
+    PostgresDataError: _out_of_range,
     Exception: _crash,
 }
 

@@ -102,7 +102,9 @@ class Settings:
     generated_secret: bool = field(default=False)
 
 
-def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+def _int(
+    env: dict[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -112,6 +114,8 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, got {value}")
     return value
 
 
@@ -124,6 +128,17 @@ def _bool(env: dict[str, str], name: str) -> bool:
     raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
 
 
+def _redact(url: str) -> str:
+    """The URL for an error message, without its password (messages end up in logs)."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if password:
+        return url.replace(f":{password}@", ":***@", 1)
+    return url
+
+
 def parse_database_url(url: str | None) -> DatabaseSettings:
     """SQLite file by default; PostgreSQL for postgres(ql):// URLs. Anything else is refused."""
     if not url:
@@ -134,7 +149,8 @@ def parse_database_url(url: str | None) -> DatabaseSettings:
         raw_path = url[len("sqlite://") :]
         if raw_path.startswith("/"):
             raw_path = raw_path[1:] if raw_path.startswith("//") else raw_path
-        if not raw_path or raw_path in ("/", ":memory:"):
+        # "sqlite:///:memory:" must not become a file named ":memory:" in the root folder.
+        if raw_path.lstrip("/") in ("", ":memory:"):
             raise ConfigError(
                 "DATABASE_URL: SQLite needs a file path, e.g. sqlite:///var/klynge.sqlite"
             )
@@ -146,7 +162,7 @@ def parse_database_url(url: str | None) -> DatabaseSettings:
         try:
             _ = parts.port
         except ValueError:
-            raise ConfigError(f"DATABASE_URL has an invalid port: {url!r}") from None
+            raise ConfigError(f"DATABASE_URL has an invalid port: {_redact(url)!r}") from None
         if not parts.hostname and "host=" not in parts.query:
             raise ConfigError("DATABASE_URL: PostgreSQL URL has no host")
         if not parts.path.strip("/"):
@@ -154,7 +170,8 @@ def parse_database_url(url: str | None) -> DatabaseSettings:
         clean = url.replace("postgresql+asyncpg://", "postgresql://", 1)
         return DatabaseSettings(url=clean, engine="postgres")
     raise ConfigError(
-        f"DATABASE_URL must start with sqlite:// or postgresql://, got {parts.scheme or url!r}"
+        "DATABASE_URL must start with sqlite:// or postgresql://, "
+        f"got {parts.scheme or _redact(url)!r}"
     )
 
 
@@ -164,11 +181,11 @@ def _redis_url(env: dict[str, str]) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss") or not parts.hostname:
-        raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {url!r}")
+        raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {_redact(url)!r}")
     try:
         _ = parts.port
     except ValueError:
-        raise ConfigError(f"REDIS_URL has an invalid port: {url!r}") from None
+        raise ConfigError(f"REDIS_URL has an invalid port: {_redact(url)!r}") from None
     return url
 
 
@@ -274,7 +291,7 @@ def load_settings(
         ),
         demo=demo,
         host=env.get("KLYNGE_HOST", "127.0.0.1").strip() or "127.0.0.1",
-        port=_int(env, "KLYNGE_PORT", 8000, minimum=1),
+        port=_int(env, "KLYNGE_PORT", 8000, minimum=1, maximum=65535),
         web_concurrency=_int(env, "KLYNGE_WEB_CONCURRENCY", 1, minimum=1),
         trust_proxy_headers=_bool(env, "KLYNGE_TRUST_PROXY_HEADERS"),
         max_upload_bytes=_int(env, "KLYNGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024),

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from klynge import audit
+from klynge import audit, text
 from klynge.auth.passwords import WeakPassword, check_strength, hash_password
 from klynge.auth.principal import Principal
 from klynge.auth.roles import ROLE_ORG_KIND, OrgKind, Role
@@ -144,11 +144,10 @@ async def create_account(actor: Principal | None, data: AccountCreate) -> Accoun
 
 
 async def list_accounts(search: str = "") -> list[AccountOut]:
-    query = Account.select(*_COLUMNS).order_by(Account.name)
+    rows = await Account.select(*_COLUMNS).order_by(Account.name)
     if search.strip():
-        term = f"%{search.strip()}%"
-        query = query.where(Account.name.ilike(term) | Account.email.ilike(term))
-    return [await _out(r) for r in await query]
+        rows = [r for r in rows if text.contains(search, r["name"], r["email"])]
+    return [await _out(r) for r in rows]
 
 
 async def get_account(account_id: int) -> AccountOut:

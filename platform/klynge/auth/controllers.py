@@ -18,6 +18,9 @@ from klynge.auth.principal import Principal
 from klynge.errors import DomainError
 from klynge.settings import Settings
 
+# RFC 6749 §5.1: responses that carry tokens must not be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
     email: Annotated[str, msgspec.Meta(min_length=1, max_length=254)]
@@ -61,6 +64,7 @@ class AuthController(Controller):
         opt=PUBLIC,
         operation_id="CreateToken",
         status_code=HTTP_200_OK,
+        response_headers=NO_STORE,
         summary="Log in with e-mail and password",
     )
     async def token(
@@ -88,6 +92,7 @@ class AuthController(Controller):
         opt=PUBLIC,
         operation_id="RefreshToken",
         status_code=HTTP_200_OK,
+        response_headers=NO_STORE,
         summary="Swap a refresh token for a new token pair (the old one is spent)",
     )
     async def refresh(

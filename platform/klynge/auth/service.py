@@ -185,20 +185,31 @@ async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPai
         row = await RefreshToken.select().where(RefreshToken.token_hash == _hash(token)).first()
         if row is None:
             raise RefreshFailed()
-        if row["used_at"] is not None or row["revoked_at"] is not None:
-            await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-                RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
-            )
-            await audit.record(None, "auth.refresh_reuse", "account", row["account"])
-        elif _aware(row["expires_at"]) > now:
+        reused = row["used_at"] is not None or row["revoked_at"] is not None
+        if not reused and _aware(row["expires_at"]) > now:
             account = (
                 await Account.select(Account.is_active).where(Account.id == row["account"]).first()
             )
             if account and account["is_active"]:
-                await RefreshToken.update({RefreshToken.used_at: now}).where(
-                    RefreshToken.id == row["id"]
+                # Spend it only if still unspent: two requests racing with one token must not
+                # both get a new pair (PostgreSQL lets both read it as unspent).
+                spent = await (
+                    RefreshToken.update({RefreshToken.used_at: now})
+                    .where(
+                        RefreshToken.id == row["id"],
+                        RefreshToken.used_at.is_null(),
+                        RefreshToken.revoked_at.is_null(),
+                    )
+                    .returning(RefreshToken.id)
                 )
-                return await _pair(row["account"], settings, codec, row["family"])
+                if spent:
+                    return await _pair(row["account"], settings, codec, row["family"])
+                reused = True  # spent by a concurrent request a moment ago
+        if reused:
+            await RefreshToken.update({RefreshToken.revoked_at: now}).where(
+                RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
+            )
+            await audit.record(None, "auth.refresh_reuse", "account", row["account"])
     raise RefreshFailed()
 
 

@@ -19,6 +19,7 @@ from jose.exceptions import JOSEError
 from klynge.settings import TokenSettings
 
 ACCESS = "access"
+MAX_ACCOUNT_ID = 2**31 - 1  # account.id is a 32-bit serial
 
 
 class InvalidToken(Exception):
@@ -144,15 +145,23 @@ class TokenCodec:
             )
         except JOSEError as exc:
             raise InvalidToken(_reason(exc)) from None
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, OverflowError):  # e.g. "exp": Infinity
             raise InvalidToken("malformed token") from None
         if claims.get("typ") != ACCESS:
             raise InvalidToken("not an access token")
         sub = claims.get("sub")
-        if not isinstance(sub, str) or not sub.isdigit():
+        # ASCII digits within the id column's range: str.isdigit() alone lets "١٢" through, and
+        # a huge number would make PostgreSQL refuse the lookup (a 500, not a 401).
+        if not isinstance(sub, str) or not (sub.isascii() and sub.isdigit()) or len(sub) > 18:
+            raise InvalidToken("bad subject")
+        if int(sub) > MAX_ACCOUNT_ID:
             raise InvalidToken("bad subject")
         iat = claims.get("iat")
-        if not isinstance(iat, int) or iat > int(dt.datetime.now(dt.UTC).timestamp()) + 60:
+        if (
+            not isinstance(iat, int)
+            or isinstance(iat, bool)
+            or iat > int(dt.datetime.now(dt.UTC).timestamp()) + 60
+        ):
             raise InvalidToken("issued in the future")
         return Token(
             sub=sub,

@@ -6,6 +6,7 @@ from typing import Any
 
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
+from piccolo.engine.postgres import PostgresEngine
 
 from klynge.jobs.runner import execute
 
@@ -20,7 +21,8 @@ async def _startup(ctx: dict[str, Any]) -> None:
 
     load_job_modules()
     db = engine()
-    if hasattr(db, "start_connection_pool"):
+    # Every engine has the method, but only PostgreSQL pools (SQLite warns on each call).
+    if isinstance(db, PostgresEngine):
         await db.start_connection_pool()
 
 
@@ -28,7 +30,7 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     from klynge.db import engine
 
     db = engine()
-    if hasattr(db, "close_connection_pool"):
+    if isinstance(db, PostgresEngine):
         await db.close_connection_pool()
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from klynge import audit, privacy
+from asyncpg.exceptions import UniqueViolationError
+
+from klynge import audit, privacy, text
 from klynge.auth.principal import Principal
 from klynge.auth.tables import Account, RoleAssignment
 from klynge.db import transaction
@@ -62,11 +65,10 @@ def municipality_out(row: Mapping[str, Any]) -> s.MunicipalityOut:
 
 
 async def list_municipalities(search: str = "") -> list[s.MunicipalityOut]:
-    query = Municipality.select().order_by(Municipality.number)
+    rows = await Municipality.select().order_by(Municipality.number)
     if search.strip():
-        term = f"%{search.strip()}%"
-        query = query.where(Municipality.name.ilike(term) | Municipality.number.like(term))
-    return [municipality_out(r) for r in await query]
+        rows = [r for r in rows if text.contains(search, r["name"], r["number"], r["county"])]
+    return [municipality_out(r) for r in rows]
 
 
 async def get_municipality(municipality_id: int) -> s.MunicipalityOut:
@@ -360,22 +362,35 @@ async def request_membership(
                 else "Kommunen har allerede en søknad som venter."
             )
             raise Conflict(detail)
-        row = (
-            await ClusterMembership.insert(
-                ClusterMembership(
-                    cluster=cluster_id,
-                    municipality=data.municipality_id,
-                    status="requested",
-                    request_note=data.note,
-                    requested_by=actor.account_id,
-                )
-            ).returning(*ClusterMembership.all_columns())
-        )[0]
+        try:
+            row = (
+                await ClusterMembership.insert(
+                    ClusterMembership(
+                        cluster=cluster_id,
+                        municipality=data.municipality_id,
+                        status="requested",
+                        request_note=data.note,
+                        requested_by=actor.account_id,
+                    )
+                ).returning(*ClusterMembership.all_columns())
+            )[0]
+        except Exception as exc:
+            # A concurrent request got in between the check above and this insert; the
+            # database's one-open-membership index refused ours.
+            if _is_unique_violation(exc):
+                raise Conflict("Kommunen har allerede en søknad som venter.") from None
+            raise
         await _transition(row["id"], actor, "", "requested", data.note)
         await audit.record(
             actor, "membership.request", "membership", row["id"], cluster_id=cluster_id, after=row
         )
     return await _membership_out(row, history=True)
+
+
+def _is_unique_violation(exc: Exception) -> bool:
+    if isinstance(exc, UniqueViolationError):
+        return True
+    return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed" in str(exc)
 
 
 async def _load_membership(membership_id: int) -> dict[str, Any]:
@@ -409,6 +424,7 @@ async def _move(
     *,
     may: Any,
     action: str,
+    rule: Any = None,
 ) -> s.MembershipOut:
     guard_text({"reason": reason})
     async with transaction():
@@ -417,6 +433,10 @@ async def _move(
             raise NotFound("Fant ikke medlemskapet.")
         if not may(row):
             raise Forbidden()
+        if rule is not None:
+            # Domain rules only after the access checks: their answers must not tell an
+            # outsider anything about another cluster's memberships.
+            await rule(row)
         if row["status"] not in allowed_from:
             raise Conflict(f"Medlemskapet har status «{row['status']}» og kan ikke endres slik.")
         now = dt.datetime.now(dt.UTC)
@@ -431,7 +451,18 @@ async def _move(
             )
         else:
             changes[ClusterMembership.ended_at] = now
-        await ClusterMembership.update(changes).where(ClusterMembership.id == membership_id)
+        # Only if nobody changed the status since we read it (two advisers deciding at once):
+        # otherwise the second decision would silently overwrite the first.
+        changed = await (
+            ClusterMembership.update(changes)
+            .where(
+                ClusterMembership.id == membership_id,
+                ClusterMembership.status == row["status"],
+            )
+            .returning(ClusterMembership.id)
+        )
+        if not changed:
+            raise Conflict("Medlemskapet ble endret av noen andre samtidig. Last siden på nytt.")
         await _transition(membership_id, actor, row["status"], to_status, reason)
         after = await _load_membership(membership_id)
         await audit.record(
@@ -494,7 +525,6 @@ async def leave_cluster(
         if cluster and cluster["motor_municipality"] == row["municipality"]:
             raise Conflict("Motorkommunen kan ikke forlate sin egen klynge.")
 
-    await _motor_check(await _load_membership(membership_id))
     return await _move(
         actor,
         membership_id,
@@ -505,6 +535,7 @@ async def leave_cluster(
             can_manage_cluster(actor, row["cluster"]) or actor.coordinates(row["municipality"])
         ),
         action="membership.leave",
+        rule=_motor_check,
     )
 
 
