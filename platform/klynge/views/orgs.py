@@ -1,0 +1,310 @@
+"""Belonging: my organisations, a cluster's overview with its join requests, and a
+municipality's requests to join clusters (request, withdraw, leave)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from klynge.auth import accounts
+from klynge.auth.guards import (
+    requires_authenticated,
+    requires_cluster_adviser,
+    requires_cluster_member,
+    requires_municipality_coordinator,
+)
+from klynge.auth.principal import Principal
+from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import gettext as _
+from klynge.orgs import schemas as s
+from klynge.orgs import service as orgs
+from klynge.scoping import can_manage_cluster
+from klynge.views.common import (
+    Form,
+    form_failed,
+    form_values,
+    notice_text,
+    parse,
+    render,
+    see_other,
+    text,
+)
+
+
+@get(
+    "/mine-organisasjoner",
+    guards=[requires_authenticated],
+    include_in_schema=False,
+    name="my_organisations",
+)
+async def my_organisations(actor: NamedDependency[Principal]) -> Template:
+    grants = await accounts.grants_of(actor.account_id)
+    # An admin "belongs" to every cluster; listing them all here would bury their own roles.
+    clusters = [] if actor.is_admin else await orgs.list_clusters(actor)
+    return render("core/my_organisations.html", grants=grants, clusters=clusters)
+
+
+# --- cluster overview ------------------------------------------------------------------------
+
+
+async def _cluster_page(
+    actor: Principal,
+    cluster_id: int,
+    *,
+    failed: Form | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Template:
+    cluster = await orgs.get_cluster(actor, cluster_id)
+    memberships = await orgs.list_memberships(actor, cluster_id)
+    forms: dict[str, Form] = {}
+    for membership in memberships:
+        for kind in ("decide", "leave"):
+            key = f"{kind}-{membership.id}"
+            forms[key] = failed if failed and failed.id == key else Form(key, ("reason",))
+    return render(
+        "core/cluster.html",
+        cluster=cluster,
+        pending=[m for m in memberships if m.status == "requested"],
+        memberships=memberships,
+        motor_id=cluster.motor_municipality.id,
+        manage=can_manage_cluster(actor, cluster_id),
+        forms=forms,
+        failed=failed,
+        notice=notice,
+        here=f"/klynger/{cluster_id}",
+        status=status,
+    )
+
+
+@get(
+    "/klynger/{cluster_id:int}",
+    guards=[requires_cluster_member()],
+    include_in_schema=False,
+    name="cluster",
+)
+async def cluster_page(
+    request: Request[Any, Any, Any], actor: NamedDependency[Principal], cluster_id: FromPath[int]
+) -> Template:
+    return await _cluster_page(
+        actor, cluster_id, notice=notice_text(request.query_params.get("notice"))
+    )
+
+
+@post(
+    "/klynger/{cluster_id:int}/soknader/{membership_id:int}",
+    guards=[requires_cluster_adviser()],
+    include_in_schema=False,
+    name="cluster_decide",
+)
+async def cluster_decide(
+    actor: NamedDependency[Principal],
+    cluster_id: FromPath[int],
+    membership_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    form = Form(f"decide-{membership_id}", ("reason",), values=form_values(data))
+    decision = text(data, "decision")
+    try:
+        if decision not in ("approve", "decline"):
+            raise Invalid(_("Choose approve or decline."))
+        body = parse(
+            s.MembershipDecision,
+            {"approve": decision == "approve", "reason": text(data, "reason")},
+            _reason_messages(),
+        )
+        await orgs.decide_membership(actor, membership_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _cluster_page(actor, cluster_id, failed=form.fail(exc), status=exc.status)
+    return see_other(
+        f"/klynger/{cluster_id}",
+        notice="approved" if decision == "approve" else "declined",
+        fragment="soknader",
+    )
+
+
+@post(
+    "/klynger/{cluster_id:int}/medlemskap/{membership_id:int}/avslutt",
+    guards=[requires_cluster_adviser()],
+    include_in_schema=False,
+    name="cluster_member_leave",
+)
+async def cluster_member_leave(
+    actor: NamedDependency[Principal],
+    cluster_id: FromPath[int],
+    membership_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    form = Form(f"leave-{membership_id}", ("reason",), values=form_values(data))
+    try:
+        body = parse(s.MembershipEnd, {"reason": text(data, "reason")}, _reason_messages())
+        await orgs.leave_cluster(actor, membership_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _cluster_page(actor, cluster_id, failed=form.fail(exc), status=exc.status)
+    return see_other(f"/klynger/{cluster_id}", notice="left", fragment="medlemmer")
+
+
+def _reason_messages() -> dict[str, str]:
+    return {"reason": _("The reason can be at most 2,000 characters.")}
+
+
+# --- a municipality and its cluster memberships ------------------------------------------------
+
+
+async def _municipality_page(
+    actor: Principal,
+    municipality_id: int,
+    *,
+    failed: Form | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Template:
+    municipality = await orgs.get_municipality(municipality_id)
+    memberships = await orgs.memberships_of_municipality(actor, municipality_id)
+    taken = {m.cluster_id for m in memberships if m.status in orgs.OPEN_STATUSES}
+    if actor.is_admin:
+        choices = [(c.id, c.name, c.description) for c in await orgs.list_clusters(actor)]
+    else:
+        choices = [
+            (c["id"], c["name"], c["description"]) for c in await orgs.list_public_clusters()
+        ]
+    forms: dict[str, Form] = {"join": Form("join", ("cluster_id", "note"))}
+    for membership in memberships:
+        for kind in ("withdraw", "leave"):
+            key = f"{kind}-{membership.id}"
+            forms[key] = Form(key, ("reason",))
+    if failed is not None:
+        forms[failed.id] = failed
+    return render(
+        "core/municipality.html",
+        municipality=municipality,
+        memberships=memberships,
+        services=await orgs.list_services(municipality_id),
+        choices=[c for c in choices if c[0] not in taken],
+        choice_options=[(c[0], c[1]) for c in choices if c[0] not in taken],
+        forms=forms,
+        failed=failed,
+        notice=notice,
+        here=f"/kommuner/{municipality_id}",
+        status=status,
+    )
+
+
+@get(
+    "/kommuner/{municipality_id:int}",
+    guards=[requires_municipality_coordinator()],
+    include_in_schema=False,
+    name="municipality",
+)
+async def municipality_page(
+    request: Request[Any, Any, Any],
+    actor: NamedDependency[Principal],
+    municipality_id: FromPath[int],
+) -> Template:
+    return await _municipality_page(
+        actor, municipality_id, notice=notice_text(request.query_params.get("notice"))
+    )
+
+
+@post(
+    "/kommuner/{municipality_id:int}/soknader",
+    guards=[requires_municipality_coordinator()],
+    include_in_schema=False,
+    name="municipality_request",
+)
+async def municipality_request(
+    actor: NamedDependency[Principal],
+    municipality_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    form = Form("join", ("cluster_id", "note"), values=form_values(data))
+    try:
+        raw = text(data, "cluster_id")
+        if not raw.isdigit():
+            raise Invalid(
+                _("Some fields need attention."),
+                [FieldError("cluster_id", _("Choose the cluster you want to join."))],
+            )
+        body = parse(
+            s.MembershipRequest,
+            {"municipality_id": municipality_id, "note": text(data, "note")},
+            {"note": _("The note can be at most 2,000 characters.")},
+        )
+        await orgs.request_membership(actor, int(raw), body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _municipality_page(
+            actor, municipality_id, failed=form.fail(exc), status=exc.status
+        )
+    return see_other(f"/kommuner/{municipality_id}", notice="requested", fragment="soknader")
+
+
+@post(
+    "/kommuner/{municipality_id:int}/soknader/{membership_id:int}/trekk",
+    guards=[requires_municipality_coordinator()],
+    include_in_schema=False,
+    name="municipality_withdraw",
+)
+async def municipality_withdraw(
+    actor: NamedDependency[Principal],
+    municipality_id: FromPath[int],
+    membership_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    form = Form(f"withdraw-{membership_id}", ("reason",), values=form_values(data))
+    try:
+        body = parse(s.MembershipEnd, {"reason": text(data, "reason")}, _reason_messages())
+        await orgs.withdraw_membership(actor, membership_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _municipality_page(
+            actor, municipality_id, failed=form.fail(exc), status=exc.status
+        )
+    return see_other(f"/kommuner/{municipality_id}", notice="withdrawn", fragment="soknader")
+
+
+@post(
+    "/kommuner/{municipality_id:int}/medlemskap/{membership_id:int}/forlat",
+    guards=[requires_municipality_coordinator()],
+    include_in_schema=False,
+    name="municipality_leave",
+)
+async def municipality_leave(
+    actor: NamedDependency[Principal],
+    municipality_id: FromPath[int],
+    membership_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    form = Form(f"leave-{membership_id}", ("reason",), values=form_values(data))
+    try:
+        body = parse(s.MembershipEnd, {"reason": text(data, "reason")}, _reason_messages())
+        await orgs.leave_cluster(actor, membership_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _municipality_page(
+            actor, municipality_id, failed=form.fail(exc), status=exc.status
+        )
+    return see_other(f"/kommuner/{municipality_id}", notice="left", fragment="soknader")
+
+
+HANDLERS = [
+    my_organisations,
+    cluster_page,
+    cluster_decide,
+    cluster_member_leave,
+    municipality_page,
+    municipality_request,
+    municipality_withdraw,
+    municipality_leave,
+]
