@@ -1,0 +1,286 @@
+"""Every HTML page of the platform core, as every demo user who may see it: it loads, breaks
+no CSP rule, throws no script error and has zero axe-core WCAG 2.1 A/AA violations.
+
+The page list comes from the app's route table, so new pages are covered without editing this
+file; the pages the platform must have are asserted by name as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import axe
+from tests.browser.harness import (
+    ADMIN,
+    ADVISER,
+    SUMMARY,
+    USERS,
+    Contexts,
+    ImportResult,
+    LiveServer,
+    fill_params,
+    html_pages,
+    visitors,
+)
+
+pytestmark = pytest.mark.browser
+
+# (what, a regex on the route path) — the pages the platform core must serve.
+REQUIRED_PAGES = [
+    ("front page /", r"^/$"),
+    ("login /login", r"^/login$"),
+    ("my organisations /mine-organisasjoner", r"^/mine-organisasjoner$"),
+    ("cluster page /klynger/{id}", r"^/klynger/\{\w+(:int)?\}$"),
+    (
+        "join request page (the coordinator's municipality page /kommuner/{id})",
+        r"^/kommuner/\{\w+(:int)?\}$|(medlemskap|membership|bli-med|soknad|søknad|join)",
+    ),
+    ("admin users", r"^/admin/(users|brukere|kontoer|accounts)"),
+    ("admin organisations", r"^/admin/(organisations|organisasjoner)"),
+    ("audit log", r"^/(admin/)?(audit|logg|revisjon|hendelser|aktivitet)"),
+    ("job page /…/{job_id}", r"/(jobs|jobber|jobb)/\{\w+(:\w+)?\}"),
+    ("accessibility statement /tilgjengelighet", r"^/tilgjengelighet$"),
+    ("privacy page /personvern", r"^/personvern$"),
+]
+
+
+def test_required_pages_exist() -> None:
+    paths = [p.path for p in html_pages()]
+    missing = [
+        what for what, pattern in REQUIRED_PAGES if not any(re.search(pattern, p) for p in paths)
+    ]
+    assert not missing, (
+        "required HTML pages missing from the route table: "
+        + "; ".join(missing)
+        + f"\nHTML routes now: {paths or 'none'}"
+    )
+
+
+@dataclass
+class Visit:
+    who: str | None
+    url: str
+    status: int | None = None
+    final_url: str = ""
+    lang: str = ""
+    content_type: str = ""
+    seconds: float = 0.0
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.url} as {self.who or 'anonymous'}"
+
+
+class Watcher:
+    """Collects what a page does wrong on its own: CSP violations, script errors and
+    subresources (CSS, scripts, images, polls) that fail to load."""
+
+    def __init__(self, page: Any) -> None:
+        self.messages: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self._add(f"script error: {exc}"))
+        page.on("response", self._response)
+
+    def _add(self, message: str) -> None:
+        if message not in self.messages:
+            self.messages.append(message)
+
+    def _console(self, msg: Any) -> None:
+        text = msg.text
+        if msg.type == "error" and (
+            "Content Security Policy" in text or "Refused to" in text or "Uncaught" in text
+        ):
+            self._add(text[:240])
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self._add(f"{response.request.resource_type} {response.url} answered {response.status}")
+
+    def take(self) -> list[str]:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+async def check_page(
+    page: Any,
+    watcher: Watcher,
+    who: str | None,
+    url: str,
+    skip_axe: set[str] | frozenset[str] = frozenset(),
+) -> Visit:
+    """Load a page and check it; a redirect to a page this user has checked already (such as
+    /login → / when logged in) is not checked twice."""
+    visit = Visit(who, url)
+    watcher.take()
+    started = time.monotonic()
+    try:
+        response = await page.goto(url, wait_until="load")
+        visit.status = response.status if response else None
+        visit.final_url = page.url
+        visit.content_type = (await response.header_value("content-type") or "") if response else ""
+        if not visit.content_type.startswith("text/html"):
+            watcher.take()
+            return visit  # JSON a page's script polls, not a page
+        visit.lang = await page.evaluate("() => document.documentElement.lang")
+        visit.console = watcher.take()  # before axe, which causes console noise of its own
+        if visit.final_url not in skip_axe:
+            visit.violations = await axe.run(page)
+    except Exception as exc:
+        visit.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        visit.console = watcher.take()
+    watcher.take()
+    visit.seconds = time.monotonic() - started
+    return visit
+
+
+def is_html(visit: Visit) -> bool:
+    return visit.content_type.startswith("text/html")
+
+
+def problems(visit: Visit, *, expect_status: int = 200) -> list[str]:
+    out = []
+    if visit.error:
+        out.append(f"{visit.label}: {visit.error}")
+    if visit.status != expect_status:
+        out.append(
+            f"{visit.label}: HTTP {visit.status} ({visit.content_type}), expected {expect_status}"
+        )
+    if not is_html(visit):
+        if visit.status == expect_status == 200:
+            return out  # a GET route that answers JSON (what a page's script polls)
+        out.append(f"{visit.label}: answered {visit.content_type or 'nothing'}, not an HTML page")
+        return out
+    final = urlsplit(visit.final_url).path
+    if (
+        visit.who
+        and final.startswith("/login")
+        and not urlsplit(visit.url).path.startswith("/login")
+    ):
+        out.append(f"{visit.label}: sent to the login page although logged in")
+    if not visit.error and not visit.lang:
+        out.append(f"{visit.label}: <html> has no lang attribute")
+    for message in visit.console:
+        out.append(f"{visit.label}: browser console: {message}")
+    if visit.violations:
+        out.append(axe.report(visit.label, visit.violations))
+    return out
+
+
+# Pages checked at the same time: the browser, axe and the server share a small machine.
+PARALLEL = max(2, min(4, os.cpu_count() or 2))
+
+
+async def visit_all(contexts: Contexts, plan: dict[str | None, list[str]]) -> list[Visit]:
+    """One tab per user; the users' tabs run side by side, PARALLEL at a time."""
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one_user(who: str | None, urls: list[str]) -> list[Visit]:
+        async with gate:
+            page = await (await contexts.get(who)).new_page()
+            watcher = Watcher(page)
+            checked: set[str] = set()
+            visits = []
+            try:
+                for url in urls:
+                    visit = await check_page(page, watcher, who, url, skip_axe=checked)
+                    checked.add(visit.final_url)
+                    visits.append(visit)
+                return visits
+            finally:
+                await page.close()
+
+    batches = await asyncio.gather(*(one_user(who, urls) for who, urls in plan.items()))
+    return [v for batch in batches for v in batch]
+
+
+async def test_every_page_is_accessible(
+    contexts: Contexts, live_server: LiveServer, import_result: ImportResult
+) -> None:
+    pages = html_pages()
+    assert pages, "the route table has no HTML pages at all"
+    plan: dict[str | None, list[str]] = {}
+    route_of: dict[str, str] = {}
+    not_visited: list[str] = []
+    notes: list[str] = []
+    for page in pages:
+        path, missing = fill_params(live_server, page.path)
+        if path is None:
+            not_visited.append(f"{page.path} (no demo value for {', '.join(missing)})")
+            continue
+        who_may, guard_notes = visitors(page)
+        notes.extend(guard_notes)
+        if not who_may:
+            not_visited.append(f"{page.path} (no demo user passes guards {page.guards})")
+        for who in who_may:
+            plan.setdefault(who, []).append(live_server.url(path))
+        route_of[live_server.url(path)] = page.path
+
+    visits = await visit_all(contexts, plan)
+
+    lines = [f"{len(visits)} page visits over {len(pages)} HTML routes:"]
+    for visit in visits:
+        flag = "ok" if not problems(visit) else "FAIL"
+        if flag == "ok" and not is_html(visit):
+            flag = "n/a"  # not HTML (the JSON a page polls)
+        lines.append(
+            f"  {flag:4} {visit.status} {urlsplit(visit.url).path} as {visit.who or 'anonymous'}"
+            f" ({visit.seconds:.1f} s)"
+            + (f" ({len(visit.violations)} axe violations)" if visit.violations else "")
+        )
+    lines.append("NOT visited: " + ("; ".join(not_visited) or "none"))
+    lines.extend(notes)
+    SUMMARY.extend(lines)
+    print("\n".join(lines))
+
+    failures = [p for visit in visits for p in problems(visit)]
+    checked = {route_of[v.url] for v in visits if is_html(v) and not problems(v)}
+    unchecked = [
+        what
+        for what, pattern in REQUIRED_PAGES
+        if not any(re.search(pattern, route) for route in checked)
+    ]
+    if unchecked:
+        failures.append(
+            "required pages not checked successfully: "
+            + "; ".join(unchecked)
+            + (f" (import: {import_result.error})" if import_result.error else "")
+        )
+    if any((v.status or 0) >= 500 for v in visits):
+        failures.append(f"server log (last lines):\n{live_server.log_tail()}")
+    assert not failures, f"{len(failures)} problem(s) on the pages:\n" + "\n".join(failures)
+
+
+def _admin_only_page() -> str | None:
+    for page in html_pages():
+        if not page.params and visitors(page)[0] == [ADMIN]:
+            return page.path
+    return None
+
+
+async def test_error_pages(contexts: Contexts, live_server: LiveServer) -> None:
+    missing = live_server.url(f"/finnes-ikke-{uuid.uuid4().hex[:8]}")
+    forbidden = _admin_only_page()
+    assert forbidden, "no admin-only HTML page to test the 403 page with"
+    non_admin = next(u.email for u in USERS if u.role == "user_representative")
+    plan: dict[str | None, list[str]] = {None: [missing], ADVISER: [missing]}
+    plan.setdefault(non_admin, []).append(live_server.url(forbidden))
+    visits = await visit_all(contexts, plan)
+    failures = []
+    for visit in visits:
+        expected = 404 if visit.url == missing else 403
+        failures += problems(visit, expect_status=expected)
+    assert not failures, "error pages:\n" + "\n".join(failures)
+    for visit in visits:
+        SUMMARY.append(f"  ok   {visit.status} {urlsplit(visit.url).path} as {visit.who or 'anon'}")
