@@ -8,6 +8,7 @@ at the end drops) a fresh database on the server in DATABASE_URL. Every test tha
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -23,6 +24,7 @@ import pytest
 BACKEND = os.environ.get("KLYNGE_TEST_DB", "sqlite").strip().lower() or "sqlite"
 _ADMIN_URL = os.environ.get("DATABASE_URL", "")
 _TMP = Path(tempfile.mkdtemp(prefix="klynge-test-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 _PG_NAME = f"klynge_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
 
 if BACKEND == "postgres":
@@ -42,6 +44,8 @@ os.environ["PICCOLO_CONF"] = "klynge.piccolo_conf"
 os.environ["KLYNGE_SECRET_KEY"] = TEST_SECRET
 os.environ.pop("KLYNGE_DEMO", None)
 os.environ.pop("REDIS_URL", None)  # the app under test runs jobs in-process unless a test says
+# A queue of this run's own: concurrent runs against one Redis must not take each other's jobs.
+os.environ["KLYNGE_JOB_QUEUE"] = f"klynge-test:{_PG_NAME}"
 
 
 def _admin_dsn() -> str:

@@ -7,6 +7,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from asyncpg.exceptions import DataError as PostgresDataError
 from litestar import MediaType, Request, Response
@@ -89,10 +90,13 @@ TITLES = {
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
+    """API paths always answer problem+json; pages answer HTML unless the client asks for
+    JSON and not HTML (a browser's Accept, curl's */* and a missing header all mean HTML)."""
     path = request.url.path
-    if path.startswith("/api") or path.startswith("/schema") or path == "/healthz":
+    if path.startswith(("/api", "/schema", "/.well-known")) or path == "/healthz":
         return False
-    return "text/html" in request.headers.get("accept", "text/html") or request.method != "GET"
+    accept = request.headers.get("accept", "")
+    return not ("json" in accept and "text/html" not in accept)
 
 
 def problem(
@@ -114,7 +118,8 @@ def problem(
         body["errors"] = errors
     if wants_html(request):
         if status == 401:
-            return Redirect(path=f"/login?next={request.url.path}")  # type: ignore[return-value]
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return Redirect(path="/login?" + urlencode({"next": target}, safe="/"))  # type: ignore[return-value]
         return Template(
             template_name="error.html",
             context={

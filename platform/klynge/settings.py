@@ -19,6 +19,8 @@ ENV_DOCS: dict[str, str] = {
     "Default: SQLite file `var/klynge.sqlite`.",
     "REDIS_URL": "`redis://host:6379/0`. When set, jobs go to arq workers (`klynge worker`); "
     "when unset they run in-process.",
+    "KLYNGE_JOB_QUEUE": "Name of the arq queue on Redis (app and workers must agree). "
+    "Default `klynge:jobs`.",
     "KLYNGE_SECRET_KEY": "Signing secret for HS256 tokens and CSRF (at least 32 characters). "
     "Required unless `KLYNGE_DEMO=1`.",
     "KLYNGE_DEMO": "`1` = demo mode: a generated secret key is allowed (tokens do not survive a "

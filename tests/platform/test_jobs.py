@@ -387,7 +387,7 @@ async def test_redis_same_job_enqueued_twice_runs_once(redis_url: str) -> None:
         await dispatcher.dispatch(job_id)
         await dispatcher.dispatch(job_id)
         pool = await dispatcher._arq_pool()
-        assert len(await pool.queued_jobs()) == 1
+        assert len(await pool.queued_jobs(queue_name=dispatcher.queue_name)) == 1
     finally:
         await dispatcher.close()
     CALLS.clear()

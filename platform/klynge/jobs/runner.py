@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -106,11 +107,17 @@ async def create(
     return job_id
 
 
+def default_queue_name() -> str:
+    """The arq queue: KLYNGE_JOB_QUEUE lets several deployments (or test runs) share a Redis."""
+    return os.environ.get("KLYNGE_JOB_QUEUE", "").strip() or "klynge:jobs"
+
+
 class Dispatcher:
     """Sends queued jobs to arq (Redis) or runs them as in-process tasks."""
 
-    def __init__(self, redis_url: str | None) -> None:
+    def __init__(self, redis_url: str | None, queue_name: str | None = None) -> None:
         self.redis_url = redis_url
+        self.queue_name = queue_name or default_queue_name()
         self._pool: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -118,7 +125,9 @@ class Dispatcher:
         if self.redis_url:
             pool = await self._arq_pool()
             # _job_id makes a second enqueue of the same job a no-op.
-            await pool.enqueue_job("run_job", str(job_id), _job_id=str(job_id))
+            await pool.enqueue_job(
+                "run_job", str(job_id), _job_id=str(job_id), _queue_name=self.queue_name
+            )
             return
         task = asyncio.create_task(execute(job_id))
         self._tasks.add(task)

@@ -8,7 +8,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 from piccolo.engine.postgres import PostgresEngine
 
-from klynge.jobs.runner import execute
+from klynge.jobs.runner import default_queue_name, execute
 
 
 async def run_job(ctx: dict[str, Any], job_id: str) -> str:
@@ -34,8 +34,9 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
         await db.close_connection_pool()
 
 
-def worker_settings(redis_url: str) -> dict[str, Any]:
+def worker_settings(redis_url: str, queue_name: str | None = None) -> dict[str, Any]:
     return {
+        "queue_name": queue_name or default_queue_name(),
         "functions": [func(run_job, name="run_job", max_tries=3)],
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "on_startup": _startup,
@@ -48,7 +49,7 @@ def worker_settings(redis_url: str) -> dict[str, Any]:
     }
 
 
-def create_worker(redis_url: str, **overrides: Any) -> Worker:
-    options = worker_settings(redis_url)
+def create_worker(redis_url: str, queue_name: str | None = None, **overrides: Any) -> Worker:
+    options = worker_settings(redis_url, queue_name)
     options.update(overrides)
     return Worker(**options)

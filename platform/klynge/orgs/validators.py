@@ -205,6 +205,11 @@ def validate_orgnr(value: str) -> str:
         raise ValidationError(_FIELD_ORGNR, "Organisasjonsnummer mangler.")
     if len(text) != 9 or not (text.isascii() and text.isdigit()):
         raise ValidationError(_FIELD_ORGNR, "Organisasjonsnummeret må bestå av nøyaktig ni sifre.")
+    # Brønnøysundregistrene hand out numbers starting with 8 or 9; 000000000 passes mod 11.
+    if text[0] not in "89":
+        raise ValidationError(
+            _FIELD_ORGNR, "Et organisasjonsnummer begynner med 8 eller 9. Sjekk at det er riktig."
+        )
     try:
         return orgnr.validate(text)
     except InvalidChecksum:

@@ -205,3 +205,13 @@ def test_language_values_and_labels() -> None:
     assert [d.value for d in LanguageDecision] == ["bokmal", "nynorsk", "neutral"]
     assert set(LANGUAGE_LABELS) == set(LanguageDecision)
     assert LANGUAGE_LABELS[LanguageDecision.BOKMAL] == "Bokmål"
+
+
+@pytest.mark.parametrize("value", ["000000000", "123456785"])
+def test_orgnr_must_start_with_8_or_9(value: str) -> None:
+    from stdnum.no import orgnr
+
+    assert orgnr.is_valid(value)  # the check digit alone would let it through
+    with pytest.raises(ValidationError) as excinfo:
+        validate_orgnr(value)
+    assert "8 eller 9" in excinfo.value.message
