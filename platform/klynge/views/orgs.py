@@ -3,6 +3,7 @@ municipality's requests to join clusters (request, withdraw, leave)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -260,17 +261,9 @@ async def municipality_withdraw(
     membership_id: FromPath[int],
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
-    form = Form(f"withdraw-{membership_id}", ("reason",), values=form_values(data))
-    try:
-        body = parse(s.MembershipEnd, {"reason": text(data, "reason")}, _reason_messages())
-        await orgs.withdraw_membership(actor, membership_id, body)
-    except DomainError as exc:
-        if not form_failed(exc):
-            raise
-        return await _municipality_page(
-            actor, municipality_id, failed=form.fail(exc), status=exc.status
-        )
-    return see_other(f"/kommuner/{municipality_id}", notice="withdrawn", fragment="soknader")
+    return await _end_membership(
+        actor, municipality_id, membership_id, data, "withdraw", orgs.withdraw_membership
+    )
 
 
 @post(
@@ -285,17 +278,34 @@ async def municipality_leave(
     membership_id: FromPath[int],
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
-    form = Form(f"leave-{membership_id}", ("reason",), values=form_values(data))
+    return await _end_membership(
+        actor, municipality_id, membership_id, data, "leave", orgs.leave_cluster
+    )
+
+
+_END_NOTICES = {"withdraw": "withdrawn", "leave": "left"}
+
+
+async def _end_membership(
+    actor: Principal,
+    municipality_id: int,
+    membership_id: int,
+    data: dict[str, Any],
+    kind: str,
+    use_case: Callable[[Principal, int, s.MembershipEnd], Awaitable[s.MembershipOut]],
+) -> Template | Redirect:
+    """Withdraw a pending request or leave a cluster: same form, same failure handling."""
+    form = Form(f"{kind}-{membership_id}", ("reason",), values=form_values(data))
     try:
         body = parse(s.MembershipEnd, {"reason": text(data, "reason")}, _reason_messages())
-        await orgs.leave_cluster(actor, membership_id, body)
+        await use_case(actor, membership_id, body)
     except DomainError as exc:
         if not form_failed(exc):
             raise
         return await _municipality_page(
             actor, municipality_id, failed=form.fail(exc), status=exc.status
         )
-    return see_other(f"/kommuner/{municipality_id}", notice="left", fragment="soknader")
+    return see_other(f"/kommuner/{municipality_id}", notice=_END_NOTICES[kind], fragment="soknader")
 
 
 HANDLERS = [
