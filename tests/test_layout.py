@@ -95,6 +95,8 @@ def test_public_routes_are_the_expected_few(settings) -> None:
         ("/api/auth/logout", ("POST",)),
         ("/api/auth/refresh", ("POST",)),
         ("/api/auth/token", ("POST",)),
+        # A closed round's priority list, served only when the adviser published it.
+        ("/api/public/rounds/{round_id:int}/ranking", ("GET",)),
     ]
 
 

@@ -6,7 +6,10 @@ import importlib
 from typing import Any
 
 # Modules whose import registers job functions (klynge.jobs.runner.job).
-JOB_MODULES = ("klynge.orgs.importing",)
+JOB_MODULES = (
+    "klynge.orgs.importing",
+    "priorities.jobs",
+)
 
 
 def load_job_modules() -> None:
@@ -28,6 +31,7 @@ def route_handlers() -> list[Any]:
         ResearchGroupController,
     )
     from klynge.views import VIEW_HANDLERS
+    from priorities.controllers import NeedController, RoundController, public_ranking
 
     return [
         AuthController,
@@ -42,4 +46,7 @@ def route_handlers() -> list[Any]:
         FunderController,
         healthz,
         *VIEW_HANDLERS,
+        NeedController,
+        RoundController,
+        public_ranking,
     ]

@@ -22,10 +22,14 @@ JOB_NAME = "platform.import_municipalities"
 ALLOWED = (".xlsx", ".csv")
 
 
-async def read_upload(upload: UploadFile, settings: Settings) -> tuple[str, bytes]:
+async def read_upload(
+    upload: UploadFile, settings: Settings, allowed: tuple[str, ...] = ALLOWED
+) -> tuple[str, bytes]:
+    """The upload's safe file name and bytes, refusing other types and oversize files."""
     name = PurePath(upload.filename or "").name
-    if PurePath(name).suffix.lower() not in ALLOWED:
-        raise DomainError("Filen må være .xlsx eller .csv.", 415, "unsupported-file")
+    if PurePath(name).suffix.lower() not in allowed:
+        kinds = " eller ".join(allowed)
+        raise DomainError(f"Filen må være {kinds}.", 415, "unsupported-file")
     data = await upload.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise DomainError(

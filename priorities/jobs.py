@@ -1,0 +1,94 @@
+"""Jobs of the priorities app: importing needs from a filled-in Excel template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klynge.auth.service import load_principal
+from klynge.db import transaction
+from klynge.errors import DomainError
+from klynge.jobs import runner
+from klynge.orgs.tables import ClusterMembership, Service
+from priorities import needs
+from priorities import schemas as s
+
+IMPORT_NEEDS = "priorities.import_needs"
+
+
+async def cluster_services(cluster_id: int) -> dict[str, int]:
+    """Service name -> id for the services of the cluster's member municipalities."""
+    members = await ClusterMembership.select(ClusterMembership.municipality).where(
+        ClusterMembership.cluster == cluster_id, ClusterMembership.status == "member"
+    )
+    rows = (
+        await Service.select(Service.id, Service.name)
+        .where(Service.municipality.is_in([m["municipality"] for m in members] or [-1]))
+        .order_by(Service.name)
+    )
+    return {r["name"]: r["id"] for r in rows}
+
+
+@runner.job(IMPORT_NEEDS)
+async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
+    from priorities.needs_xlsx import FileFormatError, parse_needs_file
+
+    if ctx.payload is None or ctx.created_by is None:
+        raise runner.JobFailed("Jobben mangler filen eller hvem som sendte den.")
+    actor = await load_principal(ctx.created_by)
+    if actor is None:
+        raise runner.JobFailed("Kontoen som startet importen er ikke lenger aktiv.")
+    cluster_id = int(ctx.params["cluster_id"])
+    municipality_id = int(ctx.params["municipality_id"])
+    service_id = ctx.params.get("service_id")
+    await ctx.progress(5, "Leser filen")
+    try:
+        rows, errors = parse_needs_file(
+            bytes(ctx.payload),
+            str(ctx.params.get("filename", "behov.xlsx")),
+            await cluster_services(cluster_id),
+        )
+    except FileFormatError as exc:
+        raise runner.JobFailed(str(exc)) from None
+    if errors:
+        raise runner.JobFailed(
+            f"Filen ble ikke importert: {len(errors)} feil. Rett feilene og last opp på nytt.",
+            {"errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]},
+        )
+    if not rows:
+        raise runner.JobFailed("Filen har ingen behov å importere.")
+    await ctx.progress(40, f"{len(rows)} rader er gyldige; lagrer")
+    created: list[int] = []
+    try:
+        async with transaction():
+            for row in rows:
+                need = await needs.create_need(
+                    actor,
+                    s.NeedCreate(
+                        cluster_id=cluster_id,
+                        municipality_id=municipality_id,
+                        service_id=int(service_id) if service_id else None,
+                        title=row.title,
+                        question=row.question,
+                        background=row.background,
+                        age_from=row.age_from,
+                        age_to=row.age_to,
+                        target_group=row.target_group,
+                        service_ids=list(row.service_ids),
+                        prevention_level=s.PreventionLevel(row.prevention_level.value),
+                        intended_use=s.IntendedUse(row.intended_use.value),
+                        language=row.language,
+                        submit=bool(ctx.params.get("submit", False)),
+                    ),
+                )
+                created.append(need.id)
+            await ctx.finish(
+                {"imported": len(created), "need_ids": created},
+                f"{len(created)} kunnskapsbehov importert.",
+                "/behov",
+            )
+    except DomainError as exc:
+        raise runner.JobFailed(
+            exc.detail,
+            {"errors": [{"row": None, "column": e.field, "reason": e.message} for e in exc.errors]},
+        ) from None
+    return None

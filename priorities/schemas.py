@@ -1,0 +1,295 @@
+"""Request and response shapes for needs and rounds (msgspec Structs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from priorities.needs_xlsx import IntendedUse, PreventionLevel
+
+__all__ = ["IntendedUse", "PreventionLevel"]
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Question = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+LongText = Annotated[str, msgspec.Meta(max_length=10_000)]
+Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Age = Annotated[int, msgspec.Meta(ge=0, le=24)]
+# 1..5 on the anchored scale, 0 = "kan ikke vurdere" (not counted), null = not answered yet
+Answer = Annotated[int, msgspec.Meta(ge=0, le=5)]
+
+
+class NeedStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_ASSESSMENT = "under_assessment"
+    PRIORITISED = "prioritised"
+    NOT_PRIORITISED = "not_prioritised"
+    DEFERRED = "deferred"
+    LITERATURE_CHECKED = "literature_checked"
+    MATCHED = "matched"
+    IN_PROJECT = "in_project"
+    ANSWERED = "answered"
+    ARCHIVED = "archived"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+
+
+class StakeholderGroup(StrEnum):
+    LEADERS = "leaders"  # tjenesteledere
+    STAFF = "staff"  # ansatte
+    USERS = "users"  # brukerrepresentanter og ungdom
+    RESEARCHERS = "researchers"
+
+
+class DecisionKind(StrEnum):
+    PRIORITISED = "prioritised"
+    NOT_PRIORITISED = "not_prioritised"
+    DEFERRED = "deferred"
+
+
+class Weighting(StrEnum):
+    GROUP = "group"
+    MUNICIPALITY = "municipality"
+    NONE = "none"
+
+
+class NeedCreate(msgspec.Struct, forbid_unknown_fields=True):
+    cluster_id: int
+    municipality_id: int
+    title: Title
+    question: Question
+    service_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
+    prevention_level: PreventionLevel
+    intended_use: IntendedUse
+    background: LongText = ""
+    age_from: Age = 0
+    age_to: Age = 24
+    target_group: LongText = ""
+    service_id: int | None = None  # the submitting service
+    language: str = "nb"
+    submit: bool = False  # submit at once instead of saving a draft
+
+
+class NeedUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | None = None
+    question: Question | None = None
+    background: LongText | None = None
+    age_from: Age | None = None
+    age_to: Age | None = None
+    target_group: LongText | None = None
+    service_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)] | None = None
+    prevention_level: PreventionLevel | None = None
+    intended_use: IntendedUse | None = None
+    language: str | None = None
+
+
+class Transition(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Note = ""
+
+
+class EndorsementCreate(msgspec.Struct, forbid_unknown_fields=True):
+    municipality_id: int
+    note: Note = ""
+    service_id: int | None = None
+
+
+class MergeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    target_id: int
+    source_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=50)]
+    reason: Note = ""
+
+
+class Ref(msgspec.Struct):
+    id: int
+    name: str
+
+
+class Warning(msgspec.Struct):  # noqa: A001 (a field warning in the API, not the builtin)
+    field: str
+    kind: str
+    message: str
+
+
+class SimilarNeed(msgspec.Struct):
+    id: int
+    title: str
+    status: str
+    similarity: float
+
+
+class EndorsementOut(msgspec.Struct):
+    municipality: Ref
+    service: Ref | None
+    note: str
+    created_at: dt.datetime
+
+
+class EventOut(msgspec.Struct):
+    at: dt.datetime
+    kind: str
+    from_status: str
+    to_status: str
+    reason: str
+    actor: str
+    original_need: int | None
+
+
+class NeedOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    title: str
+    question: str
+    background: str
+    age_from: int
+    age_to: int
+    target_group: str
+    prevention_level: str
+    intended_use: str
+    language: str
+    status: str
+    status_reason: str
+    rank: int | None
+    cross_service: bool
+    knowledge_gap: int | None
+    municipality: Ref
+    service: Ref | None
+    services: list[Ref]
+    municipalities_sharing: int
+    services_sharing: int
+    merged_into: int | None
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    submitters: list[Ref] = msgspec.field(default_factory=list)
+    endorsements: list[EndorsementOut] = msgspec.field(default_factory=list)
+    history: list[EventOut] = msgspec.field(default_factory=list)
+    similar: list[SimilarNeed] = msgspec.field(default_factory=list)
+    warnings: list[Warning] = msgspec.field(default_factory=list)
+
+
+class NeedPage(msgspec.Struct):
+    items: list[NeedOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class RaterIn(msgspec.Struct, forbid_unknown_fields=True):
+    account_id: int
+    group: StakeholderGroup
+    municipality_id: int | None = None
+
+
+class RoundCreate(msgspec.Struct, forbid_unknown_fields=True):
+    cluster_id: int
+    name: Title
+    need_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=2000)]
+    raters: Annotated[list[RaterIn], msgspec.Meta(min_length=1, max_length=500)]
+    weights: dict[str, Annotated[float, msgspec.Meta(ge=0, le=100)]] = msgspec.field(
+        default_factory=dict
+    )
+    weighting: Weighting = Weighting.GROUP
+    deadline: dt.datetime | None = None
+    pseudonymise: bool = True
+    publish_public: bool = False
+
+
+class RaterProgress(msgspec.Struct):
+    account_id: int
+    name: str
+    group: str
+    municipality_id: int | None
+    answered: int
+    total: int
+    finished: bool
+
+
+class RoundOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    name: str
+    status: str
+    deadline: dt.datetime | None
+    weights: dict[str, float]
+    weighting: str
+    pseudonymise: bool
+    publish_public: bool
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    need_ids: list[int]
+    am_rater: bool
+    progress: list[RaterProgress] = msgspec.field(default_factory=list)
+
+
+class ScoreIn(msgspec.Struct, forbid_unknown_fields=True):
+    need_id: int
+    nytte: Answer | None = None
+    alvorlighet: Answer | None = None
+    ressurs: Answer | None = None
+    comment: Note = ""
+
+
+class ScoresIn(msgspec.Struct, forbid_unknown_fields=True):
+    scores: Annotated[list[ScoreIn], msgspec.Meta(max_length=2000)]
+    finished: bool = False
+
+
+class ScoresOut(msgspec.Struct):
+    round_id: int
+    scores: list[ScoreIn]
+    answered: int
+    total: int
+    finished: bool
+
+
+class RankingItem(msgspec.Struct):
+    need_id: int
+    title: str
+    rank: int | None
+    score: float | None
+    criteria: dict[str, float | None]
+    agreement: dict[str, float | None]
+    aea: float | None
+    rank_min: int | None
+    rank_max: int | None
+    unstable: bool
+    raters: int
+    blanks: int
+    group_scores: dict[str, dict[str, float | None]]
+    decision: str | None = None
+    justification: str = ""
+
+
+class Ranking(msgspec.Struct):
+    round_id: int
+    name: str
+    closed_at: dt.datetime | None
+    weights: dict[str, float]
+    weighting: str
+    items: list[RankingItem]
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    need_id: int
+    decision: DecisionKind
+    justification: Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
+    situation: LongText = ""
+    frame: LongText = ""
+    assessment: LongText = ""
+    knowledge_base: LongText = ""
+    participation: LongText = ""
+    child_best_interest: LongText = ""
+    local_conditions: LongText = ""
+    equal_access: LongText = ""
+    departs_reason: LongText = ""
+
+
+class DecisionOut(msgspec.Struct):
+    need_id: int
+    decision: str
+    justification: str
+    departs_from_rank: bool
+    departs_reason: str
+    decided_at: dt.datetime

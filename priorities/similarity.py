@@ -1,0 +1,200 @@
+"""Find knowledge needs that are near-duplicates of another, in bokmål, nynorsk or English.
+
+Word TF-IDF (after stop words and light stemming) finds needs that say the same thing; character
+trigrams of the same words still match when spelling, typos or inflection differ.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_MIN_SCORE", "NeedText", "similar_needs"]
+
+
+@dataclass(frozen=True)
+class NeedText:
+    need_id: int
+    title: str
+    question: str
+    background: str
+
+
+# The title is what people read first and phrase most carefully; the background is context.
+_FIELD_WEIGHTS = (("title", 3.0), ("question", 2.0), ("background", 1.0))
+# Words say what a need is about; trigrams only forgive spelling, so words weigh more.
+_WORD_SHARE = 0.6
+_GRAM_SHARE = 1.0 - _WORD_SHARE
+
+# The rule for the default: for two texts with n equally weighted distinct terms each, cosine
+# similarity is the share of terms they have in common. Both parts of the score are cosines, so
+# the combined score reads the same way. A suggested duplicate should share at least a third of
+# what it says: low enough to catch rewordings, since a person confirms every suggestion, and
+# high enough that one shared topic word (barnevern, skole) among several is not enough.
+DEFAULT_MIN_SCORE = 1 / 3
+
+_STOP_WORDS_NB = """
+alle andre at av bare begge ble blei bli blir blitt både da de dem den denne der deres det dette
+dere deg din disse ditt du eller en ene enn er et ett etter for fordi fra før ha hadde han hans
+har hennes henne her hos hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i ikke inn
+ingen jeg kan kom kunne man mange med meg mellom men mer mest min mitt mot mye må ned noe noen
+når nå og også om opp oss over på samme seg selv sin sine sitt skal skulle slik som så sånn til
+under ut uten var vi vil ville vår være vært å
+"""
+_STOP_WORDS_NN = """
+berre blei dei deira deim dykk dykkar eg ein eit eitt elles frå ho honom hjå ikkje ingi inkje
+kva kvar kven kvi kvifor korleis korso kor me medan meir mykje no noko nokon nokre når også
+sjølv sidan skal skulle slik som somme til vart vere vore vil ville òg
+"""
+_STOP_WORDS_EN = """
+a about after all also an and any are as at be been being but by can could did do does for from
+had has have how i if in into is it its may more most no not of on or our should so than that
+the their them then there these they this those to was we were what when where which who why
+will with would you your
+"""
+STOP_WORDS = frozenset((_STOP_WORDS_NB + _STOP_WORDS_NN + _STOP_WORDS_EN).split())
+
+# Longest first; a suffix is only removed when at least _MIN_STEM characters remain.
+_SUFFIX_TEXT = """
+heitene heita heiten heit hetene heten het ingane ingene inga ingen ing
+lige lege lig leg ene ane ande ende er ar en et a e
+"""
+_SUFFIXES = tuple(sorted(_SUFFIX_TEXT.split(), key=len, reverse=True))
+_MIN_STEM = 3
+
+# Stems that bokmål and nynorsk spell differently for the same word (after stemming).
+_NYNORSK_STEMS = {
+    "skul": "skol",  # skule/skole
+    "betr": "bedr",  # betre/bedre
+    "fråvær": "fravær",
+    "tenest": "tjenest",  # teneste/tjeneste
+    "heim": "hjem",
+    "tilbod": "tilbud",
+    "vaksn": "voksn",  # vaksne/voksne
+    "born": "barn",
+    "ungdomm": "ungdom",
+    "høg": "høy",
+    "høgt": "høyt",
+    "saman": "samm",  # saman/sammen
+    "heil": "hel",
+    "vald": "vold",
+    "utanforskap": "utenforskap",
+    "avgjerd": "beslutn",  # avgjerd/beslutning
+    "auk": "øke",  # auke/øke
+}
+
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+")
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@functools.lru_cache(maxsize=65_536)
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            word = word[: -len(suffix)]
+            break
+    return _NYNORSK_STEMS.get(word, word)
+
+
+def _content_words(text: str) -> list[str]:
+    """Normalised words of text without stop words and one-letter words, not yet stemmed."""
+    return [
+        word
+        for word in _WORD_RE.findall(_normalise(text))
+        if len(word) > 1 and word not in STOP_WORDS
+    ]
+
+
+def _trigrams(word: str) -> Iterable[str]:
+    padded = f"<{word}>"
+    return (padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@dataclass(frozen=True)
+class _Terms:
+    words: dict[str, float]
+    grams: dict[str, float]
+
+
+def _terms(need: NeedText) -> _Terms:
+    words: defaultdict[str, float] = defaultdict(float)
+    grams: defaultdict[str, float] = defaultdict(float)
+    for field, weight in _FIELD_WEIGHTS:
+        for word in _content_words(getattr(need, field) or ""):
+            words[_stem(word)] += weight
+    # Trigrams of the stems, so that inflection does not count as a difference.
+    for stem, weight in words.items():
+        for gram in _trigrams(stem):
+            grams[gram] += weight
+    return _Terms(dict(words), dict(grams))
+
+
+def _idf(documents: Sequence[dict[str, float]]) -> dict[str, float]:
+    # Smoothed IDF (as in scikit-learn): a term in every document still counts a little.
+    frequency: Counter[str] = Counter()
+    for document in documents:
+        frequency.update(document.keys())
+    total = len(documents)
+    return {term: math.log((1 + total) / (1 + df)) + 1.0 for term, df in frequency.items()}
+
+
+def _vector(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    vector = {term: count * idf[term] for term, count in counts.items()}
+    norm = math.sqrt(sum(value * value for value in vector.values()))
+    return {term: value / norm for term, value in vector.items()} if norm else {}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(value * b.get(term, 0.0) for term, value in a.items())
+
+
+def similar_needs(
+    target: NeedText,
+    candidates: Sequence[NeedText],
+    *,
+    limit: int = 5,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> list[tuple[int, float]]:
+    """(need_id, score in [0, 1]) of the candidates most like target, best first.
+
+    The target itself (same need_id) is never returned, and a text with no content words
+    (empty, or only stop words) matches nothing. Ties are broken by need_id.
+    """
+    if limit <= 0:
+        return []
+    target_terms = _terms(target)
+    if not target_terms.words:
+        return []
+    others: dict[int, _Terms] = {}
+    for candidate in candidates:
+        if candidate.need_id == target.need_id or candidate.need_id in others:
+            continue
+        others[candidate.need_id] = _terms(candidate)
+    documents = [target_terms, *others.values()]
+    word_idf = _idf([document.words for document in documents])
+    gram_idf = _idf([document.grams for document in documents])
+    target_words = _vector(target_terms.words, word_idf)
+    target_grams = _vector(target_terms.grams, gram_idf)
+
+    scored: list[tuple[int, float]] = []
+    for need_id, terms in others.items():
+        if not terms.words:
+            continue
+        words = _cosine(target_words, _vector(terms.words, word_idf))
+        grams = _cosine(target_grams, _vector(terms.grams, gram_idf))
+        # Rounded so that float noise cannot reorder equal scores; clamped against rounding up.
+        score = round(min(1.0, max(0.0, _WORD_SHARE * words + _GRAM_SHARE * grams)), 6)
+        if score >= min_score and score > 0:
+            scored.append((need_id, score))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored[:limit]
