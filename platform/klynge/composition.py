@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 # Modules whose import registers job functions (klynge.jobs.runner.job).
@@ -12,9 +15,31 @@ JOB_MODULES = (
 )
 
 
+def _package_dir(name: str) -> Path:
+    # find_spec locates the app's package without importing it (the core stays app-free
+    # until the app is assembled).
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(name)
+    return Path(spec.origin).parent
+
+
+# Template folders of the apps, searched after the core's own (klynge/templates).
+APP_TEMPLATE_DIRS: list[Path] = [_package_dir("priorities") / "templates"]
+
+
 def load_job_modules() -> None:
     for name in JOB_MODULES:
         importlib.import_module(name)
+
+
+# Modules with an idempotent `async def seed_demo() -> bool` run by `klynge demo` after the
+# core demo seed (True when it created data).
+DEMO_MODULES = ("priorities.demo",)
+
+
+def demo_seeders() -> list[Callable[[], Awaitable[bool]]]:
+    return [importlib.import_module(name).seed_demo for name in DEMO_MODULES]
 
 
 def route_handlers() -> list[Any]:
@@ -32,6 +57,7 @@ def route_handlers() -> list[Any]:
     )
     from klynge.views import VIEW_HANDLERS
     from priorities.controllers import NeedController, RoundController, public_ranking
+    from priorities.views import VIEW_HANDLERS as PRIORITY_VIEWS
 
     return [
         AuthController,
@@ -49,4 +75,5 @@ def route_handlers() -> list[Any]:
         NeedController,
         RoundController,
         public_ranking,
+        *PRIORITY_VIEWS,
     ]

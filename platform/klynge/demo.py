@@ -78,6 +78,9 @@ class DemoUser:
     name: str
     role: str
     org: str  # what the role is held in, for printing
+    # The organisation the role is held in, when not the role's default below: a service name
+    # (leader/employee), a kommunenummer (user representative) or a research group name.
+    org_ref: str = ""
 
 
 USERS = [
@@ -103,10 +106,79 @@ USERS = [
     DemoUser(
         "finansiering@demo.klynge.no", "Fia Finansiering", "funder_officer", "Norges forskningsråd"
     ),
+    # The rest of the prioritisation panel (priorities.demo): leaders, staff, youth and
+    # researchers from several municipalities, so that every group has more than one voice.
+    DemoUser(
+        "rektor@demo.klynge.no",
+        "Rita Rektor",
+        "service_leader",
+        "Askøy-skolen",
+        org_ref="Askøy-skolen",
+    ),
+    DemoUser(
+        "navleiar@demo.klynge.no",
+        "Nils NAV-leiar",
+        "service_leader",
+        "NAV Alver",
+        org_ref="NAV Alver",
+    ),
+    DemoUser(
+        "helsesjukepleiar@demo.klynge.no",
+        "Hilde Helsesjukepleiar",
+        "service_employee",
+        "Helsestasjonen i Bjørnafjorden",
+        org_ref="Helsestasjonen i Bjørnafjorden",
+    ),
+    DemoUser(
+        "barnehage@demo.klynge.no",
+        "Berit Barnehagelærar",
+        "service_employee",
+        "Barnehagane i Øygarden",
+        org_ref="Barnehagane i Øygarden",
+    ),
+    DemoUser(
+        "ungdom@demo.klynge.no",
+        "Ulrik Ungdomsråd",
+        "user_representative",
+        "Ungdomsrådet i Øygarden",
+        org_ref="4626",
+    ),
+    DemoUser(
+        "rkbu@demo.klynge.no",
+        "Randi RKBU-forskar",
+        "researcher",
+        RESEARCH_GROUPS[0][0],
+        org_ref=RESEARCH_GROUPS[0][0],
+    ),
 ]
 
 
 async def seed() -> bool:
+    """Seed the demo cluster, then every app's demo data (composition.DEMO_MODULES). Each step
+    is idempotent; returns False when nothing had to be created."""
+    from klynge.composition import demo_seeders
+
+    created = await seed_core()
+    for seed_app in demo_seeders():
+        created = await seed_app() or created
+    return created
+
+
+def _org_for(
+    user: DemoUser, orgs: dict[str, dict[str, int]], ids: dict[str, int]
+) -> dict[str, int]:
+    if not user.org_ref:
+        return orgs[user.role]
+    kind = {
+        "service_leader": "service",
+        "service_employee": "service",
+        "user_representative": "municipality",
+        "researcher": "research_group",
+    }[user.role]
+    return {kind: ids[user.org_ref]}
+
+
+async def seed_core() -> bool:
     """Seed the demo cluster once. Returns False when it was already there."""
     if await Cluster.exists().where(Cluster.name == CLUSTER_NAME):
         return False
@@ -224,7 +296,11 @@ async def seed() -> bool:
                     ).returning(Account.id)
                 )[0]["id"]
             await RoleAssignment.insert(
-                RoleAssignment(account=account_id, role=user.role, **orgs[user.role])
+                RoleAssignment(
+                    account=account_id,
+                    role=user.role,
+                    **_org_for(user, orgs, {**muni, **services, **groups}),
+                )
             )
         await audit.record(
             None, "demo.seed", "cluster", cluster, cluster_id=cluster, after={"name": CLUSTER_NAME}
