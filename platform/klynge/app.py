@@ -24,7 +24,7 @@ from klynge import __version__, i18n
 from klynge.auth.middleware import AuthMiddleware, _cookies
 from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
-from klynge.composition import load_job_modules, route_handlers
+from klynge.composition import APP_TEMPLATE_DIRS, load_job_modules, route_handlers
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
         ),
         template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(build_environment()),
+            engine=JinjaTemplateEngine.from_environment(build_environment(APP_TEMPLATE_DIRS)),
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -274,6 +274,15 @@ def param_values(server: LiveServer) -> dict[str, str]:
         "grant_id": q("SELECT min(id) FROM role_assignment"),
         "event_id": q("SELECT min(id) FROM audit_event"),
         "audit_id": q("SELECT min(id) FROM audit_event"),
+        # A need every cluster member may see (not a draft, not merged away), and the closed
+        # round published on the portal, so its results, scores and public list all render.
+        "need_id": q(
+            "SELECT min(id) FROM need WHERE status NOT IN ('draft', 'merged', 'withdrawn')"
+        ),
+        "round_id": q(
+            "SELECT id FROM priority_round ORDER BY status = 'closed' DESC, "
+            "publish_public DESC, id LIMIT 1"
+        ),
     }
     values.update(server.extra_ids)
     return {k: str(v) for k, v in values.items() if v is not None}

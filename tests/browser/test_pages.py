@@ -50,6 +50,14 @@ REQUIRED_PAGES = [
     ("job page /…/{job_id}", r"/(jobs|jobber|jobb)/\{\w+(:\w+)?\}"),
     ("accessibility statement /tilgjengelighet", r"^/tilgjengelighet$"),
     ("privacy page /personvern", r"^/personvern$"),
+    ("knowledge needs /behov", r"^/behov$"),
+    ("submit a need /behov/ny", r"^/behov/ny$"),
+    ("a need /behov/{need_id}", r"^/behov/\{need_id(:int)?\}$"),
+    ("rounds /runder", r"^/runder$"),
+    ("round setup /runder/ny", r"^/runder/ny$"),
+    ("a round /runder/{round_id}", r"^/runder/\{round_id(:int)?\}$"),
+    ("scoring /runder/{round_id}/skaar", r"^/runder/\{round_id(:int)?\}/skaar$"),
+    ("public priority list /prioriteringer/{round_id}", r"^/prioriteringer/\{round_id(:int)?\}$"),
 ]
 
 

@@ -31,11 +31,13 @@ NYNORSK_ONLY = re.compile(
 
 @cache
 def core_messages() -> tuple[Message, ...]:
-    """Messages of the core's templates and Python code, and the labels translated at run time."""
+    """Messages of the core's and the apps' templates and Python code, and the labels
+    translated at run time."""
+    roots = ("platform/klynge/", "klynge/", "priorities/")
     return tuple(
         m
         for m in extract.extract()
-        if m.id and any(path.startswith(("platform/klynge/", "klynge/")) for path, _ in m.locations)
+        if m.id and any(path.startswith(roots) for path, _ in m.locations)
     )
 
 
@@ -56,6 +58,8 @@ def test_extraction_finds_templates_views_and_labels() -> None:
     assert "R&D adviser" in ids  # ROLE_LABELS
     assert "Child welfare (barnevern)" in ids  # SERVICE_TYPE_LABELS
     assert "%(num)s users" in ids  # ngettext in a template
+    assert "Report a knowledge need" in ids  # priorities/templates
+    assert "The need was saved as a draft." in ids  # N_() in priorities/views
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])

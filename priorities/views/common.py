@@ -1,0 +1,198 @@
+"""What the priorities pages share: guards on a need's or round's cluster, labels, choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from klynge.auth.guards import Guard, principal_of
+from klynge.auth.principal import Principal
+from klynge.errors import NotFound
+from klynge.orgs.tables import ClusterMembership, Municipality, Service
+from klynge.views.common import N_
+from priorities.tables import Need, PriorityRound, RoundRater
+
+
+def _path_id(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> int:
+    try:
+        return int(connection.path_params[name])
+    except (KeyError, TypeError, ValueError):
+        raise NotFound() from None
+
+
+def requires_cluster_member(kind: str) -> Guard:
+    """The caller belongs to the cluster of the need or round in the path (or is an admin; a
+    round's panel members pass too). Another cluster's users get 404: its needs and rounds do
+    not admit to existing. Named like the core's cluster guard, whose meaning it shares."""
+    from litestar.exceptions import NotAuthorizedException
+
+    param = f"{kind}_id"
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = principal_of(connection)
+        if principal is None:
+            raise NotAuthorizedException("Du må logge inn.")
+        item_id = _path_id(connection, param)
+        if kind == "need":
+            row = await Need.select(Need.cluster).where(Need.id == item_id).first()
+        else:
+            row = (
+                await PriorityRound.select(PriorityRound.cluster)
+                .where(PriorityRound.id == item_id)
+                .first()
+            )
+            if row is not None and await RoundRater.exists().where(
+                RoundRater.round == item_id, RoundRater.account == principal.account_id
+            ):
+                return
+        if row is None or not (principal.is_admin or row["cluster"] in principal.cluster_ids):
+            raise NotFound()
+
+    guard.__name__ = guard.__qualname__ = f"requires_cluster_member({param})"
+    return guard
+
+
+STATUS_LABELS: dict[str, str] = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "under_assessment": N_("Under assessment"),
+    "prioritised": N_("Prioritised"),
+    "not_prioritised": N_("Not prioritised"),
+    "deferred": N_("Deferred"),
+    "literature_checked": N_("Literature checked"),
+    "matched": N_("Matched with research"),
+    "in_project": N_("In a project"),
+    "answered": N_("Answered"),
+    "archived": N_("Archived"),
+    "withdrawn": N_("Withdrawn"),
+    "merged": N_("Merged"),
+}
+PREVENTION_LABELS: dict[str, str] = {
+    "universal": N_("Universal"),
+    "selected": N_("Selected"),
+    "indicated": N_("Indicated"),
+}
+USE_LABELS: dict[str, str] = {
+    "service_development": N_("Service development"),
+    "decision": N_("A decision"),
+    "evaluate_measure": N_("Evaluating a measure"),
+    "other": N_("Other"),
+}
+GROUP_LABELS: dict[str, str] = {
+    "leaders": N_("Service leaders"),
+    "staff": N_("Staff"),
+    "users": N_("User representatives and youth"),
+    "researchers": N_("Researchers"),
+}
+WEIGHTING_LABELS: dict[str, str] = {
+    "group": N_("Equal voice per stakeholder group"),
+    "municipality": N_("Equal voice per municipality"),
+    "none": N_("Every rater counts the same"),
+}
+DECISION_LABELS: dict[str, str] = {
+    "prioritised": N_("Prioritised"),
+    "not_prioritised": N_("Not prioritised"),
+    "deferred": N_("Deferred"),
+}
+CRITERION_LABELS: dict[str, str] = {
+    "nytte": N_("Benefit"),
+    "alvorlighet": N_("Severity"),
+    "ressurs": N_("Resources"),
+    "kunnskapsgap": N_("Knowledge gap"),
+}
+# The rater's question and the anchors of the 1-5 scale (domain.md §2).
+CRITERION_QUESTIONS: dict[str, str] = {
+    "nytte": N_(
+        "How much would an answer improve children's coping (mestring), function and quality "
+        "of life?"
+    ),
+    "alvorlighet": N_("How serious, lasting and urgent is the situation the need concerns?"),
+    "ressurs": N_("How much would it take to get and use the answer?"),
+}
+ANCHORS: dict[str, tuple[str, str]] = {
+    "nytte": (N_("marginal"), N_("large, for many")),
+    "alvorlighet": (N_("mild, passing"), N_("life, lasting loss, urgent")),
+    "ressurs": (N_("little"), N_("very much")),
+}
+EVENT_LABELS: dict[str, str] = {
+    "status": N_("Status changed"),
+    "edit": N_("Edited"),
+    "endorse": N_("Same need reported"),
+    "merge": N_("Merged"),
+}
+
+
+def labels() -> dict[str, Any]:
+    """The label dictionaries, for templates (translated there with _())."""
+    return {
+        "status_labels": STATUS_LABELS,
+        "prevention_labels": PREVENTION_LABELS,
+        "use_labels": USE_LABELS,
+        "group_labels": GROUP_LABELS,
+        "weighting_labels": WEIGHTING_LABELS,
+        "decision_labels": DECISION_LABELS,
+        "criterion_labels": CRITERION_LABELS,
+        "criterion_questions": CRITERION_QUESTIONS,
+        "anchors": ANCHORS,
+        "event_labels": EVENT_LABELS,
+    }
+
+
+async def member_municipalities(cluster_id: int) -> list[tuple[int, str]]:
+    rows = await ClusterMembership.select(
+        ClusterMembership.municipality, ClusterMembership.municipality.name
+    ).where(ClusterMembership.cluster == cluster_id, ClusterMembership.status == "member")
+    return sorted(((r["municipality"], r["municipality.name"]) for r in rows), key=lambda r: r[1])
+
+
+async def cluster_services(cluster_id: int) -> list[dict[str, Any]]:
+    """The services of the cluster's member municipalities, with their municipality."""
+    munis = dict(await member_municipalities(cluster_id))
+    rows = (
+        await Service.select(Service.id, Service.name, Service.municipality)
+        .where(Service.municipality.is_in(list(munis) or [-1]))
+        .order_by(Service.name)
+    )
+    return [
+        {"id": r["id"], "name": r["name"], "municipality": munis.get(r["municipality"], "")}
+        for r in rows
+    ]
+
+
+async def own_municipalities(actor: Principal, cluster_id: int) -> list[tuple[int, str]]:
+    """Municipalities the actor may act for in the cluster: their own; an adviser's, all."""
+    members = await member_municipalities(cluster_id)
+    if actor.is_admin or actor.advises(cluster_id):
+        return members
+    return [m for m in members if m[0] in actor.municipality_ids]
+
+
+async def cluster_names(ids: list[int] | None = None) -> dict[int, str]:
+    from klynge.orgs.tables import Cluster
+
+    query = Cluster.select(Cluster.id, Cluster.name).order_by(Cluster.name)
+    if ids is not None:
+        query = query.where(Cluster.id.is_in(ids or [-1]))
+    return {r["id"]: r["name"] for r in await query}
+
+
+async def municipality_names(ids: list[int]) -> dict[int, str]:
+    rows = await Municipality.select(Municipality.id, Municipality.name).where(
+        Municipality.id.is_in(ids or [-1])
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
+def int_or_none(value: Any) -> int | None:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def int_list(value: Any) -> list[int]:
+    values = value if isinstance(value, list) else [value]
+    return [int(v) for v in values if isinstance(v, str) and v.strip().isdigit()]
