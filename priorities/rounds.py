@@ -32,6 +32,12 @@ def _weights(raw: Mapping[str, float]) -> dict[str, float]:
     if unknown:
         raise Invalid("Ukjent kriterium.", [FieldError("weights", f"Ukjent: {', '.join(unknown)}")])
     weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in raw.items()}}
+    tiny = sorted(k for k, v in weights.items() if 0 < v < scoring.MIN_WEIGHT)
+    if tiny:
+        raise Invalid(
+            "En vekt er enten 0 (kriteriet telles ikke) eller minst 0,000001.",
+            [FieldError("weights", f"For liten vekt: {', '.join(tiny)}")],
+        )
     if sum(weights.values()) <= 0:
         raise Invalid(
             "Minst ett kriterium må ha vekt over null.",

@@ -113,6 +113,9 @@ def _check_answer(value: object, what: str) -> int:
     return value
 
 
+MIN_WEIGHT = 1e-6
+
+
 def _weight_vector(weights: Mapping[str, float]) -> tuple[float, ...]:
     """Weights in ALL_CRITERIA order (missing = 1.0), validated."""
     unknown = sorted(set(weights) - set(ALL_CRITERIA), key=str)
@@ -123,6 +126,10 @@ def _weight_vector(weights: Mapping[str, float]) -> tuple[float, ...]:
         w = weights.get(c, 1.0)
         if isinstance(w, bool) or not isinstance(w, int | float) or not math.isfinite(w) or w < 0:
             raise ValueError(f"weight for {c} must be a finite number >= 0, got {w!r}")
+        # A weight is off (0) or a real weight: a vanishing one (5e-324) would underflow to 0
+        # when the sensitivity check halves it, and a scored need would lose its score.
+        if 0 < w < MIN_WEIGHT:
+            raise ValueError(f"weight for {c} must be 0 or at least {MIN_WEIGHT}, got {w!r}")
         vector.append(float(w))
     if sum(vector) <= 0:
         raise ValueError("at least one criterion weight must be > 0")

@@ -225,3 +225,8 @@ async def test_round_needs_must_be_submitted_and_in_the_cluster(client, needs_wo
         "/api/rounds", json={**body, "weights": {"pris": 1}}, headers=w.headers["adviser_a"]
     )
     assert bad_weight.status_code == 422
+    tiny = await client.post(
+        "/api/rounds", json={**body, "weights": {"nytte": 1e-9}}, headers=w.headers["adviser_a"]
+    )
+    assert tiny.status_code == 422
+    assert tiny.json()["errors"][0]["field"] == "weights"

@@ -13,6 +13,7 @@ from priorities.scoring import (
     ALL_CRITERIA,
     CRITERIA,
     GAP_SCORE,
+    MIN_WEIGHT,
     Rating,
     RoundConfig,
     RoundResult,
@@ -449,7 +450,10 @@ def test_round_config_keeps_its_own_copy_of_the_weights() -> None:
 GROUPS = ("leaders", "staff", "users", "researchers")
 ANSWER = st.one_of(st.none(), st.integers(1, 5))
 WEIGHTS = st.fixed_dictionaries(
-    {}, optional={c: st.floats(0, 5, allow_nan=False) for c in ALL_CRITERIA}
+    {},
+    optional={
+        c: st.one_of(st.just(0.0), st.floats(MIN_WEIGHT, 5, allow_nan=False)) for c in ALL_CRITERIA
+    },
 ).filter(lambda w: sum(w.get(c, 1.0) for c in ALL_CRITERIA) > 0)
 CONFIGS = st.builds(
     RoundConfig,
@@ -580,3 +584,10 @@ def test_scores_ranks_and_counts_stay_in_range(rnd: Round, cfg: RoundConfig) -> 
         answered = sum(getattr(r, c) is not None for r in rows for c in CRITERIA)
         assert n.blanks + answered == 3 * len(rows)
         assert n.blanks == sum(n.blanks_by_criterion.values())
+
+
+@pytest.mark.parametrize("weight", [5e-324, 1e-9])
+def test_vanishing_weights_are_refused(weight: float) -> None:
+    # Halving such a weight in the sensitivity check would underflow to 0 and drop the score.
+    with pytest.raises(ValueError, match="at least"):
+        RoundConfig(weights={"nytte": weight})
