@@ -25,7 +25,8 @@ from klynge.orgs.municipality_file import (
     MAX_FILE_BYTES,
     FileFormatError,
     RowError,
-    _check_zip,
+    check_zip,
+    split_header,
 )
 from klynge.privacy import check_fields, mask
 
@@ -447,7 +448,7 @@ def _is_empty(cell: Cell) -> bool:
 
 
 def _sheet_rows(data: bytes) -> Generator[RawRow, None, None]:
-    _check_zip(data)
+    check_zip(data)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
@@ -488,29 +489,12 @@ def _read(data: bytes, filename: str, max_rows: int) -> tuple[list[Cell], list[R
         raise FileFormatError(
             "Filtypen støttes ikke. Last opp malen for kunnskapsbehov som Excel-fil (.xlsx)."
         )
-    rows = _sheet_rows(data)
-    header: list[Cell] | None = None
-    body: list[RawRow] = []
-    try:
-        for index, values in rows:
-            if header is None:
-                header = values
-                continue
-            if all(_is_empty(cell) for cell in values):
-                continue
-            if len(body) >= max_rows:
-                limit = f"{max_rows:,}".replace(",", "\u00a0")
-                raise FileFormatError(
-                    f"Filen har flere enn {limit} kunnskapsbehov. Del den opp i flere filer."
-                )
-            body.append((index, values))
-    finally:
-        rows.close()  # closes the workbook at once, also when we stop reading early
-    if header is None or all(_is_empty(cell) for cell in header):
-        raise FileFormatError(
-            "Filen mangler overskriftsrad. Første rad skal inneholde kolonnenavnene fra malen."
-        )
-    return header, body
+    return split_header(
+        _sheet_rows(data),
+        max_rows,
+        too_many="kunnskapsbehov",
+        missing_header="Første rad skal inneholde kolonnenavnene fra malen.",
+    )
 
 
 def _map_header(header: list[Cell]) -> dict[str, int]:

@@ -133,7 +133,7 @@ def _is_empty(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _check_zip(data: bytes) -> None:
+def check_zip(data: bytes) -> None:
     """Refuse zip bombs before openpyxl inflates anything.
 
     zipfile stops reading a member at its declared size (and fails the CRC if the data is
@@ -166,7 +166,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _xlsx_rows(data: bytes) -> Generator[RawRow, None, None]:
-    _check_zip(data)
+    check_zip(data)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
@@ -258,6 +258,24 @@ def _read_rows(data: bytes, filename: str, max_rows: int) -> tuple[list[Cell], l
         raise FileFormatError("Filtypen støttes ikke. Lagre filen som .xlsx eller .csv.")
     else:
         raise FileFormatError("Ukjent filtype. Last opp en .xlsx- eller .csv-fil.")
+    return split_header(
+        rows,
+        max_rows,
+        too_many="rader med data",
+        missing_header="Første rad skal inneholde kolonnenavn.",
+    )
+
+
+def split_header(
+    rows: Generator[RawRow, None, None],
+    max_rows: int,
+    *,
+    too_many: str,
+    missing_header: str,
+) -> tuple[list[Cell], list[RawRow]]:
+    """The header row and the non-empty data rows, at most max_rows of them. Closes the row
+    source (and so the workbook) at once, also when it stops early. Shared by every
+    spreadsheet import; `too_many` names the rows, `missing_header` says what row 1 holds."""
     header: list[Cell] | None = None
     body: list[RawRow] = []
     try:
@@ -270,15 +288,13 @@ def _read_rows(data: bytes, filename: str, max_rows: int) -> tuple[list[Cell], l
             if len(body) >= max_rows:
                 limit = f"{max_rows:,}".replace(",", "\u00a0")
                 raise FileFormatError(
-                    f"Filen har flere enn {limit} rader med data. Del den opp i flere filer."
+                    f"Filen har flere enn {limit} {too_many}. Del den opp i flere filer."
                 )
             body.append((index, values))
     finally:
-        rows.close()  # closes the workbook at once, also when we stop reading early
+        rows.close()
     if header is None or all(_is_empty(cell) for cell in header):
-        raise FileFormatError(
-            "Filen mangler overskriftsrad. Første rad skal inneholde kolonnenavn."
-        )
+        raise FileFormatError(f"Filen mangler overskriftsrad. {missing_header}")
     return header, body
 
 
