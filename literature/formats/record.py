@@ -1,0 +1,212 @@
+"""The common shape every reference-file parser produces, and the helpers they share.
+
+Pure code: no database, no network. A parser turns bytes into a ParseResult; a file that is
+not the format at all raises FormatError with a Norwegian message the user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Author",
+    "FormatError",
+    "ParseResult",
+    "Problem",
+    "Record",
+    "decode",
+    "make_record",
+    "missing_title",
+    "nfc",
+    "normalise_doi",
+    "parse_author",
+    "year_from",
+]
+
+
+class FormatError(ValueError):
+    """The file is not the expected format at all (wrong format, binary, truncated)."""
+
+
+@dataclass(frozen=True)
+class Author:
+    family: str
+    given: str
+
+
+@dataclass(frozen=True)
+class Record:
+    title: str
+    abstract: str
+    authors: tuple[Author, ...]
+    year: int | None
+    container: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    publication_types: tuple[str, ...]
+    keywords: tuple[str, ...]
+    language: str
+    url: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    record: int  # 1-based position of the record in the file
+    reason: str  # Norwegian, shown to the user
+
+
+@dataclass
+class ParseResult:
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    read: int = 0  # records seen in the file, good and broken
+
+
+# --- Text --------------------------------------------------------------------------------------
+
+# C0 control characters other than tab, newline and carriage return never occur in text exports.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, what: str) -> str:
+    """Bytes to NFC text: UTF-8 (with or without BOM), else cp1252, else latin-1.
+
+    `what` names the format in messages ("RIS-fil"). Raises FormatError for an empty or
+    binary file.
+    """
+    if not data or not data.strip():
+        raise FormatError("Filen er tom.")
+    if data.startswith(b"PK\x03\x04"):
+        raise FormatError(f"Filen er en komprimert fil (zip eller Excel), ikke en {what}.")
+    if b"\x00" in data:
+        raise FormatError(f"Filen er ikke en tekstfil og kan ikke leses som {what}.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")  # Windows exports from EndNote and Excel
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    if _CONTROL_CHARS.search(text):
+        raise FormatError(f"Filen inneholder binære data og kan ikke leses som {what}.")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def nfc(value: object) -> str:
+    """A cell or JSON value as NFC text with collapsed whitespace; None becomes ""."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return " ".join(text.split())
+
+
+# --- DOI, year, authors ------------------------------------------------------------------------
+
+_DOI_PREFIX = re.compile(
+    r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*|urn:doi:)", flags=re.IGNORECASE
+)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def normalise_doi(value: object) -> str:
+    """A DOI in lower case without resolver prefix, or "" when the value is no DOI."""
+    text = nfc(value).strip()
+    previous = None
+    while previous != text:  # "doi: https://doi.org/10..." occurs in the wild
+        previous = text
+        text = _DOI_PREFIX.sub("", text).strip()
+    text = "".join(text.split()).lower().rstrip(".,;")
+    return text if _DOI_SHAPE.match(text) else ""
+
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
+
+
+def year_from(value: object) -> int | None:
+    """The first plausible four-digit year in a date field ("2020/05/01/", "2019 Mar")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 1500 <= value <= 2100 else None
+    if isinstance(value, float) and value.is_integer():
+        return year_from(int(value))
+    match = _YEAR.search(nfc(value))
+    return int(match.group(1)) if match else None
+
+
+def parse_author(value: str) -> Author | None:
+    """ "Family, Given" (or "Given Family" without comma) to an Author; None when empty."""
+    text = nfc(value).strip(" ;")
+    if not text:
+        return None
+    if "," in text:
+        family, given = text.split(",", 1)
+        return Author(family=family.strip(), given=given.strip(" ,"))
+    parts = text.rsplit(" ", 1)
+    if len(parts) == 2 and not _looks_like_initials(parts[1]):
+        return Author(family=parts[1], given=parts[0])
+    if len(parts) == 2:  # PubMed "AU - Nordmann O": family first, initials last
+        return Author(family=parts[0], given=parts[1])
+    return Author(family=text, given="")
+
+
+def _looks_like_initials(word: str) -> bool:
+    return word.isupper() and len(word) <= 3 and word.isalpha()
+
+
+def _dedupe(values: list[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        text = nfc(value)
+        if text and text.casefold() not in {key.casefold() for key in seen}:
+            seen[text] = None
+    return tuple(seen)
+
+
+def make_record(
+    *,
+    raw: str,
+    title: object = "",
+    abstract: object = "",
+    authors: list[Author] | tuple[Author, ...] = (),
+    year: int | None = None,
+    container: object = "",
+    volume: object = "",
+    issue: object = "",
+    pages: object = "",
+    doi: object = "",
+    pmid: object = "",
+    publication_types: list[str] | tuple[str, ...] = (),
+    keywords: list[str] | tuple[str, ...] = (),
+    language: object = "",
+    url: object = "",
+) -> Record:
+    """A Record with every text field NFC-normalised and trimmed."""
+    pmid_text = nfc(pmid)
+    return Record(
+        title=nfc(title),
+        abstract=nfc(abstract),
+        authors=tuple(authors),
+        year=year,
+        container=nfc(container),
+        volume=nfc(volume),
+        issue=nfc(issue),
+        pages=nfc(pages),
+        doi=normalise_doi(doi),
+        pmid=pmid_text if pmid_text.isdigit() else "",
+        publication_types=_dedupe(list(publication_types)),
+        keywords=_dedupe(list(keywords)),
+        language=nfc(language),
+        url=nfc(url),
+        raw=unicodedata.normalize("NFC", raw),
+    )
+
+
+def missing_title(number: int) -> Problem:
+    return Problem(record=number, reason=f"Referanse {number} mangler tittel og ble ikke lest inn.")

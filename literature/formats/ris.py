@@ -1,0 +1,158 @@
+"""RIS (EndNote, Zotero, Mendeley, Web of Science, Scopus exports), parsed by hand.
+
+A hand parser over "TY  - " ... "ER  - " blocks can report each broken record, which pandoc's
+RIS reader cannot: it fails or skips silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from literature.formats.record import (
+    Author,
+    FormatError,
+    ParseResult,
+    Problem,
+    decode,
+    make_record,
+    missing_title,
+    parse_author,
+    year_from,
+)
+
+__all__ = ["parse"]
+
+# "TY  - JOUR": two letters/digits, two spaces, dash, then a space or end of line.
+_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+
+# RIS reference types to readable publication types.
+_TYPES = {
+    "JOUR": "Journal Article",
+    "JFULL": "Journal Article",
+    "MGZN": "Magazine Article",
+    "NEWS": "Newspaper Article",
+    "BOOK": "Book",
+    "EBOOK": "Book",
+    "CHAP": "Book Section",
+    "ECHAP": "Book Section",
+    "CONF": "Conference Proceedings",
+    "CPAPER": "Conference Paper",
+    "RPRT": "Report",
+    "GOVDOC": "Government Document",
+    "THES": "Thesis",
+    "ELEC": "Web Page",
+    "WEB": "Web Page",
+    "DATA": "Dataset",
+    "GEN": "Generic",
+}
+
+
+def _blocks(text: str) -> list[tuple[list[tuple[str, str]], str, bool]]:
+    """(tags, raw text, closed) for each TY ... ER block; lines outside blocks are ignored."""
+    blocks: list[tuple[list[tuple[str, str]], str, bool]] = []
+    tags: list[tuple[str, str]] | None = None
+    lines: list[str] = []
+    for line in text.split("\n"):
+        match = _TAG.match(line.rstrip())
+        if match and match.group(1) == "TY":
+            if tags is not None:  # a TY before the previous ER: that record was cut off
+                blocks.append((tags, "\n".join(lines), False))
+            tags, lines = [(match.group(1), (match.group(2) or "").strip())], [line]
+            continue
+        if tags is None:
+            continue
+        lines.append(line)
+        if match and match.group(1) == "ER":
+            blocks.append((tags, "\n".join(lines), True))
+            tags, lines = None, []
+        elif match:
+            tags.append((match.group(1), (match.group(2) or "").strip()))
+        elif line.strip() and tags:  # continuation of a wrapped value
+            name, value = tags[-1]
+            tags[-1] = (name, f"{value} {line.strip()}")
+    if tags is not None:
+        blocks.append((tags, "\n".join(lines), False))
+    return blocks
+
+
+def _first(tags: list[tuple[str, str]], *names: str) -> str:
+    for name in names:
+        for tag, value in tags:
+            if tag == name and value:
+                return value
+    return ""
+
+
+def _all(tags: list[tuple[str, str]], *names: str) -> list[str]:
+    return [value for tag, value in tags if tag in names and value]
+
+
+def _pmid(tags: list[tuple[str, str]]) -> str:
+    """PMID from AN/M1 only when labelled ("PMID: 123", "PubMed ID 123") or AN is numeric."""
+    for tag, value in tags:
+        if tag not in {"AN", "M1", "C2"}:
+            continue
+        labelled = re.fullmatch(r"(?:PMID|PubMed(?: ID)?)\s*[:=]?\s*(\d{1,9})", value, re.I)
+        if labelled:
+            return labelled.group(1)
+        if tag == "AN" and re.fullmatch(r"\d{1,9}", value):
+            return value
+    return ""
+
+
+def _record(tags: list[tuple[str, str]], raw: str):
+    type_code = tags[0][1].upper()
+    authors: list[Author] = []
+    for value in _all(tags, "AU", "A1"):
+        author = parse_author(value)
+        if author is not None:
+            authors.append(author)
+    start, end = _first(tags, "SP"), _first(tags, "EP")
+    pages = f"{start}-{end}" if start and end and start != end and "-" not in start else start
+    keywords: list[str] = []
+    for value in _all(tags, "KW"):
+        keywords.extend(part for part in re.split(r"\s*;\s*", value) if part)
+    types = _all(tags, "M3") or ([_TYPES.get(type_code, type_code)] if type_code else [])
+    return make_record(
+        raw=raw,
+        title=_first(tags, "TI", "T1", "CT"),
+        abstract=_first(tags, "AB", "N2"),
+        authors=authors,
+        year=year_from(_first(tags, "PY", "Y1", "DA")),
+        container=_first(tags, "JO", "JF", "T2", "JA", "J2"),
+        volume=_first(tags, "VL"),
+        issue=_first(tags, "IS"),
+        pages=pages,
+        doi=_first(tags, "DO"),
+        pmid=_pmid(tags),
+        publication_types=types,
+        keywords=keywords,
+        language=_first(tags, "LA"),
+        url=_first(tags, "UR", "L2"),
+    )
+
+
+def parse(data: bytes) -> ParseResult:
+    text = decode(data, "RIS-fil")
+    blocks = _blocks(text)
+    if not blocks:
+        raise FormatError(
+            "Filen er ikke en RIS-fil: ingen referanser som starter med «TY  - » ble funnet."
+        )
+    result = ParseResult(read=len(blocks))
+    for number, (tags, raw, closed) in enumerate(blocks, start=1):
+        if not closed:
+            result.problems.append(
+                Problem(
+                    number,
+                    f"Referanse {number} er ufullstendig (mangler avslutningen «ER  - ») "
+                    "og ble ikke lest inn.",
+                )
+            )
+            continue
+        record = _record(tags, raw)
+        if not record.title:
+            result.problems.append(missing_title(number))
+            continue
+        result.records.append(record)
+    return result
