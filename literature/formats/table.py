@@ -112,7 +112,8 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str) -> Generator[RawRow, None, None]:
-    csv.field_size_limit(1_000_000)  # abstracts are long
+    # csv's own field limit (131,072 characters) is process-wide and left alone: changing it
+    # here would change every other CSV reader in the process. Abstracts fit well within it.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
         for index, values in enumerate(reader, start=1):

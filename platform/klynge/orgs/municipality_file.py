@@ -231,12 +231,18 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[";"] else ";"
 
 
+MAX_CELL_CHARS = 10_000  # a municipality row has short cells; anything longer is not this file
+
+
 def _csv_rows(data: bytes) -> Generator[RawRow, None, None]:
     text = _decode_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
         # Excel shows one row per record, so the record count is the row number the user sees.
         for index, values in enumerate(reader, start=1):
+            # Our own limit, not csv.field_size_limit(): that one is process-wide state.
+            if any(len(value) > MAX_CELL_CHARS for value in values):
+                raise FileFormatError(f"Rad {index} har en celle som er altfor lang.")
             yield index, list(values[:MAX_COLUMNS])
     except csv.Error:
         raise FileFormatError(

@@ -369,3 +369,15 @@ def test_huge_csv_field_is_refused() -> None:
 
 def test_header_only_file_gives_nothing() -> None:
     assert parse_municipality_file(csv_bytes("knr;navn\n"), "x.csv") == ([], [])
+
+
+def test_long_cell_is_refused_whatever_the_csv_module_limit() -> None:
+    import csv
+
+    old = csv.field_size_limit()
+    csv.field_size_limit(10_000_000)  # another reader in the process may have raised it
+    try:
+        with pytest.raises(FileFormatError):
+            parse_municipality_file(csv_bytes("knr;navn\n0301;" + "x" * 20_000 + "\n"), "x.csv")
+    finally:
+        csv.field_size_limit(old)
