@@ -606,8 +606,10 @@ async def record_decision(actor: Principal, round_id: int, data: s.DecisionIn) -
 async def export_xlsx(actor: Principal, round_id: int) -> tuple[str, bytes]:
     from priorities.export import ExportNeed, ExportScore, RoundExport, build_round_workbook
 
+    row = await load_visible(actor, round_id)
+    if not can_manage_cluster(actor, row["cluster"]):
+        raise Forbidden("Bare klyngens FoU-rådgiver kan eksportere runden.")
     ranked = await ranking(actor, round_id)
-    row = await _load(round_id)
     cluster = await Cluster.select(Cluster.name).where(Cluster.id == row["cluster"]).first()
     raters = (
         await RoundRater.select(RoundRater.all_columns(), RoundRater.account.name)

@@ -579,7 +579,7 @@ def test_scores_ranks_and_counts_stay_in_range(rnd: Round, cfg: RoundConfig) -> 
         else:
             assert n.rank_min is not None
             assert n.rank_max is not None
-            assert 1 <= n.rank_min <= n.rank <= n.rank_max <= len(ranked)
+            assert 0 < n.rank_min <= n.rank <= n.rank_max <= len(ranked)
         rows = [r for r in ratings if r.need_id == n.need_id]
         answered = sum(getattr(r, c) is not None for r in rows for c in CRITERIA)
         assert n.blanks + answered == 3 * len(rows)
