@@ -4,12 +4,38 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from literature.tables import (
+    Adoption,
+    CheckReview,
+    CheckSearch,
+    DuplicateCandidate,
+    LiteratureCheck,
+    LiteratureImport,
+    Measure,
+    MeasureReference,
+    Reference,
+    ReferenceSource,
+    ScreeningDecision,
+)
+
 APP_CONFIG = AppConfig(
     app_name="literature",
     migrations_folder_path=str(
         Path(__file__).resolve().parent.parent / "migrations" / "literature"
     ),
-    table_classes=[],
-    migration_dependencies=["klynge.piccolo_app"],
+    table_classes=[
+        LiteratureCheck,
+        LiteratureImport,
+        Reference,
+        ReferenceSource,
+        DuplicateCandidate,
+        CheckSearch,
+        ScreeningDecision,
+        CheckReview,
+        Measure,
+        MeasureReference,
+        Adoption,
+    ],
+    migration_dependencies=["klynge.piccolo_app", "priorities.piccolo_app"],
     commands=[],
 )
