@@ -129,6 +129,7 @@ class ReferenceSource(Table, tablename="literature_reference_source"):
     )
     position = Integer()  # 1-based record number in the file
     raw = Text(default="")
+    record = JSONB(default={})  # the normalised record as read (lets a merge be split again)
     duplicate_tier = Integer(null=True, default=None)
     duplicate_reason = Text(default="")
 

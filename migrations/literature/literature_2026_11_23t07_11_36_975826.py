@@ -750,6 +750,27 @@ async def forwards():
     manager.add_column(
         table_class_name="ReferenceSource",
         tablename="literature_reference_source",
+        column_name="record",
+        db_column_name="record",
+        column_class_name="JSONB",
+        column_class=JSONB,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ReferenceSource",
+        tablename="literature_reference_source",
         column_name="raw",
         db_column_name="raw",
         column_class_name="Text",
