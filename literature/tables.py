@@ -72,7 +72,7 @@ class LiteratureImport(Table, tablename="literature_import"):
     duplicates = Integer(default=0)
     possible_duplicates = Integer(default=0)
     problems = JSONB(default=[])  # [{"record": n, "reason": "..."}]
-    job_id = Integer(null=True, default=None)
+    job_id = Varchar(length=36, default="")  # the job that runs the import
     created_by = ForeignKey(references=Account, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     undone_at = Timestamptz(null=True, default=None)
