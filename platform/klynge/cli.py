@@ -1,4 +1,5 @@
-"""The `klynge` command: run · worker · migrate · demo · create-user · routes."""
+"""The `klynge` command: run · worker · migrate · demo · create-user · routes, and the apps'
+commands (literature import)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from klynge.settings import ConfigError, Settings, load_settings
 
 class CommandError(Exception):
     """A one-line failure for the user (no traceback)."""
+
+
+_APP_ERRORS: list[type[Exception]] = []  # the apps' one-line command errors
 
 
 def _settings(*, require_secret: bool = True) -> Settings:
@@ -177,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     routes = sub.add_parser("routes", help="print every route with its guard")
     routes.set_defaults(func=_cmd_routes)
+
+    from klynge.composition import register_commands
+
+    _APP_ERRORS.extend(register_commands(sub))
     return parser
 
 
@@ -193,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"klynge: configuration error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except CommandError as exc:
+    except (CommandError, *_APP_ERRORS) as exc:
         print(f"klynge: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

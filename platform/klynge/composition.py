@@ -12,7 +12,12 @@ from typing import Any
 JOB_MODULES = (
     "klynge.orgs.importing",
     "priorities.jobs",
+    "literature.imports",
 )
+
+# Modules with `register(subparsers)` adding app commands to `klynge`, and the exception type
+# each raises for a one-line user error.
+COMMAND_MODULES = ("literature.cli",)
 
 
 def _package_dir(name: str) -> Path:
@@ -26,6 +31,15 @@ def _package_dir(name: str) -> Path:
 
 # Template folders of the apps, searched after the core's own (klynge/templates).
 APP_TEMPLATE_DIRS: list[Path] = [_package_dir("priorities") / "templates"]
+
+
+def register_commands(sub: Any) -> tuple[type[Exception], ...]:
+    errors: list[type[Exception]] = []
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub)
+        errors.extend(getattr(module, "COMMAND_ERRORS", ()))
+    return tuple(errors)
 
 
 def load_job_modules() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -50,3 +51,11 @@ def transaction() -> Any:
 
 def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
+
+
+def json_value(value: Any, default: Any = None) -> Any:
+    """A JSON/JSONB column's value as Python data: SQLite hands back the JSON text, asyncpg
+    may too; None (or "") becomes `default`."""
+    if isinstance(value, str | bytes | bytearray):
+        value = json.loads(value) if value else None
+    return default if value is None else value

@@ -1,0 +1,385 @@
+"""Request and response shapes of the literature app (msgspec Structs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from literature.classify import EvidenceType
+
+__all__ = ["EvidenceType"]
+
+Short = Annotated[str, msgspec.Meta(max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=10_000)]
+Query = Annotated[str, msgspec.Meta(max_length=20_000)]
+
+
+class ImportFormat(StrEnum):
+    RIS = "ris"
+    BIBTEX = "bibtex"
+    MEDLINE = "medline"
+    CSLJSON = "csljson"
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+class Verdict(StrEnum):
+    ANSWERED = "answered"  # besvart
+    PARTLY = "partly"  # delvis besvart
+    UNANSWERED = "unanswered"  # ubesvart: knowledge gap
+
+
+class ReasonCode(StrEnum):
+    """Why uncertainty persists (domain.md §3)."""
+
+    A = "A"  # no systematic review
+    B = "B"  # review found no RCTs
+    C = "C"  # RCTs but no meta-analysis
+    D = "D"  # meta-analysis but uncertainty remains
+    E = "E"  # inconclusive Cochrane/Campbell review
+
+
+class Certainty(StrEnum):
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+    VERY_LOW = "very_low"
+
+
+class Stage(StrEnum):
+    TITLE = "title"  # title and abstract
+    FULLTEXT = "fulltext"
+
+
+class ScreeningChoice(StrEnum):
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    UNCERTAIN = "uncertain"
+
+
+class EvidenceScale(StrEnum):
+    UNGSINN = "ungsinn"  # current scale 0-5 (since 2015)
+    UNGSINN_OLD = "ungsinn_old"  # 1-4 (before 2015)
+    GRADE = "grade"
+    EIF = "eif"  # Foundations / Early Intervention Foundation
+
+
+# --- Imports -----------------------------------------------------------------------------------
+
+
+class ImportProblem(msgspec.Struct):
+    record: int
+    reason: str
+
+
+class ImportReport(msgspec.Struct):
+    """What an import did; the CLI prints this (keys read/imported/duplicates/problems)."""
+
+    read: int
+    imported: int
+    duplicates: int
+    possible_duplicates: int
+    problems: list[ImportProblem]
+    duplicates_by_tier: dict[str, int] = {}
+
+
+class ImportOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    check_id: int | None
+    filename: str
+    format: str
+    source: str
+    query: str
+    searched_on: dt.date | None
+    status: str  # queued | running | done | failed | undone
+    read: int
+    imported: int
+    duplicates: int
+    possible_duplicates: int
+    problems: list[ImportProblem]
+    job_id: str | None
+    job_status: str | None
+    progress: int
+    message: str
+    can_undo: bool
+    created_at: dt.datetime
+    undone_at: dt.datetime | None
+
+
+# --- References --------------------------------------------------------------------------------
+
+
+class AuthorOut(msgspec.Struct):
+    family: str
+    given: str
+
+
+class ReferenceOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    title: str
+    abstract: str
+    authors: list[AuthorOut]
+    year: int | None
+    container: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    publication_types: list[str]
+    keywords: list[str]
+    language: str
+    url: str
+    evidence_type: EvidenceType
+    evidence_auto: EvidenceType
+    evidence_reason: str
+    evidence_corrected: bool
+    summarised: bool
+    merged_into: int | None
+    sources: list[SourceOut] = []
+
+
+class SourceOut(msgspec.Struct):
+    id: int
+    import_id: int
+    source: str
+    filename: str
+    searched_on: dt.date | None
+    position: int
+    duplicate_tier: int | None
+    duplicate_reason: str
+
+
+class Hit(msgspec.Struct):
+    id: int
+    title_html: str
+    snippet_html: str
+    year: int | None
+    evidence_type: str
+    summarised: bool
+    authors: list[AuthorOut]
+    container: str
+    doi: str
+    score: float
+
+
+class SearchPage(msgspec.Struct):
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+
+
+class EvidenceCorrection(msgspec.Struct):
+    evidence_type: EvidenceType
+
+
+class DuplicateOut(msgspec.Struct):
+    id: int
+    keeper: ReferenceOut
+    duplicate: ReferenceOut
+    score: float
+    reason: str
+    status: str
+
+
+class DuplicateDecision(msgspec.Struct):
+    decision: Annotated[str, msgspec.Meta(pattern="^(merge|not_duplicate|unmerge)$")]
+
+
+# --- Checks ------------------------------------------------------------------------------------
+
+
+class CheckCreate(msgspec.Struct):
+    question: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    population: Text = ""
+    intervention: Text = ""
+    comparison: Text = ""
+    outcome: Text = ""
+    blind: bool = False
+    screeners: list[int] = []
+    exclusion_reasons: list[Short] = []
+
+
+class SearchCreate(msgspec.Struct):
+    source: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    query: Query = ""
+    searched_on: dt.date | None = None
+    hits: int | None = None
+    notes: Text = ""
+
+
+class SearchOut(msgspec.Struct):
+    id: int
+    source: str
+    query: str
+    searched_on: dt.date | None
+    import_id: int | None
+    hits: int | None
+    notes: str
+
+
+class DecisionCreate(msgspec.Struct):
+    reference_id: int
+    decision: ScreeningChoice
+    stage: Stage = Stage.TITLE
+    reason: Short = ""
+    note: Text = ""
+    reconcile: bool = False  # the adviser's final word on a blind conflict
+
+
+class DecisionOut(msgspec.Struct):
+    id: int
+    reference_id: int
+    stage: Stage
+    decision: ScreeningChoice
+    reason: str
+    note: str
+    screener_id: int | None
+    reconciled: bool
+    created_at: dt.datetime
+
+
+class ReviewIn(msgspec.Struct):
+    reference_id: int
+    certainty: Certainty | None = None
+    reliability: Text = ""
+    supports: Verdict = Verdict.ANSWERED
+
+
+class VerdictCreate(msgspec.Struct):
+    verdict: Verdict
+    reviews: list[ReviewIn] = []
+    certainty: Certainty | None = None
+    reason_code: ReasonCode | None = None
+    summary: Text = ""
+    public: bool = False
+
+
+class PrismaOut(msgspec.Struct):
+    identified_total: int
+    identified_per_source: dict[str, int]
+    duplicates_removed: int
+    records_screened: int
+    records_excluded: int
+    reports_sought: int
+    reports_not_retrieved: int
+    reports_assessed: int
+    reports_excluded: dict[str, int]
+    studies_included: int
+    awaiting_title: int
+    awaiting_fulltext: int
+    problems: list[str]
+
+
+class CandidateOut(msgspec.Struct):
+    reference: ReferenceOut
+    title_state: str
+    fulltext_state: str
+    title_reason: str
+    fulltext_reason: str
+    decisions: list[DecisionOut]  # only those the caller may see (blind screening)
+
+
+class ReviewOut(msgspec.Struct):
+    reference: ReferenceOut
+    certainty: str
+    reliability: str
+    supports: str
+
+
+class CheckOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    need_id: int
+    need_title: str
+    question: str
+    population: str
+    intervention: str
+    comparison: str
+    outcome: str
+    blind: bool
+    screeners: list[int]
+    exclusion_reasons: list[str]
+    status: str
+    verdict: Verdict | None
+    reason_code: ReasonCode | None
+    certainty: Certainty | None
+    verdict_summary: str
+    public: bool
+    disseminate: bool
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+    searches: list[SearchOut]
+    imports: list[ImportOut]
+    prisma: PrismaOut
+    reviews: list[ReviewOut]
+
+
+# --- Measures ----------------------------------------------------------------------------------
+
+
+class LinkIn(msgspec.Struct):
+    title: Short
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+class MeasureCreate(msgspec.Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    scale: EvidenceScale
+    level: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    description: Text = ""
+    target_group: Text = ""
+    age_from: Annotated[int, msgspec.Meta(ge=0, le=24)] = 0
+    age_to: Annotated[int, msgspec.Meta(ge=0, le=24)] = 24
+    service_types: list[str] = []
+    links: list[LinkIn] = []
+    reference_ids: list[int] = []
+
+
+class AdoptionCreate(msgspec.Struct):
+    municipality_id: int
+    service_id: int | None = None
+    since: dt.date | None = None
+    note: Text = ""
+
+
+class AdoptionOut(msgspec.Struct):
+    id: int
+    measure_id: int
+    municipality_id: int
+    municipality: str
+    service_id: int | None
+    service: str
+    since: dt.date | None
+    note: str
+
+
+class MeasureOut(msgspec.Struct):
+    id: int
+    slug: str
+    name: str
+    description: str
+    target_group: str
+    age_from: int
+    age_to: int
+    service_types: list[str]
+    scale: EvidenceScale
+    scale_name: str
+    level: str
+    level_label: str
+    links: list[LinkIn]
+    references: list[ReferenceOut]
+    adoptions: int  # municipalities using it
+    adoptions_in_cluster: dict[str, int]  # cluster id -> municipalities using it
+    adoption_list: list[AdoptionOut] = []
+
+
+class MeasurePage(msgspec.Struct):
+    total: int
+    items: list[MeasureOut]
