@@ -11,6 +11,8 @@ Tiers (each new record gets at most one match, the strongest found):
    non-empty DOIs (or PMIDs) veto the automatic merge; such a pair can still surface in tier 3.
    A missing year on either side also keeps the pair out of tier 2 (it becomes "possible"): year
    is our only guard against updated reviews that reuse title and authors, so a person decides.
+   The one exception is an identical citation: both years missing, the same author set and the
+   same journal (so re-importing an export creates nothing new).
 3. Fuzzy title similarity (``rapidfuzz.fuzz.token_sort_ratio`` on normalised titles with a
    leading "preprint" tag removed) >= ``FUZZY_THRESHOLD``. Titles of fewer than
    ``SHORT_TITLE_WORDS`` words also need a shared author; one-word titles never match fuzzily.
@@ -66,6 +68,7 @@ class DedupRecord:
     year: int | None = None
     doi: str = ""
     pmid: str = ""
+    container: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,17 @@ def _prepare(rec: DedupRecord) -> _Prepared:
     )
 
 
+def _identical_without_year(a: _Prepared, b: _Prepared) -> bool:
+    return (
+        a.rec.year is None
+        and b.rec.year is None
+        and bool(a.authors)
+        and a.authors == b.authors
+        and fold(a.rec.container) == fold(b.rec.container)
+        and _ids_conflict(a, b) is None
+    )
+
+
 def _ids_conflict(a: _Prepared, b: _Prepared) -> str | None:
     if a.doi and b.doi and a.doi != b.doi:
         return "different DOIs"
@@ -204,11 +218,18 @@ class _Index:
 
     def tier2(self, p: _Prepared) -> Match | None:
         key = p.rec.key
-        if not p.title or p.rec.year is None:
+        if not p.title:
             return None
         for other in self.by_title.get(p.title, ()):
             o = self.records[other]
-            if not self.allowed(key, other) or o.rec.year is None:
+            if not self.allowed(key, other):
+                continue
+            if p.rec.year is None or o.rec.year is None:
+                # Without a year only an identical citation merges: both years missing, the
+                # same (non-empty) author list and the same journal. That keeps an export
+                # re-imported from creating new records, and nothing looser slips through.
+                if _identical_without_year(p, o):
+                    return Match(key, other, 2, "identical citation without year", 1.0)
                 continue
             if abs(p.rec.year - o.rec.year) > MAX_TIER2_YEAR_GAP or _ids_conflict(p, o):
                 continue

@@ -115,6 +115,7 @@ async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[froz
         Reference.year,
         Reference.doi,
         Reference.pmid,
+        Reference.container,
     ).where(Reference.cluster == cluster_id, Reference.merged_into.is_null())
     stored = [
         DedupRecord(
@@ -124,6 +125,7 @@ async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[froz
             year=r["year"],
             doi=r["doi"],
             pmid=r["pmid"],
+            container=r["container"],
         )
         for r in rows
     ]
@@ -160,6 +162,7 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
             year=r.year,
             doi=r.doi,
             pmid=r.pmid,
+            container=r.container,
         )
         for i, r in enumerate(parsed.records)
     ]

@@ -155,26 +155,6 @@ class SourceOut(msgspec.Struct):
     duplicate_reason: str
 
 
-class Hit(msgspec.Struct):
-    id: int
-    title_html: str
-    snippet_html: str
-    year: int | None
-    evidence_type: str
-    summarised: bool
-    authors: list[AuthorOut]
-    container: str
-    doi: str
-    score: float
-
-
-class SearchPage(msgspec.Struct):
-    total: int
-    page: int
-    per_page: int
-    hits: list[Hit]
-
-
 class EvidenceCorrection(msgspec.Struct):
     evidence_type: EvidenceType
 
@@ -378,6 +358,31 @@ class MeasureOut(msgspec.Struct):
     adoptions: int  # municipalities using it
     adoptions_in_cluster: dict[str, int]  # cluster id -> municipalities using it
     adoption_list: list[AdoptionOut] = []
+
+
+class PublicReview(msgspec.Struct):
+    title: str
+    citation: str
+    year: int | None
+    doi: str
+    url: str
+    evidence_type: EvidenceType
+    certainty: str
+
+
+class PublicVerdict(msgspec.Struct):
+    """A published verdict on a need, for the portal: nothing about who asked or screened."""
+
+    id: int
+    need_title: str
+    question: str
+    target_group: str
+    verdict: Verdict
+    reason_code: ReasonCode | None
+    certainty: Certainty | None
+    summary: str
+    completed_at: dt.datetime | None
+    reviews: list[PublicReview]
 
 
 class MeasurePage(msgspec.Struct):

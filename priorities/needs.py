@@ -327,11 +327,12 @@ async def set_status(
 ) -> dict[str, Any]:
     """An adviser's transition (used by rounds and decisions); runs in the caller's
     transaction."""
+    checked = s.NeedStatus.LITERATURE_CHECKED
     allowed: dict[s.NeedStatus, tuple[s.NeedStatus, ...]] = {
-        s.NeedStatus.UNDER_ASSESSMENT: (s.NeedStatus.SUBMITTED, s.NeedStatus.DEFERRED),
-        s.NeedStatus.PRIORITISED: (s.NeedStatus.UNDER_ASSESSMENT, *_DECIDED),
-        s.NeedStatus.NOT_PRIORITISED: (s.NeedStatus.UNDER_ASSESSMENT, *_DECIDED),
-        s.NeedStatus.DEFERRED: (s.NeedStatus.UNDER_ASSESSMENT, *_DECIDED),
+        s.NeedStatus.UNDER_ASSESSMENT: (s.NeedStatus.SUBMITTED, s.NeedStatus.DEFERRED, checked),
+        s.NeedStatus.PRIORITISED: (s.NeedStatus.UNDER_ASSESSMENT, *_DECIDED, checked),
+        s.NeedStatus.NOT_PRIORITISED: (s.NeedStatus.UNDER_ASSESSMENT, *_DECIDED, checked),
+        s.NeedStatus.DEFERRED: (s.NeedStatus.UNDER_ASSESSMENT, *_DECIDED, checked),
         s.NeedStatus.ARCHIVED: tuple(st for st in s.NeedStatus if st != s.NeedStatus.ARCHIVED),
     }
     if to_status not in allowed:
@@ -348,6 +349,33 @@ async def set_status(
 
 
 _DECIDED = (s.NeedStatus.PRIORITISED, s.NeedStatus.NOT_PRIORITISED, s.NeedStatus.DEFERRED)
+
+# The literature verdict -> the knowledge-gap criterion (domain.md: answered 1, partly 3,
+# unanswered 5).
+GAP_FOR_VERDICT = {"answered": 1, "partly": 3, "unanswered": 5}
+CHECKABLE = (
+    s.NeedStatus.SUBMITTED,
+    s.NeedStatus.UNDER_ASSESSMENT,
+    *_DECIDED,
+    s.NeedStatus.LITERATURE_CHECKED,
+)
+
+
+async def record_literature_verdict(
+    actor: Principal, need_id: int, verdict: str, reason: str
+) -> dict[str, Any]:
+    """The literature app's verdict on a need: sets its knowledge-gap score and moves it to
+    "literature-checked". Runs in the caller's transaction."""
+    gap = GAP_FOR_VERDICT[verdict]
+    await Need.update({Need.knowledge_gap: gap}).where(Need.id == need_id)
+    return await _transition(
+        actor,
+        need_id,
+        CHECKABLE,
+        s.NeedStatus.LITERATURE_CHECKED,
+        reason,
+        may=lambda n: can_manage_cluster(actor, n["cluster"]),
+    )
 
 
 async def endorse(actor: Principal, need_id: int, data: s.EndorsementCreate) -> s.NeedOut:

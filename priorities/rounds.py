@@ -20,7 +20,7 @@ from priorities.tables import Decision, Need, PriorityRound, RoundNeed, RoundRat
 
 CRITERIA = scoring.CRITERIA
 DEFAULT_WEIGHTS = dict.fromkeys(scoring.ALL_CRITERIA, 1.0)
-ROUNDABLE = (s.NeedStatus.SUBMITTED, s.NeedStatus.DEFERRED)
+ROUNDABLE = (s.NeedStatus.SUBMITTED, s.NeedStatus.DEFERRED, s.NeedStatus.LITERATURE_CHECKED)
 
 
 def _json(value: Any) -> Any:

@@ -56,7 +56,16 @@ _ALIASES = {
     "issue": ("issue", "number", "hefte", "nummer", "is"),
     "pages": ("pages", "sider", "pp"),
     "language": ("language", "sprak", "languageofdocument", "la"),
-    "type": ("type", "documenttype", "itemtype", "publicationtype", "dt"),
+    "type": (
+        "type",
+        "documenttype",
+        "itemtype",
+        "publicationtype",
+        "publicationtypes",
+        "publikasjonstype",
+        "publikasjonstyper",
+        "dt",
+    ),
 }
 _LOOKUP = {alias: column for column, aliases in _ALIASES.items() for alias in aliases}
 _NORWEGIAN_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "å": "a"})
@@ -214,7 +223,8 @@ def parse(data: bytes, filename: str) -> ParseResult:
             pages=get("pages"),
             doi=get("doi"),
             pmid=get("pmid"),
-            publication_types=[get("type")] if get("type") else [],
+            # "Article; Early Access" (Web of Science); "," occurs inside PubMed types.
+            publication_types=[part for part in re.split(r"\s*;\s*", get("type")) if part],
             keywords=_keywords(get("keywords")),
             language=get("language"),
             url=get("url"),

@@ -235,3 +235,15 @@ def test_multilingual_titles():
     result = find_duplicates(new, existing)
     assert pairs(result.exact) == {(11, 1, 2), (12, 2, 2), (13, 3, 2)}
     assert result.possible == []
+
+
+def test_identical_citation_without_year_merges_but_not_with_another_journal() -> None:
+    authors = (("Nordmann", "Kari"),)
+    stored = [DedupRecord(1, "Barn i fosterhjem", authors, None, container="Tidsskrift A")]
+    same = DedupRecord(2, "Barn i fosterhjem", authors, None, container="tidsskrift a")
+    other_journal = DedupRecord(3, "Barn i fosterhjem", authors, None, container="Tidsskrift B")
+    no_authors = DedupRecord(4, "Barn i fosterhjem", (), None, container="Tidsskrift A")
+    result = find_duplicates([same], stored)
+    assert [(m.key, m.tier) for m in result.exact] == [(2, 2)]
+    for record in (other_journal, no_authors):
+        assert find_duplicates([record], stored).exact == []
