@@ -100,9 +100,7 @@ class Reference(Table, tablename="literature_reference"):
     evidence_type = Varchar(length=20, default="other", index=True)
     evidence_auto = Varchar(length=20, default="other")  # what the classifier said
     evidence_reason = Text(default="")
-    evidence_corrected_by = ForeignKey(
-        references=Account, null=True, on_delete=OnDelete.set_null
-    )
+    evidence_corrected_by = ForeignKey(references=Account, null=True, on_delete=OnDelete.set_null)
     summarised = Boolean(default=False, index=True)  # oppsummert forskning
     merged_into = ForeignKey(
         references=LazyTableReference("Reference", module_path="literature.tables"),
@@ -110,9 +108,7 @@ class Reference(Table, tablename="literature_reference"):
         on_delete=OnDelete.set_null,
         index=True,
     )
-    first_import = ForeignKey(
-        references=LiteratureImport, null=True, on_delete=OnDelete.set_null
-    )
+    first_import = ForeignKey(references=LiteratureImport, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

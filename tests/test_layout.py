@@ -95,6 +95,13 @@ def test_public_routes_are_the_expected_few(settings) -> None:
         ("/api/auth/logout", ("POST",)),
         ("/api/auth/refresh", ("POST",)),
         ("/api/auth/token", ("POST",)),
+        # The knowledge bank of measures is public (adoption names only for members).
+        ("/api/measures", ("GET",)),
+        ("/api/measures/{measure_id:int}", ("GET",)),
+        # Published literature verdicts and the research they cite.
+        ("/api/public/answered-needs", ("GET",)),
+        ("/api/public/answered-needs/{check_id:int}", ("GET",)),
+        ("/api/public/literature", ("GET",)),
         # A closed round's priority list, served only when the adviser published it.
         ("/api/public/rounds/{round_id:int}/ranking", ("GET",)),
     ]

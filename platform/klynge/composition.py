@@ -30,7 +30,10 @@ def _package_dir(name: str) -> Path:
 
 
 # Template folders of the apps, searched after the core's own (klynge/templates).
-APP_TEMPLATE_DIRS: list[Path] = [_package_dir("priorities") / "templates"]
+APP_TEMPLATE_DIRS: list[Path] = [
+    _package_dir("priorities") / "templates",
+    _package_dir("literature") / "templates",
+]
 
 
 def register_commands(sub: Any) -> tuple[type[Exception], ...]:
@@ -71,6 +74,7 @@ def route_handlers() -> list[Any]:
     )
     from klynge.views import VIEW_HANDLERS
     from priorities.controllers import NeedController, RoundController, public_ranking
+    from literature.controllers import ROUTE_HANDLERS as LITERATURE_ROUTES
     from priorities.views import VIEW_HANDLERS as PRIORITY_VIEWS
 
     return [
@@ -90,4 +94,5 @@ def route_handlers() -> list[Any]:
         RoundController,
         public_ranking,
         *PRIORITY_VIEWS,
+        *LITERATURE_ROUTES,
     ]
