@@ -1,0 +1,396 @@
+"""Full-text search over a cluster's references, one API over SQLite and PostgreSQL.
+
+The index lives in the manual migration `literature_2026_11_23t07_30_00_000000`:
+
+* SQLite: FTS5 external-content table `literature_reference_fts` (tokenizer
+  `porter unicode61 remove_diacritics 2`), ranked by bm25 with column weights title 10,
+  keywords 4, abstract 1; highlighted with `highlight()` / `snippet()`.
+* PostgreSQL: generated `search_vector` (English + Norwegian, title A, keywords B,
+  abstract C) with a GIN index, ranked by `ts_rank_cd` with weights 1.0 / 0.4 / 0.1,
+  highlighted with `ts_headline`.
+
+The user's text is never SQL and never raw FTS syntax: `parse_query` turns it into terms
+(words, `word*` prefixes, balanced "quoted phrases", `OR` between two terms), everything else
+(`-`, `:`, `(`, `NEAR`, emoji, stray quotes) is just a separator, and the terms are bound as
+parameters. Highlights come back from SQL wrapped in private-use sentinels, the text is
+HTML-escaped, and only then are the sentinels turned into `<mark>`.
+
+Engine differences (documented, asserted in tests/literature/test_search.py):
+
+* Diacritics: SQLite folds letters with a Unicode decomposition (å→a, é→e, ü→u) but not ø or
+  æ (no decomposition), so "hoyskole" does not find "høyskole" there. PostgreSQL folds ø→o,
+  æ→ae, å→a as well when the `unaccent` extension was installable at migration time.
+* Stemming: both stem English (porter on SQLite, snowball on PostgreSQL); only PostgreSQL
+  also stems Norwegian (snowball), e.g. "barnehagene" finds "barnehage" there only.
+  Porter applied to Norwegian words is harmless: query and documents go through the same
+  tokenizer, it merely merges a few more forms.
+* Scores are engine-specific (bm25 vs. cover density); compare them within one result only.
+* `language` and `source` compare case-insensitively with SQL `lower()`, which on SQLite
+  folds ASCII letters only (source and language names are ASCII in practice).
+"""
+
+# SQL is assembled from constant identifiers and `{}` placeholders only; every value is bound.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import msgspec
+
+from klynge.db import is_postgres
+from literature.tables import Reference
+
+__all__ = [
+    "Hit",
+    "SearchPage",
+    "SearchQuery",
+    "Term",
+    "parse_query",
+    "rebuild_index",
+    "search",
+]
+
+MAX_PER_PAGE = 200
+MAX_TERMS = 32
+MAX_QUERY_CHARS = 1000
+SNIPPET_WORDS = 32
+
+_START = "\ue000"  # private-use sentinels: cannot be confused with markup, survive escaping
+_STOP = "\ue001"
+_WORD = re.compile(r"[^\W_]+")  # Unicode letters and digits (æøå, é, CJK runs)
+_CHUNK = re.compile(r'"([^"]*)"|([^\s"]+)')
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+
+Sort = Literal["relevance", "year", "title"]
+
+
+class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
+    text: str = ""
+    cluster_ids: Sequence[int] | None = None  # None = every cluster: public search only
+    public_only: bool = False
+    year_from: int | None = None
+    year_to: int | None = None
+    evidence_types: Sequence[str] = ()
+    summarised_only: bool = False
+    language: str = ""
+    source: str = ""
+    reference_ids: Sequence[int] | None = None
+    page: int = 1
+    per_page: int = 25
+    sort: Sort = "relevance"
+
+
+class Hit(msgspec.Struct, kw_only=True):
+    id: int
+    title_html: str
+    snippet_html: str
+    year: int | None
+    evidence_type: str
+    summarised: bool
+    authors: list[Any]
+    container: str
+    doi: str
+    score: float
+
+
+class SearchPage(msgspec.Struct, kw_only=True):
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+
+
+class Term(msgspec.Struct, frozen=True):
+    words: tuple[str, ...]  # one word, or a phrase
+    prefix: bool = False  # the (single) word is a prefix: `child*`
+
+
+def parse_query(text: str) -> list[list[Term]]:
+    """The user's text as an AND of OR-groups of terms. Never raises; may be empty."""
+    text = unicodedata.normalize("NFC", text or "")[:MAX_QUERY_CHARS]
+    if text.count('"') % 2:  # an unbalanced quote is just a separator
+        cut = text.rfind('"')
+        text = text[:cut] + " " + text[cut + 1 :]
+    groups: list[list[Term]] = []
+    pending_or = False
+    count = 0
+    for match in _CHUNK.finditer(text):
+        phrase, chunk = match.group(1), match.group(2)
+        if chunk == "OR":
+            pending_or = bool(groups)
+            continue
+        words = tuple(_WORD.findall(phrase if phrase is not None else chunk))
+        if not words:
+            continue
+        prefix = phrase is None and len(words) == 1 and chunk.endswith("*")
+        term = Term(words=words, prefix=prefix)
+        if pending_or and groups:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+        count += 1
+        if count >= MAX_TERMS:
+            break
+    return groups
+
+
+def _fts5_query(groups: list[list[Term]]) -> str:
+    """FTS5 MATCH text: every term a quoted string (no operator can leak through)."""
+
+    def term(t: Term) -> str:
+        quoted = '"' + " ".join(t.words).replace('"', '""') + '"'
+        return quoted + ("*" if t.prefix else "")
+
+    parts = []
+    for group in groups:
+        rendered = [term(t) for t in group]
+        parts.append(rendered[0] if len(rendered) == 1 else "(" + " OR ".join(rendered) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery_sql(groups: list[list[Term]], args: list[Any]) -> str:
+    """A tsquery expression: the whole query under English OR-ed with it under Norwegian
+    (each configuration drops its own stop words). Terms are bound parameters."""
+
+    def under(config: str) -> str:
+        ands = []
+        for group in groups:
+            ors = []
+            for t in group:
+                if t.prefix:
+                    args.append(t.words[0] + ":*")  # letters/digits only: no tsquery syntax
+                    ors.append(f"to_tsquery('{config}', {{}})")
+                elif len(t.words) > 1:
+                    args.append(" ".join(t.words))
+                    ors.append(f"phraseto_tsquery('{config}', {{}})")
+                else:
+                    args.append(t.words[0])
+                    ors.append(f"plainto_tsquery('{config}', {{}})")
+            ands.append("(" + " || ".join(ors) + ")")
+        return "(" + " && ".join(ands) + ")"
+
+    return under("klynge_english") + " || " + under("klynge_norwegian")
+
+
+def mark(text: str | None) -> str:
+    """HTML-escape `text`, then turn sentinel-delimited spans into <mark> (always balanced)."""
+    if not text:
+        return ""
+    text = re.sub(f"{_START}+", _START, text)
+    text = re.sub(f"{_STOP}+", _STOP, text)
+    escaped = html.escape(text, quote=True)
+    marked = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return marked.replace(_START, "").replace(_STOP, "")
+
+
+def _plain_snippet(abstract: str | None) -> str:
+    words = (abstract or "").split()
+    if len(words) <= SNIPPET_WORDS:
+        return html.escape(" ".join(words), quote=True)
+    return html.escape(" ".join(words[:SNIPPET_WORDS]), quote=True) + "…"
+
+
+class _Sql:
+    """SQL text with Piccolo `{}` placeholders and its arguments, kept in textual order."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        self.args: list[Any] = []
+
+    def bind(self, value: Any) -> str:
+        self.args.append(value)
+        return "{}"
+
+    def in_list(self, column: str, values: Sequence[Any], kind: str) -> str:
+        if self.postgres:
+            return f"{column} = ANY({self.bind(list(values))}::{kind}[])"
+        return f"{column} IN (SELECT value FROM json_each({self.bind(json.dumps(list(values)))}))"
+
+
+def _filters(q: SearchQuery, sql: _Sql) -> list[str]:
+    where = ["r.merged_into IS NULL"]
+    if q.cluster_ids is not None:
+        where.append(sql.in_list("r.cluster", [int(i) for i in q.cluster_ids], "int"))
+    if q.reference_ids is not None:
+        where.append(sql.in_list("r.id", [int(i) for i in q.reference_ids], "int"))
+    if q.year_from is not None:
+        where.append(f"r.year >= {sql.bind(int(q.year_from))}")
+    if q.year_to is not None:
+        where.append(f"r.year <= {sql.bind(int(q.year_to))}")
+    if q.evidence_types:
+        where.append(sql.in_list("r.evidence_type", [str(t) for t in q.evidence_types], "text"))
+    if q.summarised_only:
+        where.append(f"r.summarised = {sql.bind(True)}")
+    if q.language.strip():
+        where.append(f"lower(r.language) = {sql.bind(q.language.strip().lower())}")
+    if q.source.strip():
+        where.append(
+            "EXISTS (SELECT 1 FROM literature_reference_source rs"
+            " JOIN literature_import li ON li.id = rs.literature_import"
+            " WHERE rs.reference = r.id AND li.status <> 'undone'"
+            f" AND lower(li.source) = {sql.bind(q.source.strip().lower())})"
+        )
+    if q.public_only:
+        where.append(
+            "(EXISTS (SELECT 1 FROM literature_measure_reference mr WHERE mr.reference = r.id)"
+            " OR EXISTS (SELECT 1 FROM literature_check_review cr"
+            ' JOIN literature_check c ON c.id = cr."check"'
+            f" WHERE cr.reference = r.id AND c.public = {sql.bind(True)}"
+            " AND c.status = 'completed'))"
+        )
+    return where
+
+
+def _order(q: SearchQuery, has_text: bool) -> str:
+    by_year = "r.year IS NULL, r.year DESC, r.id"
+    if q.sort == "title":
+        return "lower(r.title), r.id"
+    if q.sort == "relevance" and has_text:
+        return "score DESC, " + by_year
+    return by_year
+
+
+_COLUMNS = (
+    "r.id, r.title, r.abstract, r.year, r.evidence_type, r.summarised, r.authors,"
+    " r.container, r.doi"
+)
+
+
+async def search(q: SearchQuery) -> SearchPage:
+    """One page of references matching `q`; merged duplicates never appear."""
+    if q.cluster_ids is None and not q.public_only:
+        raise ValueError("searching every cluster is for public search only (public_only=True)")
+    per_page = max(1, min(int(q.per_page), MAX_PER_PAGE))
+    page = max(1, int(q.page))
+    offset = (page - 1) * per_page
+    groups = parse_query(q.text)
+    has_text = bool(q.text.strip())
+    if has_text and not groups:  # only punctuation, emoji, stray operators: nothing to find
+        return SearchPage(total=0, page=page, per_page=per_page, hits=[])
+    postgres = is_postgres()
+    sql = _Sql(postgres)
+
+    with_q = ""
+    if not has_text:
+        select = f"SELECT {_COLUMNS}, 0.0 AS score, count(*) OVER () AS total"
+        source = "FROM literature_reference r"
+        where = _filters(q, sql)
+    elif postgres:
+        query = _tsquery_sql(groups, sql.args)
+        with_q = f"WITH q AS (SELECT {query} AS query) "
+        select = (
+            f"SELECT {_COLUMNS},"
+            " ts_rank_cd(ARRAY[0.1, 0.1, 0.4, 1.0]::float4[], r.search_vector, q.query, 1)"
+            " AS score, count(*) OVER () AS total"
+        )
+        source = "FROM literature_reference r CROSS JOIN q"
+        where = ["r.search_vector @@ q.query", *_filters(q, sql)]
+    else:
+        # bm25() only works in the FTS query itself: rank there, then join and filter.
+        match = sql.bind(_fts5_query(groups))
+        with_q = (
+            "WITH f AS MATERIALIZED (SELECT rowid AS fid,"
+            " -bm25(literature_reference_fts, 10.0, 1.0, 4.0) AS score"
+            f" FROM literature_reference_fts WHERE literature_reference_fts MATCH {match}) "
+        )
+        select = f"SELECT {_COLUMNS}, f.score AS score, count(*) OVER () AS total"
+        source = "FROM f JOIN literature_reference r ON r.id = f.fid"
+        where = _filters(q, sql)
+    text = (
+        f"{with_q}{select} {source} WHERE {' AND '.join(where)} ORDER BY {_order(q, has_text)}"
+        f" LIMIT {sql.bind(per_page)} OFFSET {sql.bind(offset)}"
+    )
+    rows = await Reference.raw(text, *sql.args)
+    if rows:
+        total = int(rows[0]["total"])
+    elif page > 1:  # past the last page: still report the total
+        sql.args = sql.args[:-2]
+        count = f"{with_q}SELECT count(*) AS total {source} WHERE {' AND '.join(where)}"
+        total = int((await Reference.raw(count, *sql.args))[0]["total"])
+    else:
+        total = 0
+
+    marks: dict[int, tuple[str, str]] = {}
+    if has_text and rows:
+        marks = await _highlights(groups, [row["id"] for row in rows], postgres)
+    hits = []
+    for row in rows:
+        title_marked, snippet_marked = marks.get(row["id"], (None, None))
+        authors = row["authors"]
+        if isinstance(authors, (str, bytes)):
+            authors = json.loads(authors or "[]")
+        hits.append(
+            Hit(
+                id=row["id"],
+                title_html=mark(title_marked) if title_marked else mark(row["title"]),
+                snippet_html=(
+                    mark(snippet_marked) if snippet_marked else _plain_snippet(row["abstract"])
+                ),
+                year=row["year"],
+                evidence_type=row["evidence_type"],
+                summarised=bool(row["summarised"]),
+                authors=list(authors or []),
+                container=row["container"] or "",
+                doi=row["doi"] or "",
+                score=float(row["score"] or 0.0),
+            )
+        )
+    return SearchPage(total=total, page=page, per_page=per_page, hits=hits)
+
+
+async def _highlights(
+    groups: list[list[Term]], ids: list[int], postgres: bool
+) -> dict[int, tuple[str, str]]:
+    """Sentinel-marked title and abstract excerpt for the rows of one page only."""
+    sql = _Sql(postgres)
+    if postgres:
+        query = _tsquery_sql(groups, sql.args)
+        every = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
+        excerpt = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
+
+        def headline(column: str, options: str) -> str:
+            # Each configuration recognises its own word forms; nesting marks both.
+            inner = f"ts_headline('klynge_norwegian', {column}, q.query, {sql.bind(options)})"
+            return f"ts_headline('klynge_english', {inner}, q.query, {sql.bind(every)})"
+
+        title = headline("r.title", every)
+        abstract = headline("r.abstract", excerpt)
+        text = (
+            f"WITH q AS (SELECT {query} AS query)"
+            f" SELECT r.id, {title} AS title_marked, {abstract} AS snippet_marked"
+            f" FROM literature_reference r CROSS JOIN q WHERE {sql.in_list('r.id', ids, 'int')}"
+        )
+    else:
+        start, stop = sql.bind(_START), sql.bind(_STOP)
+        title = f"highlight(literature_reference_fts, 0, {start}, {stop})"
+        start, stop = sql.bind(_START), sql.bind(_STOP)
+        abstract = f"snippet(literature_reference_fts, 1, {start}, {stop}, '…', {SNIPPET_WORDS})"
+        match = sql.bind(_fts5_query(groups))
+        text = (
+            f"SELECT rowid AS id, {title} AS title_marked, {abstract} AS snippet_marked"
+            f" FROM literature_reference_fts WHERE literature_reference_fts MATCH {match}"
+            f" AND {sql.in_list('rowid', ids, 'int')}"
+        )
+    rows = await Reference.raw(text, *sql.args)
+    return {row["id"]: (row["title_marked"], row["snippet_marked"]) for row in rows}
+
+
+async def rebuild_index() -> None:
+    """Rebuild the full-text index from the reference rows.
+
+    SQLite: FTS5 'rebuild' (repairs an index that drifted, e.g. after writes with the triggers
+    dropped). PostgreSQL: nothing to do, `search_vector` is a stored generated column that the
+    server recomputes on every insert and update.
+    """
+    if is_postgres():
+        return
+    await Reference.raw(
+        "INSERT INTO literature_reference_fts (literature_reference_fts) VALUES ('rebuild')"
+    )

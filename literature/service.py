@@ -1,0 +1,312 @@
+"""Literature use cases that join the parts: search with tenant scoping, exports, the PRISMA
+diagram and DOCX report of a check, and the portal's public reads."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from klynge.auth.principal import Principal
+from klynge.errors import FieldError, Invalid, NotFound
+from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
+from literature import checks, prisma, references, report, search
+from literature import schemas as s
+from literature.export import EXPORTERS
+from literature.tables import CheckReview, LiteratureCheck
+from priorities import needs
+
+MAX_EXPORT = 50_000
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    cluster_id: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    evidence_types: list[str] = field(default_factory=list)
+    summarised: bool = False
+    language: str = ""
+    source: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 25
+
+
+def _validate(params: SearchParams) -> None:
+    errors = []
+    if params.page < 1:
+        errors.append(FieldError("page", "Siden må være 1 eller større."))
+    if not 1 <= params.per_page <= 200:
+        errors.append(FieldError("per_page", "Mellom 1 og 200 treff per side."))
+    if params.sort not in ("relevance", "year", "title"):
+        errors.append(FieldError("sort", "Sorter etter relevance, year eller title."))
+    if (
+        params.year_from is not None
+        and params.year_to is not None
+        and params.year_from > params.year_to
+    ):
+        errors.append(FieldError("year_to", "Til-året må være likt eller etter fra-året."))
+    if len(params.q) > 500:
+        errors.append(FieldError("q", "Søket kan være høyst 500 tegn."))
+    if errors:
+        raise Invalid("Ugyldig søk.", errors)
+
+
+def _cluster_ids(actor: Principal, cluster_id: int | None) -> list[int] | None:
+    if cluster_id is not None:
+        ensure_cluster_visible(actor, cluster_id)
+        return [cluster_id]
+    visible = visible_cluster_ids(actor)
+    return None if visible is None else sorted(visible)
+
+
+def _query(params: SearchParams, **extra: object) -> search.SearchQuery:
+    return search.SearchQuery(
+        text=params.q,
+        year_from=params.year_from,
+        year_to=params.year_to,
+        evidence_types=tuple(params.evidence_types),
+        summarised_only=params.summarised,
+        language=params.language,
+        source=params.source,
+        page=params.page,
+        per_page=params.per_page,
+        sort=params.sort,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+async def search_references(actor: Principal, params: SearchParams) -> search.SearchPage:
+    _validate(params)
+    return await search.search(_query(params, cluster_ids=_cluster_ids(actor, params.cluster_id)))
+
+
+async def search_public(params: SearchParams) -> search.SearchPage:
+    """Only references a public measure or a published verdict cites, from every cluster."""
+    _validate(params)
+    return await search.search(_query(params, cluster_ids=None, public_only=True))
+
+
+async def default_cluster(
+    actor: Principal, cluster_id: int | None, check_id: int | None = None
+) -> int:
+    """The cluster an upload goes to: given, the check's, or the caller's only one."""
+    if cluster_id is not None:
+        ensure_cluster_visible(actor, cluster_id)
+        return cluster_id
+    if check_id is not None:
+        row = (
+            await LiteratureCheck.select(LiteratureCheck.cluster)
+            .where(LiteratureCheck.id == check_id)
+            .first()
+        )
+        if row is None:
+            raise NotFound("Fant ikke litteratursjekken.")
+        ensure_cluster_visible(actor, row["cluster"])
+        return int(row["cluster"])
+    managed = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
+    if len(managed) == 1:
+        return managed[0]
+    raise Invalid("Velg klynge.", [FieldError("cluster_id", "Oppgi hvilken klynge det gjelder.")])
+
+
+def _exporter(fmt: str) -> tuple[object, str, str]:
+    found = EXPORTERS.get(fmt.strip().lower())
+    if found is None:
+        raise Invalid(
+            "Ukjent format.",
+            [FieldError("format", "Formatet må være ett av: " + ", ".join(EXPORTERS) + ".")],
+        )
+    return found
+
+
+async def _export(refs: Sequence[s.ReferenceOut], fmt: str, stem: str) -> tuple[bytes, str, str]:
+    writer, media_type, ext = _exporter(fmt)
+    records = [references.to_record(r) for r in refs]
+    # The BibTeX writer runs pandoc-free, but xlsx and big files take a while: off the loop.
+    content = await asyncio.to_thread(writer, records)  # type: ignore[arg-type]
+    return content, media_type, f"{stem}.{ext}"
+
+
+async def export_references(
+    actor: Principal, fmt: str, *, ids: list[int] | None, params: SearchParams
+) -> tuple[bytes, str, str]:
+    """Selected references (ids), or every hit of the search, as a file."""
+    _exporter(fmt)
+    if ids is None:
+        _validate(params)
+        wanted: list[int] = []
+        page = 1
+        while len(wanted) < MAX_EXPORT:
+            params.page, params.per_page = page, 200
+            found = await search_references(actor, params)
+            wanted += [h.id for h in found.hits]
+            if page * 200 >= found.total:
+                break
+            page += 1
+    else:
+        wanted = ids[:MAX_EXPORT]
+    refs = await references.load_many(wanted)
+    visible = visible_cluster_ids(actor)
+    refs = [r for r in refs if visible is None or r.cluster_id in visible]
+    if ids is not None and len(refs) != len(set(ids)):
+        raise NotFound("Fant ikke alle referansene.")
+    return await _export(refs, fmt, "referanser")
+
+
+async def export_check(
+    actor: Principal, check_id: int, fmt: str, selection: str
+) -> tuple[bytes, str, str]:
+    """A check's records: all unique records, those included at full text, or its reviews."""
+    _exporter(fmt)
+    if selection not in ("all", "included", "reviews"):
+        raise Invalid(
+            "Ukjent utvalg.", [FieldError("selection", "Velg all, included eller reviews.")]
+        )
+    out = await checks.get_check(actor, check_id)
+    if selection == "reviews":
+        ids = [r.reference.id for r in out.reviews]
+    else:
+        candidates = await checks.candidates(actor, check_id)
+        ids = [
+            c.reference.id
+            for c in candidates
+            if selection == "all" or c.fulltext_state == "include"
+        ]
+    refs = await references.load_many(ids)
+    return await _export(refs, fmt, f"litteratursjekk-{check_id}-{selection}")
+
+
+LABELS = {"nb": prisma.LABELS_NB, "nn": prisma.LABELS_NN, "en": prisma.LABELS_EN}
+NOT_RETRIEVED_LABEL = {"nb": "Ikke hentet", "nn": "Ikkje henta", "en": "Not retrieved"}
+
+
+def reason_labels(lang: str) -> dict[str, str]:
+    return {
+        prisma.NOT_RETRIEVED: NOT_RETRIEVED_LABEL.get(lang, "Ikke hentet"),
+        prisma.UNSPECIFIED: {"nb": "Uten grunn", "nn": "Utan grunn", "en": "No reason"}.get(
+            lang, "Uten grunn"
+        ),
+    }
+
+
+async def prisma_svg(actor: Principal | None, check_id: int, lang: str) -> str:
+    counts = await checks.prisma_for(actor, check_id)
+    return prisma.prisma_svg(counts, LABELS.get(lang, prisma.LABELS_NB), reason_labels(lang))
+
+
+def citation(ref: s.ReferenceOut) -> str:
+    names = [a.family + (f" {a.given[:1]}" if a.given else "") for a in ref.authors[:3]]
+    authors = ", ".join(names) + (" mfl." if len(ref.authors) > 3 else "")
+    year = f" ({ref.year})" if ref.year else ""
+    container = f" {ref.container}." if ref.container else ""
+    doi = f" https://doi.org/{ref.doi}" if ref.doi else ""
+    return f"{authors}{year}. {ref.title}.{container}{doi}".strip(" .") + ""
+
+
+async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str]:
+    out = await checks.get_check(actor, check_id)
+    counts = await checks.prisma_for(actor, check_id)
+    need = await needs.load(out.need_id)
+    data = report.CheckReport(
+        need_title=out.need_title,
+        need_question=need["question"],
+        question=out.question,
+        prisma=counts,
+        population=out.population,
+        intervention=out.intervention,
+        comparison=out.comparison,
+        outcome=out.outcome,
+        searches=[
+            report.ReportSearch(
+                source=x.source,
+                query=x.query,
+                searched_on=x.searched_on,
+                hits=x.hits,
+            )
+            for x in out.searches
+        ],
+        reviews=[
+            report.ReportReview(
+                citation=citation(r.reference),
+                evidence_type=r.reference.evidence_type.value,
+                certainty=r.certainty,
+                reliability=r.reliability,
+            )
+            for r in out.reviews
+        ],
+        verdict=out.verdict.value if out.verdict else None,
+        reason_code=out.reason_code.value if out.reason_code else None,
+        certainty=out.certainty.value if out.certainty else None,
+        summary=out.verdict_summary,
+        date=out.completed_at.date() if out.completed_at else None,
+        svg=prisma.prisma_svg(counts, prisma.LABELS_NB, reason_labels("nb")),
+        reason_labels=reason_labels("nb"),
+    )
+    content = await asyncio.to_thread(report.check_report_docx, data)
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return content, media, f"litteratursjekk-{check_id}.docx"
+
+
+# --- Portal ------------------------------------------------------------------------------------
+
+
+async def _public_verdict(row: dict[str, object]) -> s.PublicVerdict:
+    need = await needs.load(int(row["need"]))  # type: ignore[call-overload]
+    reviews = await CheckReview.select().where(CheckReview.check == row["id"])
+    refs = {r.id: r for r in await references.load_many(r["reference"] for r in reviews)}
+    return s.PublicVerdict(
+        id=int(row["id"]),  # type: ignore[call-overload]
+        need_title=need["title"],
+        question=str(row["question"]),
+        target_group=need["target_group"],
+        verdict=s.Verdict(str(row["verdict"])),
+        reason_code=s.ReasonCode(str(row["reason_code"])) if row["reason_code"] else None,
+        certainty=s.Certainty(str(row["certainty"])) if row["certainty"] else None,
+        summary=str(row["verdict_summary"]),
+        completed_at=row["completed_at"],  # type: ignore[arg-type]
+        reviews=[
+            s.PublicReview(
+                title=refs[r["reference"]].title,
+                citation=citation(refs[r["reference"]]),
+                year=refs[r["reference"]].year,
+                doi=refs[r["reference"]].doi,
+                url=refs[r["reference"]].url,
+                evidence_type=refs[r["reference"]].evidence_type,
+                certainty=r["certainty"],
+            )
+            for r in reviews
+            if r["reference"] in refs
+        ],
+    )
+
+
+def _public() -> object:
+    return (LiteratureCheck.public == True) & (LiteratureCheck.status == "completed")  # noqa: E712
+
+
+async def public_verdicts(q: str = "") -> list[s.PublicVerdict]:
+    from klynge.text import contains
+
+    rows = (
+        await LiteratureCheck.select()
+        .where(_public())  # type: ignore[arg-type]
+        .order_by(LiteratureCheck.completed_at, ascending=False)
+    )
+    out = [await _public_verdict(r) for r in rows]
+    if q.strip():
+        out = [v for v in out if contains(q, v.need_title, v.question, v.summary, v.target_group)]
+    return out
+
+
+async def public_verdict(check_id: int) -> s.PublicVerdict:
+    row = (
+        await LiteratureCheck.select()
+        .where(LiteratureCheck.id == check_id, _public())  # type: ignore[arg-type]
+        .first()
+    )
+    if row is None:
+        raise NotFound("Fant ikke konklusjonen.")
+    return await _public_verdict(row)
