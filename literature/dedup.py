@@ -28,7 +28,9 @@ its keeper so later copies match the same keeper. Pairs in ``not_duplicates`` ar
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -86,11 +88,18 @@ class DedupResult:
     possible: list[Match] = field(default_factory=list)  # tier 3: a person confirms
 
 
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    """Every combining code point (what NFKD splits off a letter), for str.translate."""
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+
+
 def fold(text: str) -> str:
     """Case-fold, fold Nordic letters, strip diacritics and punctuation, collapse whitespace."""
-    text = text.casefold().translate(_LETTER_FOLDS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    if not text.isascii():  # most titles are ASCII: skip the Unicode work
+        text = unicodedata.normalize("NFKD", text.translate(_LETTER_FOLDS))
+        text = text.translate(_combining_marks())
     return " ".join(_NON_ALNUM.sub(" ", text).split())
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import asdict
 from pathlib import PurePath
 from typing import Any
 
 from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
-from klynge.db import json_value, transaction
+from klynge.db import bulk_insert, json_value, transaction
 from klynge.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, NotFound
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
@@ -64,38 +63,47 @@ def parse_file(data: bytes, fmt: s.ImportFormat, filename: str) -> ParseResult:
     return table.parse(data, name)
 
 
+_RECORD_FIELDS = tuple(f for f in Record.__dataclass_fields__ if f not in ("raw", "authors"))
+
+
 def record_json(record: Record) -> dict[str, Any]:
-    data = asdict(record)
-    data.pop("raw", None)
+    """The normalised record as JSON (without the raw text, which is stored beside it)."""
+    data: dict[str, Any] = {name: getattr(record, name) for name in _RECORD_FIELDS}
+    data["publication_types"] = list(record.publication_types)
+    data["keywords"] = list(record.keywords)
     data["authors"] = [[a.family, a.given] for a in record.authors]
     return data
 
 
-def _reference_row(cluster_id: int, record: Record, import_id: int) -> Reference:
-    found = classify(record.title, record.abstract, record.publication_types)
-    return Reference(
-        cluster=cluster_id,
-        title=record.title,
-        abstract=record.abstract,
-        authors=[[a.family, a.given] for a in record.authors],
-        year=record.year,
-        container=record.container,
-        volume=record.volume[:40],
-        issue=record.issue[:40],
-        pages=record.pages[:40],
-        doi=record.doi[:255],
-        pmid=record.pmid[:20],
-        publication_types=list(record.publication_types),
-        keywords=list(record.keywords),
-        keywords_text="; ".join(record.keywords),
-        language=record.language[:20],
-        url=record.url,
-        evidence_type=found.type.value,
-        evidence_auto=found.type.value,
-        evidence_reason=found.reason,
-        summarised=found.type in SUMMARISED,
-        first_import=import_id,
-    )
+def reference_values(cluster_id: int, record: Record, import_id: int | None) -> dict[str, Any]:
+    """Column values of a new Reference for a parsed record (classified on the way in)."""
+    found = classify(record.title, record.abstract, record.publication_types, record.keywords)
+    return {
+        "cluster": cluster_id,
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": [[a.family, a.given] for a in record.authors],
+        "year": record.year,
+        "container": record.container,
+        "volume": record.volume[:40],
+        "issue": record.issue[:40],
+        "pages": record.pages[:40],
+        "doi": record.doi[:255],
+        "pmid": record.pmid[:20],
+        "publication_types": list(record.publication_types),
+        "keywords": list(record.keywords),
+        "keywords_text": "; ".join(record.keywords),
+        "language": record.language[:20],
+        "url": record.url,
+        "evidence_type": found.type.value,
+        "evidence_auto": found.type.value,
+        "evidence_reason": found.reason,
+        "evidence_corrected_by": None,
+        "summarised": found.type in SUMMARISED,
+        "merged_into": None,
+        "first_import": import_id,
+        "created_at": dt.datetime.now(dt.UTC),
+    }
 
 
 def _authors(value: Any) -> tuple[tuple[str, str], ...]:
@@ -184,7 +192,7 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
         if not claimed:
             raise Conflict("Importen kjøres allerede.")
         new_ids = await _insert_new(cluster_id, import_id, parsed.records, exact)
-        sources: list[ReferenceSource] = []
+        sources: list[dict[str, Any]] = []
         for i, record in enumerate(parsed.records):
             key = -(i + 1)
             match = exact.get(key)
@@ -198,18 +206,17 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
                 reason = match.reason
                 by_tier[str(tier)] += 1
             sources.append(
-                ReferenceSource(
-                    reference=ref_id,
-                    literature_import=import_id,
-                    position=i + 1,
-                    raw=record.raw,
-                    record=record_json(record),
-                    duplicate_tier=tier,
-                    duplicate_reason=reason,
-                )
+                {
+                    "reference": ref_id,
+                    "literature_import": import_id,
+                    "position": i + 1,
+                    "raw": record.raw,
+                    "record": record_json(record),
+                    "duplicate_tier": tier,
+                    "duplicate_reason": reason,
+                }
             )
-        for start in range(0, len(sources), BATCH):
-            await ReferenceSource.insert(*sources[start : start + BATCH])
+        await bulk_insert(ReferenceSource, sources)
         candidates = [
             DuplicateCandidate(
                 cluster=cluster_id,
@@ -277,14 +284,12 @@ async def _insert_new(
     cluster_id: int, import_id: int, records: Sequence[Record], exact: Mapping[int, Any]
 ) -> dict[int, int]:
     keys = [-(i + 1) for i in range(len(records)) if -(i + 1) not in exact]
-    ids: dict[int, int] = {}
-    for start in range(0, len(keys), BATCH):
-        chunk = keys[start : start + BATCH]
-        rows = [_reference_row(cluster_id, records[-k - 1], import_id) for k in chunk]
-        inserted = await Reference.insert(*rows).returning(Reference.id)
-        for key, out in zip(chunk, inserted, strict=True):
-            ids[key] = out["id"]
-    return ids
+    ids = await bulk_insert(
+        Reference,
+        [reference_values(cluster_id, records[-k - 1], import_id) for k in keys],
+        returning_id=True,
+    )
+    return dict(zip(keys, ids, strict=True))
 
 
 # --- Use cases ---------------------------------------------------------------------------------
@@ -418,6 +423,9 @@ async def import_references(ctx: runner.JobContext) -> dict[str, Any] | None:
     except DomainError as exc:
         await fail_import(import_id, exc.detail)
         raise runner.JobFailed(exc.detail) from None
+    except Exception:
+        await fail_import(import_id, "Importen stoppet på grunn av en uventet feil.")
+        raise
     message = (
         f"{report.read} lest, {report.imported} nye, {report.duplicates} duplikater, "
         f"{report.possible_duplicates} mulige duplikater, {len(report.problems)} problemer."

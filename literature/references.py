@@ -10,7 +10,7 @@ from typing import Any
 
 from klynge import audit
 from klynge.auth.principal import Principal
-from klynge.db import json_value, transaction
+from klynge.db import bulk_insert, json_value, transaction
 from klynge.errors import Conflict, Forbidden, NotFound
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
 from literature import schemas as s
@@ -281,7 +281,7 @@ async def _unmerge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -
 async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
     """Undo an automatic merge (tier 1/2): the source becomes a reference of its own again,
     and the pair is remembered as "not a duplicate"."""
-    from literature.imports import _reference_row
+    from literature.imports import reference_values
 
     async with transaction():
         src = await ReferenceSource.select().where(ReferenceSource.id == source_id).first()
@@ -311,10 +311,11 @@ async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
             language=data.get("language", ""),
             url=data.get("url", ""),
         )
-        inserted = await Reference.insert(
-            _reference_row(keeper["cluster"], record, src["literature_import"])
-        ).returning(Reference.id)
-        new_id = int(inserted[0]["id"])
+        (new_id,) = await bulk_insert(
+            Reference,
+            [reference_values(keeper["cluster"], record, src["literature_import"])],
+            returning_id=True,
+        )
         await ReferenceSource.update(
             {
                 ReferenceSource.reference: new_id,
