@@ -251,15 +251,21 @@ async def get_measure(actor: Principal | None, measure_id: int | str) -> s.Measu
     return (await _measure_outs([row], detail=True, public=actor is None))[0]
 
 
-def _may_adopt_for(actor: Principal, municipality_id: int, service_id: int | None) -> bool:
+async def _may_adopt_for(actor: Principal, municipality_id: int, service_id: int | None) -> bool:
+    """The municipality's coordinator, the service's leader, or an adviser of a cluster the
+    municipality is a member of."""
     if actor.is_admin or actor.coordinates(municipality_id):
         return True
-    if (
-        any(actor.advises(c) for c in actor.cluster_ids)
-        and municipality_id in actor.municipality_ids
-    ):
+    if service_id is not None and actor.has(Role.SERVICE_LEADER, service_id):
         return True
-    return service_id is not None and (actor.has(Role.SERVICE_LEADER, service_id))
+    advised = actor.org_ids(Role.ADVISER)
+    if not advised:
+        return False
+    return await ClusterMembership.exists().where(
+        ClusterMembership.municipality == municipality_id,
+        ClusterMembership.status == "member",
+        ClusterMembership.cluster.is_in(list(advised)),
+    )
 
 
 async def add_adoption(actor: Principal, measure_id: int, data: s.AdoptionCreate) -> s.MeasureOut:
@@ -283,7 +289,7 @@ async def add_adoption(actor: Principal, measure_id: int, data: s.AdoptionCreate
                 "Ukjent tjeneste.",
                 [FieldError("service_id", "Tjenesten hører ikke til kommunen.")],
             )
-    if not _may_adopt_for(actor, data.municipality_id, data.service_id):
+    if not await _may_adopt_for(actor, data.municipality_id, data.service_id):
         raise Forbidden("Du kan ikke registrere tiltak for denne kommunen.")
     if data.since is not None and data.since > dt.date.today():
         raise Invalid("Ugyldig dato.", [FieldError("since", "Datoen kan ikke være fram i tid.")])

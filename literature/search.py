@@ -279,14 +279,14 @@ async def search(q: SearchQuery) -> SearchPage:
 
     with_q = ""
     if not has_text:
-        select = f"SELECT {_COLUMNS}, 0.0 AS score, count(*) OVER () AS total"
+        select = "SELECT r.id, 0.0 AS score, count(*) OVER () AS total"
         source = "FROM literature_reference r"
         where = _filters(q, sql)
     elif postgres:
         query = _tsquery_sql(groups, sql.args)
         with_q = f"WITH q AS (SELECT {query} AS query) "
         select = (
-            f"SELECT {_COLUMNS},"
+            "SELECT r.id,"
             " ts_rank_cd(ARRAY[0.1, 0.1, 0.4, 1.0]::float4[], r.search_vector, q.query, 1)"
             " AS score, count(*) OVER () AS total"
         )
@@ -300,7 +300,7 @@ async def search(q: SearchQuery) -> SearchPage:
             " -bm25(literature_reference_fts, 10.0, 1.0, 4.0) AS score"
             f" FROM literature_reference_fts WHERE literature_reference_fts MATCH {match}) "
         )
-        select = f"SELECT {_COLUMNS}, f.score AS score, count(*) OVER () AS total"
+        select = "SELECT r.id, f.score AS score, count(*) OVER () AS total"
         source = "FROM f JOIN literature_reference r ON r.id = f.fid"
         where = _filters(q, sql)
     text = (
@@ -317,11 +317,24 @@ async def search(q: SearchQuery) -> SearchPage:
     else:
         total = 0
 
+    # The sort above carries ids only; the page's columns are read afterwards.
+    details: dict[int, dict[str, Any]] = {}
+    if rows:
+        sql = _Sql(postgres)
+        ids = [row["id"] for row in rows]
+        by_id = sql.in_list("r.id", ids, "int")
+        found = await Reference.raw(
+            f"SELECT {_COLUMNS} FROM literature_reference r WHERE {by_id}", *sql.args
+        )
+        details = {row["id"]: row for row in found}
     marks: dict[int, tuple[str, str]] = {}
     if has_text and rows:
         marks = await _highlights(groups, [row["id"] for row in rows], postgres)
     hits = []
-    for row in rows:
+    for ranked in rows:
+        row = details.get(ranked["id"])
+        if row is None:  # deleted between the two reads
+            continue
         title_marked, snippet_marked = marks.get(row["id"], (None, None))
         authors = row["authors"]
         if isinstance(authors, (str, bytes)):
@@ -339,7 +352,7 @@ async def search(q: SearchQuery) -> SearchPage:
                 authors=list(authors or []),
                 container=row["container"] or "",
                 doi=row["doi"] or "",
-                score=float(row["score"] or 0.0),
+                score=float(ranked["score"] or 0.0),
             )
         )
     return SearchPage(total=total, page=page, per_page=per_page, hits=hits)

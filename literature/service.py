@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid, NotFound
+from klynge.orgs.tables import Cluster
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
 from literature import checks, prisma, references, report, search
 from literature import schemas as s
@@ -54,12 +55,14 @@ def _validate(params: SearchParams) -> None:
         raise Invalid("Ugyldig søk.", errors)
 
 
-def _cluster_ids(actor: Principal, cluster_id: int | None) -> list[int] | None:
+async def _cluster_ids(actor: Principal, cluster_id: int | None) -> list[int]:
     if cluster_id is not None:
         ensure_cluster_visible(actor, cluster_id)
         return [cluster_id]
     visible = visible_cluster_ids(actor)
-    return None if visible is None else sorted(visible)
+    if visible is None:  # platform admin: every cluster, named explicitly
+        return [r["id"] for r in await Cluster.select(Cluster.id)]
+    return sorted(visible)
 
 
 def _query(params: SearchParams, **extra: object) -> search.SearchQuery:
@@ -80,7 +83,9 @@ def _query(params: SearchParams, **extra: object) -> search.SearchQuery:
 
 async def search_references(actor: Principal, params: SearchParams) -> search.SearchPage:
     _validate(params)
-    return await search.search(_query(params, cluster_ids=_cluster_ids(actor, params.cluster_id)))
+    return await search.search(
+        _query(params, cluster_ids=await _cluster_ids(actor, params.cluster_id))
+    )
 
 
 async def search_public(params: SearchParams) -> search.SearchPage:

@@ -380,12 +380,20 @@ async def recompute(round_id: int) -> list[dict[str, Any]]:
     """The ranking from the stored scores (closing stores exactly this)."""
     row = await _load(round_id)
     need_ids = await _need_ids(round_id)
-    gaps = {
-        r["id"]: r["knowledge_gap"]
-        for r in await Need.select(Need.id, Need.knowledge_gap).where(
-            Need.id.is_in(need_ids or [-1])
-        )
-    }
+    if row["status"] == "closed":  # the gaps as they were at close
+        gaps = {
+            r["need"]: r["knowledge_gap"]
+            for r in await RoundNeed.select(RoundNeed.need, RoundNeed.knowledge_gap).where(
+                RoundNeed.round == round_id
+            )
+        }
+    else:
+        gaps = {
+            r["id"]: r["knowledge_gap"]
+            for r in await Need.select(Need.id, Need.knowledge_gap).where(
+                Need.id.is_in(need_ids or [-1])
+            )
+        }
     result = compute(
         need_ids, await _ratings(round_id), _json(row["weights"]) or {}, row["weighting"], gaps
     )
@@ -400,6 +408,12 @@ async def close_round(actor: Principal, round_id: int) -> s.Ranking:
         if row["status"] != "open":
             raise Conflict("Runden er allerede lukket.")
         items = await recompute(round_id)
+        for need in await Need.select(Need.id, Need.knowledge_gap).where(
+            Need.id.is_in(await _need_ids(round_id) or [-1])
+        ):
+            await RoundNeed.update({RoundNeed.knowledge_gap: need["knowledge_gap"]}).where(
+                RoundNeed.round == round_id, RoundNeed.need == need["id"]
+            )
         now = dt.datetime.now(dt.UTC)
         closed = (
             await PriorityRound.update(

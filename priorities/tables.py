@@ -109,6 +109,9 @@ class PriorityRound(Table, tablename="priority_round"):
 class RoundNeed(Table, tablename="round_need"):
     round = ForeignKey(references=PriorityRound, on_delete=OnDelete.cascade, index=True)
     need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    # The need's knowledge-gap score when the round closed: a later literature verdict must
+    # not change a closed round's ranking.
+    knowledge_gap = Integer(null=True, default=None)
 
 
 class RoundRater(Table, tablename="round_rater"):

@@ -133,6 +133,8 @@ async def test_only_advisers_import_and_other_clusters_see_nothing(
     assert (await client.get("/api/literature/references", headers=other)).json()["total"] == 0
     member = needs_world.headers["coordinator_askoy"]
     assert (await client.get("/api/literature/references", headers=member)).json()["total"] == 3
+    admin = needs_world.headers["admin"]
+    assert (await client.get("/api/literature/references", headers=admin)).json()["total"] == 3
 
 
 async def test_undo_removes_what_the_import_added(client: Any, needs_world: World) -> None:
