@@ -30,7 +30,10 @@ def _authors(value: Any) -> list[Author]:
         if not isinstance(person, dict):
             continue
         family = nfc(person.get("family"))
-        particle = nfc(person.get("non-dropping-particle"))
+        # "van der Stouwe": pandoc puts the particle in dropping-particle, Zotero in
+        # non-dropping-particle; either way it belongs to the family name for matching.
+        particles = [nfc(person.get(key)) for key in ("dropping-particle", "non-dropping-particle")]
+        particle = " ".join(p for p in particles if p)
         if particle and family:
             family = f"{particle} {family}"
         given = nfc(person.get("given"))

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from literature.formats.language import normalise_language
+
 __all__ = [
     "Author",
     "FormatError",
@@ -202,7 +204,7 @@ def make_record(
         pmid=pmid_text if pmid_text.isdigit() else "",
         publication_types=_dedupe(list(publication_types)),
         keywords=_dedupe(list(keywords)),
-        language=nfc(language),
+        language=normalise_language(nfc(language)),
         url=nfc(url),
         raw=unicodedata.normalize("NFC", raw),
     )

@@ -277,7 +277,7 @@ def test_medline_continuation_lines_and_fields() -> None:
     assert first.pmid == "34567890"
     assert first.publication_types == ("Journal Article", "Randomized Controlled Trial")
     assert first.keywords == ("Adolescent", "Mental Health", "school")
-    assert first.language == "eng"
+    assert first.language == "en"  # ISO 639-2 "eng" normalised
     assert first.url == "https://pubmed.ncbi.nlm.nih.gov/34567890/"
     assert french.title == "Évaluation d'un programme de prévention à Montréal."
     assert french.authors == (Author("Lévesque", "M"),)
@@ -444,3 +444,41 @@ def test_bibtex_key_with_punctuation_and_quoted_title() -> None:
     (record,) = bibtex.parse(data).records
     assert record.title == "Helse i Norge"
     assert record.year == 2020
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("eng", "en"),
+        ("English", "en"),
+        ("Engelsk", "en"),
+        ("en-US", "en"),
+        ("nb_NO", "nb"),
+        ("Nynorsk", "nn"),
+        ("nor", "no"),
+        ("Svenska", "sv"),
+        ("da-DK", "da"),
+        ("ger", "de"),
+        ("Deutsch", "de"),
+        ("中文", "zh"),
+        ("suomi", "fi"),
+        ("Klingon", "Klingon"),  # unknown: kept as written
+        ("", ""),
+    ],
+)
+def test_language_is_normalised_to_iso_639_1(value: str, code: str) -> None:
+    from literature.formats.language import normalise_language
+
+    assert normalise_language(value) == code
+
+
+def test_particles_belong_to_the_family_name_in_csl_json() -> None:
+    item = {
+        "title": "T",
+        "author": [
+            {"family": "Stouwe", "given": "Trudy", "dropping-particle": "van der"},
+            {"family": "Berg", "given": "Anne", "non-dropping-particle": "van den"},
+        ],
+    }
+    (record,) = csljson.parse(json.dumps([item]).encode()).records
+    assert [a.family for a in record.authors] == ["van der Stouwe", "van den Berg"]
