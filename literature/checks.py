@@ -289,6 +289,7 @@ async def _check_out(row: Mapping[str, Any], counts: prisma.PrismaCounts) -> s.C
         verdict_summary=row["verdict_summary"],
         public=row["public"],
         disseminate=row["disseminate"],
+        disseminate_to=await needs.askers(row["need"]) if row["disseminate"] else [],
         created_at=row["created_at"],
         completed_at=row["completed_at"],
         searches=[

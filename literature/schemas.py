@@ -293,6 +293,7 @@ class CheckOut(msgspec.Struct):
     verdict_summary: str
     public: bool
     disseminate: bool
+    disseminate_to: list[str]  # who asked (municipalities and services), for an answered need
     created_at: dt.datetime
     completed_at: dt.datetime | None
     searches: list[SearchOut]

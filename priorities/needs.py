@@ -564,6 +564,21 @@ async def _names(table: Any, ids: Iterable[int]) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
+async def askers(need_id: int) -> list[str]:
+    """Everyone who asked the question: the submitting municipalities and services, and those
+    who endorsed it ("we have the same need") - who an answer goes back to."""
+    row = await load(need_id)
+    submitters = await NeedSubmitter.select().where(NeedSubmitter.need == need_id)
+    endorsements = await NeedEndorsement.select().where(NeedEndorsement.need == need_id)
+    pairs = [(row["municipality"], row["service"])]
+    pairs += [(x["municipality"], x["service"]) for x in submitters]
+    pairs += [(e["municipality"], e["service"]) for e in endorsements]
+    munis = await _names(Municipality, [m for m, _ in pairs])
+    services = await _names(Service, [v for _, v in pairs if v])
+    names = [services[v] if v else munis.get(m, "") for m, v in pairs]
+    return [n for n in dict.fromkeys(names) if n]
+
+
 async def need_out(row: Mapping[str, Any], *, detail: bool = False) -> s.NeedOut:
     need_id = row["id"]
     service_rows = await NeedService.select(NeedService.service).where(NeedService.need == need_id)

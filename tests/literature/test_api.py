@@ -341,6 +341,7 @@ async def test_check_screening_prisma_and_verdict(
     assert verdict.status_code == 200, verdict.text
     done = verdict.json()
     assert done["status"] == "completed" and done["disseminate"] is True
+    assert done["disseminate_to"] == ["Barnevernet i Askøy"]
     assert done["reviews"][0]["reference"]["id"] == parent
     need = (await client.get(f"/api/needs/{need_id}", headers=adviser)).json()
     assert need["status"] == "literature_checked"
