@@ -17,7 +17,7 @@ JOB_MODULES = (
 
 # Modules with `register(subparsers)` adding app commands to `klynge`, and the exception type
 # each raises for a one-line user error.
-COMMAND_MODULES = ("literature.cli",)
+COMMAND_MODULES = ("literature.cli", "projects.match_cli")
 
 
 def _package_dir(name: str) -> Path:
@@ -52,7 +52,7 @@ def load_job_modules() -> None:
 
 # Modules with an idempotent `async def seed_demo() -> bool` run by `klynge demo` after the
 # core demo seed (True when it created data).
-DEMO_MODULES = ("priorities.demo",)
+DEMO_MODULES = ("priorities.demo", "literature.demo")
 
 
 def demo_seeders() -> list[Callable[[], Awaitable[bool]]]:
@@ -73,8 +73,9 @@ def route_handlers() -> list[Any]:
         ResearchGroupController,
     )
     from klynge.views import VIEW_HANDLERS
-    from priorities.controllers import NeedController, RoundController, public_ranking
     from literature.controllers import ROUTE_HANDLERS as LITERATURE_ROUTES
+    from literature.views import VIEW_HANDLERS as LITERATURE_VIEWS
+    from priorities.controllers import NeedController, RoundController, public_ranking
     from priorities.views import VIEW_HANDLERS as PRIORITY_VIEWS
 
     return [
@@ -95,4 +96,5 @@ def route_handlers() -> list[Any]:
         public_ranking,
         *PRIORITY_VIEWS,
         *LITERATURE_ROUTES,
+        *LITERATURE_VIEWS,
     ]

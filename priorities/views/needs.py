@@ -340,6 +340,8 @@ async def _need_page(
             for n in listed.items
             if n.id != need.id and n.status not in ("merged", "withdrawn", "draft")
         ]
+    from literature import checks as literature_checks
+
     warnings: list[s.Warning] = []
     if manager or submitter:
         warnings = needs.check_text({f: getattr(need, f) for f in needs.FREE_TEXT})
@@ -357,6 +359,7 @@ async def _need_page(
         merge_candidates=merge_candidates,
         warnings=warnings,
         import_municipalities=await c.own_municipalities(actor, need.cluster_id),
+        literature_checks=await literature_checks.list_checks(actor, need_id=need_id),
         here=f"/behov/{need_id}",
         status=status,
         **c.labels(),

@@ -283,6 +283,15 @@ def param_values(server: LiveServer) -> dict[str, str]:
             "SELECT id FROM priority_round ORDER BY status = 'closed' DESC, "
             "publish_public DESC, id LIMIT 1"
         ),
+        # Literature: the check published on the portal (so its public page renders too), and
+        # the first import, reference and measure.
+        "check_id": q(
+            "SELECT id FROM literature_check ORDER BY public DESC, status = 'completed' DESC, id "
+            "LIMIT 1"
+        ),
+        "import_id": q("SELECT min(id) FROM literature_import"),
+        "reference_id": q("SELECT min(id) FROM literature_reference WHERE merged_into IS NULL"),
+        "slug": q("SELECT slug FROM literature_measure ORDER BY id LIMIT 1"),
     }
     values.update(server.extra_ids)
     return {k: str(v) for k, v in values.items() if v is not None}
@@ -328,7 +337,12 @@ class UploadFormMissing(Exception):
 
 def upload_page_candidates() -> list[str]:
     """Admin pages without parameters, the likeliest home of the import form first."""
-    paths = [p.path for p in html_pages() if not p.params and ADMIN in visitors(p)[0]]
+    # The literature app's import page takes reference files, not municipality files.
+    paths = [
+        p.path
+        for p in html_pages()
+        if not p.params and ADMIN in visitors(p)[0] and not p.path.startswith("/litteratur")
+    ]
 
     def rank(path: str) -> int:
         if "import" in path:

@@ -58,6 +58,24 @@ REQUIRED_PAGES = [
     ("a round /runder/{round_id}", r"^/runder/\{round_id(:int)?\}$"),
     ("scoring /runder/{round_id}/skaar", r"^/runder/\{round_id(:int)?\}/skaar$"),
     ("public priority list /prioriteringer/{round_id}", r"^/prioriteringer/\{round_id(:int)?\}$"),
+    ("literature search /litteratur", r"^/litteratur$"),
+    ("literature imports /litteratur/importer", r"^/litteratur/importer$"),
+    ("an import /litteratur/importer/{import_id}", r"^/litteratur/importer/\{import_id(:int)?\}$"),
+    (
+        "a reference /litteratur/referanser/{id}",
+        r"^/litteratur/referanser/\{reference_id(:int)?\}$",
+    ),
+    ("possible duplicates /litteratur/duplikater", r"^/litteratur/duplikater$"),
+    (
+        "start a check /behov/{need_id}/litteratursjekk/ny",
+        r"^/behov/\{need_id(:int)?\}/litteratursjekk/ny$",
+    ),
+    ("a literature check /litteratursjekker/{id}", r"^/litteratursjekker/\{check_id(:int)?\}$"),
+    ("knowledge bank /tiltak", r"^/tiltak$"),
+    ("add a measure /tiltak/ny", r"^/tiltak/ny$"),
+    ("a measure /tiltak/{slug}", r"^/tiltak/\{slug(:str)?\}$"),
+    ("public portal /kunnskap", r"^/kunnskap$"),
+    ("an answered need /kunnskap/behov/{check_id}", r"^/kunnskap/behov/\{check_id(:int)?\}$"),
 ]
 
 
@@ -213,8 +231,101 @@ async def visit_all(contexts: Contexts, plan: dict[str | None, list[str]]) -> li
     return [v for batch in batches for v in batch]
 
 
+@pytest.fixture(scope="session")
+async def literature_data(contexts: Contexts, live_server: LiveServer) -> None:
+    """The demo has no literature yet: as the demo adviser, through the JSON API, start a check
+    of a demo need, import a small RIS file into it, screen a review in, link it from a
+    measure and publish the verdict, so every literature page has something to show."""
+    from tests.browser.harness import DEMO_PASSWORD, param_values
+    from tests.literature.conftest import RIS
+
+    request = (await contexts.get(None)).request
+    token = await request.post(
+        "/api/auth/token", data={"email": ADVISER, "password": DEMO_PASSWORD}
+    )
+    assert token.ok, await token.text()
+    headers = {"Authorization": f"Bearer {(await token.json())['access_token']}"}
+    need_id = param_values(live_server)["need_id"]
+    check = await request.post(
+        f"/api/needs/{need_id}/literature-checks",
+        data={"question": "Virker foreldretrening mot atferdsvansker hos barn?"},
+        headers=headers,
+    )
+    assert check.ok, await check.text()
+    check_id = (await check.json())["id"]
+    started = await request.post(
+        "/api/literature/imports",
+        multipart={
+            "file": {"name": "cochrane.ris", "mimeType": "text/plain", "buffer": RIS.encode()},
+            "format": "ris",
+            "source": "Cochrane Library",
+            "query": "parent training",
+            "searched_on": "2026-10-02",
+            "check_id": str(check_id),
+        },
+        headers=headers,
+    )
+    assert started.ok, await started.text()
+    import_id = (await started.json())["id"]
+    for _ in range(300):
+        current = await (
+            await request.get(f"/api/literature/imports/{import_id}", headers=headers)
+        ).json()
+        if current["status"] in ("done", "failed"):
+            break
+        await asyncio.sleep(0.1)
+    assert current["status"] == "done", current
+    candidates = await (
+        await request.get(f"/api/literature-checks/{check_id}/candidates", headers=headers)
+    ).json()
+    review = next(
+        c["reference"]["id"] for c in candidates if c["reference"]["title"].startswith("Parent")
+    )
+    for stage in ("title", "fulltext"):
+        decided = await request.post(
+            f"/api/literature-checks/{check_id}/decisions",
+            data={"reference_id": review, "decision": "include", "stage": stage},
+            headers=headers,
+        )
+        assert decided.ok, await decided.text()
+    measure = await request.post(
+        "/api/measures/",
+        data={
+            "name": "Parent Management Training – Oregon (PMTO)",
+            "scale": "ungsinn",
+            "level": "4",
+            "target_group": "Foreldre til barn med atferdsvansker",
+            "age_from": 3,
+            "age_to": 12,
+            "service_types": ["barnevern", "bup"],
+            "links": [{"title": "Ungsinn", "url": "https://ungsinn.no/"}],
+            "reference_ids": [review],
+        },
+        headers=headers,
+    )
+    assert measure.ok, await measure.text()
+    verdict = await request.post(
+        f"/api/literature-checks/{check_id}/verdict",
+        data={
+            "verdict": "answered",
+            "certainty": "moderate",
+            "reviews": [{"reference_id": review, "certainty": "moderate"}],
+            "summary": "Foreldretrening reduserer atferdsvansker.",
+            "public": True,
+        },
+        headers=headers,
+    )
+    assert verdict.ok, await verdict.text()
+    live_server.extra_ids.update(
+        check_id=str(check_id), import_id=str(import_id), reference_id=str(review)
+    )
+
+
 async def test_every_page_is_accessible(
-    contexts: Contexts, live_server: LiveServer, import_result: ImportResult
+    contexts: Contexts,
+    live_server: LiveServer,
+    import_result: ImportResult,
+    literature_data: None,
 ) -> None:
     pages = html_pages()
     assert pages, "the route table has no HTML pages at all"

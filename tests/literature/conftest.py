@@ -24,7 +24,7 @@ AB  - We reviewed randomised trials of parent management training. Effects on be
   moderate.
 KW  - parent training
 KW  - conduct problems
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - School absence and child welfare: a register study
@@ -33,7 +33,7 @@ PY  - 2021
 JO  - Nordic Journal of Social Research
 DO  - 10.5555/abs.2021.7
 AB  - A cohort of 20 000 pupils followed through lower secondary school.
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - Kindergarten-based early intervention for language difficulties: randomised controlled trial
@@ -41,7 +41,7 @@ AU  - Hansen, Ola
 PY  - 2020
 JO  - Early Childhood Research Quarterly
 AB  - Children were randomised to an intervention or usual practice.
-ER  - 
+ER  -
 """
 
 

@@ -16,19 +16,19 @@ TI  - Parent training for children with conduct problems: A systematic review an
 AU  - Sorlie, M.
 PY  - 2019
 DO  - https://doi.org/10.5555/PTR.2019.1
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - School absence and child welfare: a register study
 AU  - Nordmann, K.
 PY  - 2022
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - Kindergarten based early intervention for language dificulties: a randomised trial
 AU  - Hansen, Ola
 PY  - 2021
-ER  - 
+ER  -
 """
 
 
@@ -62,7 +62,8 @@ async def test_broken_records_are_reported_and_the_rest_imported(
 ) -> None:
     broken = RIS + "TY  - JOUR\nAU  - Uten, Tittel\nPY  - 2020\nER  - \n"
     out = await import_file(client, needs_world.headers["adviser_a"], broken)
-    assert out["read"] == 4 and out["imported"] == 3
+    assert out["read"] == 4
+    assert out["imported"] == 3
     assert [p["record"] for p in out["problems"]] == [4]
     assert "tittel" in out["problems"][0]["reason"]
 
@@ -222,7 +223,8 @@ async def test_evidence_type_correction_is_kept(client: Any, needs_world: World)
     out = response.json()
     assert out["evidence_type"] == "systematic_review"
     assert out["evidence_auto"] == "other_primary"
-    assert out["evidence_corrected"] is True and out["summarised"] is True
+    assert out["evidence_corrected"] is True
+    assert out["summarised"] is True
     summarised = (
         await client.get(
             "/api/literature/references", params={"summarised": "true"}, headers=adviser
@@ -302,7 +304,8 @@ async def test_check_screening_prisma_and_verdict(
     assert prisma["identified_per_source"] == {"PubMed": 3, "Cochrane": 3}
     assert prisma["identified_total"] == 6
     assert prisma["duplicates_removed"] == 2
-    assert prisma["records_screened"] == 3 and prisma["awaiting_title"] == 0
+    assert prisma["records_screened"] == 3
+    assert prisma["awaiting_title"] == 0
     assert prisma["records_excluded"] == 1
     assert prisma["reports_sought"] == 2
     assert prisma["reports_not_retrieved"] == 1
@@ -311,7 +314,8 @@ async def test_check_screening_prisma_and_verdict(
     assert [s["source"] for s in out["searches"]] == ["PubMed", "Cochrane", "Campbell"]
     svg = await client.get(f"/api/literature-checks/{check['id']}/prisma.svg", headers=adviser)
     assert svg.headers["content-type"].startswith("image/svg+xml")
-    assert "<title" in svg.text and "<desc" in svg.text
+    assert "<title" in svg.text
+    assert "<desc" in svg.text
 
     # The import that screening used can no longer be undone.
     first_import = out["imports"][0]
@@ -340,7 +344,8 @@ async def test_check_screening_prisma_and_verdict(
     )
     assert verdict.status_code == 200, verdict.text
     done = verdict.json()
-    assert done["status"] == "completed" and done["disseminate"] is True
+    assert done["status"] == "completed"
+    assert done["disseminate"] is True
     assert done["disseminate_to"] == ["Barnevernet i Askøy"]
     assert done["reviews"][0]["reference"]["id"] == parent
     need = (await client.get(f"/api/needs/{need_id}", headers=adviser)).json()
@@ -354,7 +359,8 @@ async def test_check_screening_prisma_and_verdict(
     assert docx.status_code == 200
     with zipfile.ZipFile(io.BytesIO(docx.content)) as archive:
         document = archive.read("word/document.xml").decode()
-    assert "besvart" in document and "parent" in document.lower()
+    assert "besvart" in document
+    assert "parent" in document.lower()
 
     # Published: the portal shows the verdict and its review, nothing else of the cluster.
     public = (await client.get("/api/public/answered-needs")).json()
@@ -482,9 +488,8 @@ async def test_measures_and_adoptions(client: Any, needs_world: World) -> None:
     )
     assert created.status_code == 201, created.text
     measure = created.json()
-    assert measure["scale_name"].startswith("Ungsinn") and measure["level_label"] == (
-        "Sterk dokumentasjon"
-    )
+    assert measure["scale_name"].startswith("Ungsinn")
+    assert measure["level_label"] == ("Sterk dokumentasjon")
     body = {"municipality_id": needs_world.ids["askoy"], "since": "2020-01-01"}
     refused = await client.post(
         f"/api/measures/{measure['id']}/adoptions",
@@ -508,7 +513,8 @@ async def test_measures_and_adoptions(client: Any, needs_world: World) -> None:
     )
     assert twice.status_code == 409
     public = (await client.get("/api/measures", params={"service_type": "bup"})).json()
-    assert public["total"] == 1 and public["items"][0]["adoption_list"] == []
+    assert public["total"] == 1
+    assert public["items"][0]["adoption_list"] == []
     assert (await client.get("/api/measures", params={"service_type": "skole"})).json()[
         "total"
     ] == 0
@@ -551,7 +557,9 @@ async def test_cli_import_prints_the_json_report(tmp_path: Any, needs_world: Wor
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["read"] == 4 and report["imported"] == 3 and report["duplicates"] == 0
+    assert report["read"] == 4
+    assert report["imported"] == 3
+    assert report["duplicates"] == 0
     assert report["problems"][0]["record"] == 4
     bad = await asyncio.to_thread(
         subprocess.run,
@@ -561,4 +569,5 @@ async def test_cli_import_prints_the_json_report(tmp_path: Any, needs_world: Wor
         env=env,
         timeout=120,
     )
-    assert bad.returncode == 1 and bad.stderr.startswith("klynge:")
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("klynge:")

@@ -34,7 +34,9 @@ async def test_literature_demo_is_realistic_and_idempotent(db) -> None:
     assert await Reference.count() == read - duplicates
     assert await DuplicateCandidate.count() >= 4  # fuzzy pairs for a person to confirm
     types = Counter(r["evidence_type"] for r in await Reference.select(Reference.evidence_type))
-    assert types["systematic_review"] > 0 and types["rct"] > 0 and types["guideline"] > 0
+    assert types["systematic_review"] > 0
+    assert types["rct"] > 0
+    assert types["guideline"] > 0
 
     completed = await LiteratureCheck.select().where(LiteratureCheck.status == "completed")
     assert sorted(c["verdict"] for c in completed) == ["answered", "partly"]
@@ -55,7 +57,8 @@ async def test_literature_demo_is_realistic_and_idempotent(db) -> None:
             .where(Need.id == check["need"])
             .first()
         )
-        assert need is not None and need["status"] == "literature_checked"
+        assert need is not None
+        assert need["status"] == "literature_checked"
         assert need["knowledge_gap"] == {"answered": 1, "partly": 3}[check["verdict"]]
 
     measures = await Measure.select()

@@ -1,0 +1,412 @@
+"""Literature checks in the browser: start a check of a need, the check's page (searches,
+PRISMA 2020 diagram, screening at both stages, conflicts, verdict) and its files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from klynge.auth.guards import requires_authenticated
+from klynge.auth.principal import Principal
+from klynge.auth.tables import Account, RoleAssignment
+from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import current_language
+from klynge.i18n import gettext as _
+from klynge.orgs.tables import Service
+from klynge.views.common import (
+    N_,
+    NOTICES,
+    Form,
+    form_failed,
+    form_values,
+    notice_text,
+    parse,
+    render,
+    see_other,
+    text,
+)
+from literature import checks, service
+from literature import schemas as s
+from literature.views import common as c
+from literature.views.search import _file
+from priorities import needs
+from priorities.views.common import member_municipalities
+
+CHECK_MEMBER = c.requires_cluster_member("check")
+CHECK_FIELDS = (
+    "question",
+    "population",
+    "intervention",
+    "comparison",
+    "outcome",
+    "blind",
+    "screeners",
+    "exclusion_reasons",
+)
+SEARCH_FIELDS = ("source", "query", "searched_on", "hits", "notes")
+VERDICT_FIELDS = ("verdict", "reason_code", "certainty", "reviews", "summary", "public")
+NOTICES.update(
+    {
+        "check-created": N_("The literature check was started."),
+        "search-added": N_("The search was added."),
+        "decision-saved": N_("The screening decision was saved."),
+        "verdict-saved": N_("The verdict was saved and the check is completed."),
+    }
+)
+
+
+async def cluster_accounts(cluster_id: int) -> list[tuple[int, str]]:
+    """Active accounts with a role in the cluster or in one of its member municipalities or
+    their services: who may be asked to screen."""
+    munis = [m[0] for m in await member_municipalities(cluster_id)] or [-1]
+    services = [
+        r["id"] for r in await Service.select(Service.id).where(Service.municipality.is_in(munis))
+    ] or [-1]
+    grants = await RoleAssignment.select(RoleAssignment.account).where(
+        (RoleAssignment.cluster == cluster_id)
+        | RoleAssignment.municipality.is_in(munis)
+        | RoleAssignment.service.is_in(services)
+    )
+    ids = sorted({g["account"] for g in grants}) or [-1]
+    rows = (
+        await Account.select(Account.id, Account.name)
+        .where(Account.id.is_in(ids), Account.is_active == True)  # noqa: E712
+        .order_by(Account.name)
+    )
+    return [(r["id"], r["name"]) for r in rows]
+
+
+# --- start a check ---------------------------------------------------------------------------
+
+
+def _check_messages() -> dict[str, str]:
+    return {
+        "question": _("Write the question as it was searched, at most 4,000 characters."),
+        "population": _("At most 10,000 characters."),
+        "intervention": _("At most 10,000 characters."),
+        "comparison": _("At most 10,000 characters."),
+        "outcome": _("At most 10,000 characters."),
+        "exclusion_reasons": _("Each reason can be at most 200 characters."),
+        "screeners": _("Choose the screeners among the cluster's users."),
+    }
+
+
+async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int = 200) -> Template:
+    need = await needs.load_visible(actor, need_id)
+    return render(
+        "literature/check_new.html",
+        form=form,
+        failed=form if form.failed else None,
+        need=need,
+        accounts=await cluster_accounts(need["cluster"]),
+        here=f"/behov/{need_id}/litteratursjekk/ny",
+        status=status,
+        **c.labels(),
+    )
+
+
+@get(
+    "/behov/{need_id:int}/litteratursjekk/ny",
+    guards=[c.MANAGERS],
+    include_in_schema=False,
+    name="lit_check_new",
+)
+async def check_new(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
+    need = await needs.load_visible(actor, need_id)
+    values = {
+        "question": need["question"],
+        "exclusion_reasons": "\n".join(checks.DEFAULT_EXCLUSION_REASONS),
+    }
+    return await _new_page(actor, need_id, Form("check", CHECK_FIELDS, values=values))
+
+
+@post(
+    "/behov/{need_id:int}/litteratursjekk/ny",
+    guards=[c.MANAGERS],
+    include_in_schema=False,
+    name="lit_check_create",
+)
+async def check_create(
+    actor: NamedDependency[Principal], need_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Template | Redirect:
+    form = Form("check", CHECK_FIELDS, values=form_values(data))
+    try:
+        body = parse(
+            s.CheckCreate,
+            {
+                **{k: text(data, k) for k in CHECK_FIELDS[:5]},
+                "blind": text(data, "blind") == "1",
+                "screeners": c.int_list(data.get("screeners", [])),
+                "exclusion_reasons": [
+                    line.strip()
+                    for line in text(data, "exclusion_reasons", strip=False).splitlines()
+                    if line.strip()
+                ],
+            },
+            _check_messages(),
+        )
+        out = await checks.create_check(actor, need_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _new_page(actor, need_id, form.fail(exc), status=exc.status)
+    return see_other(f"/litteratursjekker/{out.id}", notice="check-created")
+
+
+# --- the check's page ------------------------------------------------------------------------
+
+
+def _review_options(check: s.CheckOut, candidates: list[s.CandidateOut]) -> list[s.ReferenceOut]:
+    """Records a verdict may rest on: included at full text, or summarised research; plus the
+    reviews already chosen."""
+    chosen = {r.reference.id for r in check.reviews}
+    out = [
+        x.reference
+        for x in candidates
+        if x.fulltext_state == "include" or x.reference.summarised or x.reference.id in chosen
+    ]
+    known = {r.id for r in out}
+    out += [r.reference for r in check.reviews if r.reference.id not in known]
+    return out
+
+
+async def _check_page(
+    actor: Principal,
+    check_id: int,
+    *,
+    failed: Form | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Template:
+    check = await checks.get_check(actor, check_id)
+    candidates = await checks.candidates(actor, check_id)
+    manager = c.manages(actor, check.cluster_id)
+    screener = manager or actor.account_id in check.screeners
+    title_stage = candidates
+    fulltext_stage = [x for x in candidates if x.title_state in ("include", "uncertain")]
+    conflicts = [
+        (stage, x)
+        for x in candidates
+        for stage in ("title", "fulltext")
+        if (x.title_state if stage == "title" else x.fulltext_state) == "conflict"
+    ]
+    forms = {
+        "search": Form("search", SEARCH_FIELDS),
+        "verdict": Form(
+            "verdict",
+            VERDICT_FIELDS,
+            values={
+                "verdict": check.verdict.value if check.verdict else "",
+                "reason_code": check.reason_code.value if check.reason_code else "",
+                "certainty": check.certainty.value if check.certainty else "",
+                "summary": check.verdict_summary,
+                "reviews": [str(r.reference.id) for r in check.reviews],
+                **({"public": "1"} if check.public else {}),
+                **{f"certainty_{r.reference.id}": r.certainty for r in check.reviews},
+            },
+        ),
+    }
+    if failed is not None:
+        forms[failed.id] = failed
+    lang = current_language()
+    return render(
+        "literature/check.html",
+        check=check,
+        title_stage=title_stage,
+        fulltext_stage=fulltext_stage,
+        conflicts=conflicts,
+        forms=forms,
+        failed=failed,
+        manager=manager,
+        screener=screener and check.status == "open",
+        review_options=_review_options(check, candidates),
+        prisma_svg=await service.prisma_svg(actor, check_id, lang),
+        names=dict(await cluster_accounts(check.cluster_id)),
+        notice=notice,
+        here=f"/litteratursjekker/{check_id}",
+        status=status,
+        **c.labels(),
+    )
+
+
+@get(
+    "/litteratursjekker/{check_id:int}",
+    guards=[CHECK_MEMBER],
+    include_in_schema=False,
+    name="lit_check",
+)
+async def check_page(
+    request: Request[Any, Any, Any], actor: NamedDependency[Principal], check_id: FromPath[int]
+) -> Template:
+    return await _check_page(
+        actor, check_id, notice=notice_text(request.query_params.get("notice"))
+    )
+
+
+@post(
+    "/litteratursjekker/{check_id:int}/sok",
+    guards=[c.MANAGERS],
+    include_in_schema=False,
+    name="lit_check_search",
+)
+async def check_add_search(
+    actor: NamedDependency[Principal], check_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Template | Redirect:
+    form = Form("search", SEARCH_FIELDS, values=form_values(data))
+    try:
+        body = parse(
+            s.SearchCreate,
+            {k: text(data, k) for k in SEARCH_FIELDS},
+            {
+                "source": _("Write the source (database) that was searched."),
+                "searched_on": _("Write the date as YYYY-MM-DD."),
+                "hits": _("Write the number of hits as a whole number."),
+                "query": _("The search string can be at most 20,000 characters."),
+                "notes": _("At most 10,000 characters."),
+            },
+        )
+        await checks.add_search(actor, check_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _check_page(actor, check_id, failed=form.fail(exc), status=exc.status)
+    return see_other(f"/litteratursjekker/{check_id}", notice="search-added", fragment="sok")
+
+
+@post(
+    "/litteratursjekker/{check_id:int}/screening",
+    guards=[requires_authenticated],
+    include_in_schema=False,
+    name="lit_check_decide",
+)
+async def check_decide(
+    actor: NamedDependency[Principal], check_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Template | Redirect:
+    stage = text(data, "stage") if text(data, "stage") in ("title", "fulltext") else "title"
+    reference_id = c.int_or_none(text(data, "reference_id"))
+    form_id = f"screen-{stage}-{reference_id}"
+    form = Form(form_id, ("decision", "reason", "note"), values=form_values(data))
+    try:
+        if reference_id is None:
+            raise Invalid(_("Unknown record."))
+        if text(data, "decision") not in c.CHOICE_LABELS:
+            raise Invalid(
+                _("Some fields need attention."),
+                [FieldError("decision", _("Choose include, exclude or uncertain."))],
+            )
+        await checks.decide(
+            actor,
+            check_id,
+            s.DecisionCreate(
+                reference_id=reference_id,
+                decision=s.ScreeningChoice(text(data, "decision")),
+                stage=s.Stage(stage),
+                reason=text(data, "reason")[:200],
+                note=text(data, "note")[:10_000],
+                reconcile=text(data, "reconcile") == "1",
+            ),
+        )
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _check_page(actor, check_id, failed=form.fail(exc), status=exc.status)
+    return see_other(f"/litteratursjekker/{check_id}", notice="decision-saved", fragment=form_id)
+
+
+@post(
+    "/litteratursjekker/{check_id:int}/konklusjon",
+    guards=[c.MANAGERS],
+    include_in_schema=False,
+    name="lit_check_verdict",
+)
+async def check_verdict(
+    actor: NamedDependency[Principal], check_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Template | Redirect:
+    form = Form("verdict", VERDICT_FIELDS, values=form_values(data))
+    try:
+        errors: list[FieldError] = []
+        verdict = text(data, "verdict")
+        if verdict not in c.VERDICT_LABELS:
+            errors.append(
+                FieldError("verdict", _("Choose answered, partly answered or unanswered."))
+            )
+        code = text(data, "reason_code")
+        certainty = text(data, "certainty")
+        reviews = []
+        for ref_id in c.int_list(data.get("reviews", [])):
+            own = text(data, f"certainty_{ref_id}")
+            reviews.append(
+                s.ReviewIn(
+                    reference_id=ref_id,
+                    certainty=s.Certainty(own) if own in c.CERTAINTY_LABELS else None,
+                )
+            )
+        if errors:
+            raise Invalid(_("Some fields need attention."), errors)
+        await checks.set_verdict(
+            actor,
+            check_id,
+            s.VerdictCreate(
+                verdict=s.Verdict(verdict),
+                reviews=reviews,
+                certainty=s.Certainty(certainty) if certainty in c.CERTAINTY_LABELS else None,
+                reason_code=s.ReasonCode(code) if code in c.REASON_CODE_LABELS else None,
+                summary=text(data, "summary")[:10_000],
+                public=text(data, "public") == "1",
+            ),
+        )
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        for problem in list(exc.errors):
+            if problem.field.startswith("reviews."):
+                problem.field = "reviews"  # shown beside the list of reviews
+        return await _check_page(actor, check_id, failed=form.fail(exc), status=exc.status)
+    return see_other(
+        f"/litteratursjekker/{check_id}", notice="verdict-saved", fragment="konklusjon"
+    )
+
+
+@post(
+    "/litteratursjekker/{check_id:int}/rapport",
+    guards=[requires_authenticated],
+    include_in_schema=False,
+    name="lit_check_report",
+)
+async def check_report(
+    actor: NamedDependency[Principal], check_id: FromPath[int]
+) -> Response[bytes]:
+    """The DOCX report (a POST form: a download is not a page)."""
+    return _file(*await service.check_report(actor, check_id))
+
+
+@post(
+    "/litteratursjekker/{check_id:int}/eksport",
+    guards=[requires_authenticated],
+    include_in_schema=False,
+    name="lit_check_export",
+)
+async def check_export(
+    actor: NamedDependency[Principal], check_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
+) -> Response[bytes]:
+    return _file(
+        *await service.export_check(
+            actor, check_id, text(data, "format") or "ris", text(data, "selection") or "all"
+        )
+    )
+
+
+HANDLERS = [
+    check_new,
+    check_create,
+    check_page,
+    check_add_search,
+    check_decide,
+    check_verdict,
+    check_report,
+    check_export,
+]
