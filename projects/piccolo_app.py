@@ -4,10 +4,34 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from projects.tables import (
+    Assignment,
+    Conflict,
+    GroupMember,
+    GroupProfile,
+    GroupPublication,
+    Interest,
+    Match,
+    MatchRun,
+    Project,
+    Proposal,
+)
+
 APP_CONFIG = AppConfig(
     app_name="projects",
     migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations" / "projects"),
-    table_classes=[],
-    migration_dependencies=["klynge.piccolo_app"],
+    table_classes=[
+        GroupProfile,
+        GroupMember,
+        GroupPublication,
+        Conflict,
+        MatchRun,
+        Match,
+        Assignment,
+        Interest,
+        Proposal,
+        Project,
+    ],
+    migration_dependencies=["klynge.piccolo_app", "priorities.piccolo_app"],
     commands=[],
 )

@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from klynge.audit import AuditEvent
 from klynge.auth.tables import Account, LoginThrottle, RefreshToken, RoleAssignment
 from klynge.jobs.tables import Job
+from klynge.notifications import Notification
 from klynge.orgs.tables import (
     Cluster,
     ClusterMembership,
@@ -34,6 +35,7 @@ APP_CONFIG = AppConfig(
         LoginThrottle,
         Job,
         AuditEvent,
+        Notification,
     ],
     migration_dependencies=[],
     commands=[],

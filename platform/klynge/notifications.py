@@ -1,0 +1,112 @@
+"""In-app notifications: a message to an account, or to everyone working in a service or
+municipality (e.g. "your knowledge need was matched"). Apps call `notify`; the UI and
+`GET /api/notifications` list what the caller may read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
+from klynge.auth.tables import Account
+from klynge.errors import NotFound
+from klynge.orgs.tables import Cluster, Municipality, Service
+
+
+class Notification(Table, tablename="notification"):
+    cluster = ForeignKey(references=Cluster, null=True, on_delete=OnDelete.cascade, index=True)
+    account = ForeignKey(references=Account, null=True, on_delete=OnDelete.cascade, index=True)
+    service = ForeignKey(references=Service, null=True, on_delete=OnDelete.cascade, index=True)
+    municipality = ForeignKey(
+        references=Municipality, null=True, on_delete=OnDelete.cascade, index=True
+    )
+    kind = Varchar(length=40)
+    text = Text()
+    link = Varchar(length=300, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    read_at = Timestamptz(null=True, default=None)
+
+
+class NotificationOut(msgspec.Struct):
+    id: int
+    kind: str
+    text: str
+    link: str
+    created_at: dt.datetime
+    read: bool
+
+
+async def notify(
+    kind: str,
+    text: str,
+    *,
+    link: str = "",
+    cluster_id: int | None = None,
+    account_id: int | None = None,
+    service_id: int | None = None,
+    municipality_id: int | None = None,
+) -> None:
+    """Store a notification (in the caller's transaction). At least one recipient."""
+    if account_id is None and service_id is None and municipality_id is None:
+        raise ValueError("a notification needs a recipient")
+    await Notification.insert(
+        Notification(
+            cluster=cluster_id,
+            account=account_id,
+            service=service_id,
+            municipality=municipality_id,
+            kind=kind,
+            text=text,
+            link=link,
+        )
+    )
+
+
+def _recipient_filter(actor: Principal) -> Any:
+    services = list(actor.org_ids(Role.SERVICE_LEADER, Role.SERVICE_EMPLOYEE))
+    municipalities = list(actor.org_ids(Role.COORDINATOR))
+    where = Notification.account == actor.account_id
+    if services:
+        where = where | Notification.service.is_in(services)
+    if municipalities:
+        where = where | Notification.municipality.is_in(municipalities)
+    return where
+
+
+async def list_for(actor: Principal, *, unread_only: bool = False) -> list[NotificationOut]:
+    query = (
+        Notification.select()
+        .where(_recipient_filter(actor))
+        .order_by(Notification.id, ascending=False)
+        .limit(200)
+    )
+    if unread_only:
+        query = query.where(Notification.read_at.is_null())
+    return [
+        NotificationOut(
+            id=r["id"],
+            kind=r["kind"],
+            text=r["text"],
+            link=r["link"],
+            created_at=r["created_at"],
+            read=r["read_at"] is not None,
+        )
+        for r in await query
+    ]
+
+
+async def mark_read(actor: Principal, notification_id: int) -> None:
+    updated = (
+        await Notification.update({Notification.read_at: dt.datetime.now(dt.UTC)})
+        .where(Notification.id == notification_id, _recipient_filter(actor))
+        .returning(Notification.id)
+    )
+    if not updated:
+        raise NotFound("Fant ikke varselet.")
