@@ -32,6 +32,7 @@ from literature.tables import (
 
 IMPORT_REFERENCES = "literature.import_references"
 BATCH = 500
+CHUNK = 2000  # rows built and inserted at a time
 
 # File name endings accepted per format (the API refuses an upload that does not fit).
 EXTENSIONS: dict[s.ImportFormat, tuple[str, ...]] = {
@@ -216,6 +217,9 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
                     "duplicate_reason": reason,
                 }
             )
+            if len(sources) >= CHUNK:  # bounded memory for 100,000-record files
+                await bulk_insert(ReferenceSource, sources)
+                sources = []
         await bulk_insert(ReferenceSource, sources)
         candidates = [
             DuplicateCandidate(
@@ -284,12 +288,16 @@ async def _insert_new(
     cluster_id: int, import_id: int, records: Sequence[Record], exact: Mapping[int, Any]
 ) -> dict[int, int]:
     keys = [-(i + 1) for i in range(len(records)) if -(i + 1) not in exact]
-    ids = await bulk_insert(
-        Reference,
-        [reference_values(cluster_id, records[-k - 1], import_id) for k in keys],
-        returning_id=True,
-    )
-    return dict(zip(keys, ids, strict=True))
+    ids: dict[int, int] = {}
+    for start in range(0, len(keys), CHUNK):  # bounded memory for 100,000-record files
+        chunk = keys[start : start + CHUNK]
+        inserted = await bulk_insert(
+            Reference,
+            [reference_values(cluster_id, records[-k - 1], import_id) for k in chunk],
+            returning_id=True,
+        )
+        ids.update(zip(chunk, inserted, strict=True))
+    return ids
 
 
 # --- Use cases ---------------------------------------------------------------------------------

@@ -1,8 +1,36 @@
-"""`klynge match score|evaluate`: the matcher without a database (being built)."""
+"""`klynge match score|evaluate`: the matcher without a database.
+
+    klynge match score --groups GROUPS.jsonl --needs NEEDS.jsonl --out SCORES.json
+    klynge match evaluate --groups G.jsonl --needs N.jsonl --judgements J.jsonl [--variant V]
+
+`score` writes {"<group id>": {"<need id>": score}} for every pair, streamed group by group.
+Scores are the text fit in [0, 1] (see projects/matching/core.py), written with 4 decimals
+(trailing zeros dropped): the matrix is kept as 16-bit integers (2 bytes per pair) until written.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from projects.matching.core import (
+    DEFAULT_VARIANT,
+    VARIANTS,
+    GroupText,
+    MatchIndex,
+    NeedText,
+)
+from projects.matching.evaluation import (
+    JsonLinesError,
+    evaluate_scores,
+    group_judgements,
+    read_jsonl,
+)
 
 
 class MatchCommandError(Exception):
@@ -11,6 +39,161 @@ class MatchCommandError(Exception):
 
 COMMAND_ERRORS = (MatchCommandError,)
 
+_SCALE = 10_000  # 4 decimals
+_CHUNK = 500  # needs scored at a time
+
+
+def _number_table() -> list[str]:
+    table = []
+    for value in range(_SCALE + 1):
+        text = f"{value / _SCALE:.4f}".rstrip("0").rstrip(".")
+        table.append(text or "0")
+    return table
+
+
+def load_groups(path: str | Path) -> list[GroupText]:
+    try:
+        rows = list(read_jsonl(path, what="groups"))
+    except JsonLinesError as exc:
+        raise MatchCommandError(str(exc)) from None
+    groups = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        try:
+            group = GroupText.from_dict(row)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise MatchCommandError(f"{path}: group {number}: {exc}") from None
+        if group.id in seen:
+            raise MatchCommandError(f"{path}: group id {group.id!r} appears twice")
+        seen.add(group.id)
+        groups.append(group)
+    return groups
+
+
+def load_needs(path: str | Path) -> list[NeedText]:
+    try:
+        needs = [NeedText.from_dict(row) for row in read_jsonl(path, what="needs")]
+    except JsonLinesError as exc:
+        raise MatchCommandError(str(exc)) from None
+    ids = [n.id for n in needs]
+    if len(set(ids)) != len(ids):
+        raise MatchCommandError(f"{path}: a need id appears twice")
+    return needs
+
+
+def score_to_file(
+    groups: list[GroupText],
+    needs: list[NeedText],
+    out: TextIO,
+    *,
+    variant: str = DEFAULT_VARIANT,
+    chunk: int = _CHUNK,
+) -> None:
+    """Stream {"group": {"need": score}} for every pair (4 decimals)."""
+    index = MatchIndex.build(groups, VARIANTS[variant])
+    matrix = np.zeros((len(groups), len(needs)), dtype=np.uint16)  # groups × needs
+    if groups:
+        for start, block in index.iter_score_chunks(needs, chunk):
+            quantised = np.rint(np.clip(block, 0.0, 1.0) * _SCALE).astype(np.uint16)
+            matrix[:, start : start + block.shape[0]] = quantised.T
+    table = _number_table()
+    keys = [json.dumps(n.id, ensure_ascii=False) + ":" for n in needs]
+    out.write("{")
+    for gi, group in enumerate(groups):
+        if gi:
+            out.write(",\n")
+        values = [table[v] for v in matrix[gi].tolist()]
+        out.write(json.dumps(group.id, ensure_ascii=False))
+        out.write(":{")
+        out.write(",".join(map(str.__add__, keys, values)))
+        out.write("}")
+    out.write("}\n")
+
+
+def _cmd_score(args: Any) -> None:
+    groups = load_groups(args.groups)
+    needs = load_needs(args.needs)
+    started = time.perf_counter()
+    target = Path(args.out)
+    if not target.parent.is_dir():
+        raise MatchCommandError(f"output folder not found: {target.parent}")
+    with target.open("w", encoding="utf-8") as handle:
+        score_to_file(groups, needs, handle, variant=args.variant)
+    elapsed = time.perf_counter() - started
+    print(
+        f"klynge: scored {len(groups)} groups × {len(needs)} needs "
+        f"({len(groups) * len(needs)} pairs) in {elapsed:.1f} s → {target}",
+        file=sys.stderr,
+    )
+
+
+def evaluate_variant(
+    groups: list[GroupText],
+    needs: list[NeedText],
+    judgements: dict[str, dict[str, float]],
+    variant: str,
+):
+    index = MatchIndex.build(groups, VARIANTS[variant])
+    judged_needs = [n for n in needs if n.id in judgements]
+    matrix = index.score_needs(judged_needs)
+    ids = [g.id for g in index.groups]
+    scores = {
+        need.id: dict(zip(ids, matrix[i].tolist(), strict=True))
+        for i, need in enumerate(judged_needs)
+    }
+    return evaluate_scores(scores, judgements)
+
+
+def _cmd_evaluate(args: Any) -> None:
+    groups = load_groups(args.groups)
+    needs = load_needs(args.needs)
+    try:
+        rows = list(
+            read_jsonl(args.judgements, what="judgements", require=("need", "group"))
+        )
+    except JsonLinesError as exc:
+        raise MatchCommandError(str(exc)) from None
+    for number, row in enumerate(rows, start=1):
+        try:
+            float(row.get("relevance") or 0)
+        except (TypeError, ValueError):
+            raise MatchCommandError(
+                f"{args.judgements}: judgement {number}: relevance must be a number"
+            ) from None
+    judgements = group_judgements(rows)
+    need_ids = {n.id for n in needs}
+    group_ids = {g.id for g in groups}
+    unknown = sorted({n for n in judgements if n not in need_ids})
+    if unknown:
+        raise MatchCommandError(f"judgements name an unknown need: {unknown[0]}")
+    unknown = sorted({g for j in judgements.values() for g in j if g not in group_ids})
+    if unknown:
+        raise MatchCommandError(f"judgements name an unknown group: {unknown[0]}")
+    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
+    width = max(len(v) for v in variants)
+    print(f"{'variant':<{width}}  NDCG@5  NDCG@10  MAP    pairwise")
+    for variant in variants:
+        m = evaluate_variant(groups, needs, judgements, variant)
+        print(f"{variant:<{width}}  {m.ndcg5:.3f}   {m.ndcg10:.3f}    {m.map:.3f}  {m.pairwise:.3f}")
+    print(f"({len(judgements)} needs, {len(rows)} judgements)")
+
 
 def register(sub: Any) -> None:
-    sub.add_parser("match", help="match needs to research groups (offline)")
+    match = sub.add_parser("match", help="match needs to research groups (offline)")
+    commands = match.add_subparsers(dest="match_command", required=True)
+
+    score = commands.add_parser("score", help="score every group × need pair to a JSON file")
+    score.add_argument("--groups", required=True, help="GROUPS.jsonl")
+    score.add_argument("--needs", required=True, help="NEEDS.jsonl")
+    score.add_argument("--out", required=True, help="SCORES.json to write")
+    score.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
+    score.set_defaults(func=_cmd_score)
+
+    evaluate = commands.add_parser("evaluate", help="NDCG@5/10, MAP, pairwise accuracy")
+    evaluate.add_argument("--groups", required=True)
+    evaluate.add_argument("--needs", required=True)
+    evaluate.add_argument("--judgements", required=True)
+    evaluate.add_argument(
+        "--variant", default=DEFAULT_VARIANT, choices=[*sorted(VARIANTS), "all"]
+    )
+    evaluate.set_defaults(func=_cmd_evaluate)
