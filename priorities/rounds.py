@@ -53,6 +53,11 @@ async def _load(round_id: int) -> dict[str, Any]:
     return row
 
 
+async def load_round(round_id: int) -> dict[str, Any]:
+    """A round's row, for other apps (no visibility check: the caller scopes it)."""
+    return await _load(round_id)
+
+
 async def _rater(round_id: int, account_id: int) -> dict[str, Any] | None:
     return (
         await RoundRater.select()
@@ -398,6 +403,21 @@ async def recompute(round_id: int) -> list[dict[str, Any]]:
         need_ids, await _ratings(round_id), _json(row["weights"]) or {}, row["weighting"], gaps
     )
     return result_json(result)
+
+
+async def prioritised_needs(round_id: int) -> list[int]:
+    """A closed round's needs decided "prioritised", in ranked order (for assignment)."""
+    row = await _load(round_id)
+    if row["status"] != "closed":
+        return []
+    decided = {
+        d["need"]
+        for d in await Decision.select(Decision.need).where(
+            Decision.round == round_id, Decision.decision == "prioritised"
+        )
+    }
+    ranks = {item["need_id"]: item["rank"] for item in _json(row["result"]) or []}
+    return sorted(decided, key=lambda n: (ranks.get(n, 10**9), n))
 
 
 async def close_round(actor: Principal, round_id: int) -> s.Ranking:

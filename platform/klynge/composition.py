@@ -13,6 +13,9 @@ JOB_MODULES = (
     "klynge.orgs.importing",
     "priorities.jobs",
     "literature.imports",
+    "projects.groups",
+    "projects.matches",
+    "projects.assignments",
 )
 
 # Modules with `register(subparsers)` adding app commands to `klynge`, and the exception type
@@ -65,18 +68,19 @@ def route_handlers() -> list[Any]:
     from klynge.auth.controllers import AuthController, jwks
     from klynge.health import healthz
     from klynge.jobs.controllers import JobController
+    from klynge.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
     from klynge.orgs.controllers import (
         ClusterController,
         FunderController,
         MembershipController,
         MunicipalityController,
-        ResearchGroupController,
     )
     from klynge.views import VIEW_HANDLERS
     from literature.controllers import ROUTE_HANDLERS as LITERATURE_ROUTES
     from literature.views import VIEW_HANDLERS as LITERATURE_VIEWS
     from priorities.controllers import NeedController, RoundController, public_ranking
     from priorities.views import VIEW_HANDLERS as PRIORITY_VIEWS
+    from projects.controllers import ROUTE_HANDLERS as PROJECT_ROUTES
 
     return [
         AuthController,
@@ -87,7 +91,6 @@ def route_handlers() -> list[Any]:
         MunicipalityController,
         ClusterController,
         MembershipController,
-        ResearchGroupController,
         FunderController,
         healthz,
         *VIEW_HANDLERS,
@@ -97,4 +100,6 @@ def route_handlers() -> list[Any]:
         *PRIORITY_VIEWS,
         *LITERATURE_ROUTES,
         *LITERATURE_VIEWS,
+        *NOTIFICATION_ROUTES,
+        *PROJECT_ROUTES,
     ]

@@ -8,11 +8,16 @@ import datetime as dt
 from typing import Any
 
 import msgspec
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.status_codes import HTTP_204_NO_CONTENT
 from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.auth.tables import Account
@@ -110,3 +115,33 @@ async def mark_read(actor: Principal, notification_id: int) -> None:
     )
     if not updated:
         raise NotFound("Fant ikke varselet.")
+
+
+@get(
+    "/api/notifications",
+    guards=[requires_authenticated],
+    operation_id="ListNotifications",
+    tags=["notifications"],
+    summary="The caller's notifications (their own, their services' and municipalities')",
+)
+async def list_notifications(
+    actor: NamedDependency[Principal], unread: FromQuery[bool] = False
+) -> list[NotificationOut]:
+    return await list_for(actor, unread_only=unread)
+
+
+@post(
+    "/api/notifications/{notification_id:int}/read",
+    guards=[requires_authenticated],
+    operation_id="MarkNotificationRead",
+    tags=["notifications"],
+    status_code=HTTP_204_NO_CONTENT,
+    summary="Mark a notification as read",
+)
+async def read_notification(
+    actor: NamedDependency[Principal], notification_id: FromPath[int]
+) -> None:
+    await mark_read(actor, notification_id)
+
+
+ROUTE_HANDLERS = [list_notifications, read_notification]

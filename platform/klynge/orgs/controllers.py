@@ -205,21 +205,6 @@ class MembershipController(Controller):
         return await service.leave_cluster(actor, membership_id, data)
 
 
-class ResearchGroupController(Controller):
-    path = "/api/research-groups"
-    tags = ["organisations"]
-
-    @get("/", guards=[requires_authenticated], operation_id="ListResearchGroups")
-    async def list_groups(self) -> list[s.ResearchGroupOut]:
-        return await service.list_research_groups()
-
-    @post("/", guards=[requires_admin], operation_id="CreateResearchGroup")
-    async def create_group(
-        self, actor: NamedDependency[Principal], data: JSONBody[s.ResearchGroupCreate]
-    ) -> s.ResearchGroupOut:
-        return await service.create_research_group(actor, data)
-
-
 class FunderController(Controller):
     path = "/api/funders"
     tags = ["organisations"]

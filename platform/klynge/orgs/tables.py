@@ -5,6 +5,7 @@ from __future__ import annotations
 from piccolo.columns import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Integer,
     LazyTableReference,
@@ -27,6 +28,9 @@ class Municipality(Table, tablename="municipality"):
     language = Varchar(length=10, default="neutral")  # bokmal | nynorsk | neutral
     valid_from = Date()
     valid_to = Date(null=True, default=None)
+    # The administrative centre, for distances to research groups (optional).
+    latitude = Float(null=True, default=None)
+    longitude = Float(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -1,6 +1,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import Float
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Text
@@ -63,7 +64,7 @@ class Service(Table, tablename="service", schema=None):
     )
 
 
-ID = "2026-11-23T07:39:51:673608"
+ID = "2026-11-23T07:46:48:100617"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -269,6 +270,48 @@ async def forwards():
         db_column_name="read_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Municipality",
+        tablename="municipality",
+        column_name="latitude",
+        db_column_name="latitude",
+        column_class_name="Float",
+        column_class=Float,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Municipality",
+        tablename="municipality",
+        column_name="longitude",
+        db_column_name="longitude",
+        column_class_name="Float",
+        column_class=Float,
         params={
             "default": None,
             "null": True,

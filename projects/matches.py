@@ -1,0 +1,405 @@
+"""Matching a cluster's prioritised needs to research groups, as a job; results are stored
+and a need's match list is served from storage, each match with its explanation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from klynge import audit
+from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
+from klynge.db import bulk_insert, json_value, transaction
+from klynge.errors import Conflict as ConflictError
+from klynge.errors import FieldError, Forbidden, Invalid, NotFound
+from klynge.jobs import runner
+from klynge.orgs.tables import Municipality, ResearchGroup, Service
+from klynge.scoping import can_manage_cluster, ensure_cluster_visible
+from priorities import needs
+from projects import groups as group_service
+from projects import proposals
+from projects import schemas as s
+from projects.matching import GroupText, MatchIndex, NeedText, Publication, factors
+from projects.tables import Conflict, GroupMember, Match, MatchRun
+
+RUN_MATCHING = "projects.run_matching"
+KEEP_PER_NEED = 20  # matches stored per need (the rest are far below)
+
+# What kind of research a need's intended use calls for (the method part of the fit).
+METHODS_FOR_USE: dict[str, tuple[str, ...]] = {
+    "evaluate_measure": ("rct", "quasi_experimental", "implementation", "economic"),
+    "service_development": ("participatory", "qualitative", "implementation", "survey"),
+    "decision": ("systematic_reviews", "register", "economic", "survey"),
+    "other": (),
+}
+
+
+def _need_text(row: Mapping[str, Any]) -> NeedText:
+    return NeedText(
+        id=str(row["id"]),
+        title=row["title"],
+        question=row["question"],
+        background=row["background"],
+        language=row["language"] if row["language"] in ("nb", "nn", "en") else None,
+    )
+
+
+async def _group_texts(group_ids: Sequence[int]) -> tuple[list[GroupText], dict[int, list[int]]]:
+    """The groups as the matcher sees them, and each group's publication ids by position."""
+    profiles = {g.id: g for g in await group_service.list_groups(group_ids)}
+    curated = await group_service.curated_publications(group_ids)
+    texts = []
+    pub_ids: dict[int, list[int]] = {}
+    for group_id in group_ids:
+        g = profiles[group_id]
+        pubs = curated.get(group_id, [])
+        pub_ids[group_id] = [p["id"] for p in pubs]
+        texts.append(
+            GroupText(
+                id=str(group_id),
+                name=g.name,
+                description=" ".join(x for x in (g.description, g.expertise) if x),
+                keywords=tuple(g.keywords + g.target_groups),
+                publications=tuple(
+                    Publication(title=p["title"], abstract=p["abstract"], year=p["year"])
+                    for p in pubs
+                ),
+            )
+        )
+    return texts, pub_ids
+
+
+async def conflicts_for(
+    cluster_id: int, need_rows: Sequence[Mapping[str, Any]]
+) -> factors.Conflicts:
+    """Hard constraints: a member employed by a service that submitted or shares the need
+    (rule), and the adviser's manual conflicts."""
+    out = factors.Conflicts()
+    members = await GroupMember.select(
+        GroupMember.group, GroupMember.name, GroupMember.employer_service
+    ).where(GroupMember.employer_service.is_not_null())
+    for need in need_rows:
+        services = {svc for _, svc in await needs.asker_orgs(need["id"]) if svc is not None}
+        for m in members:
+            if m["employer_service"] in services:
+                out.add(
+                    str(need["id"]),
+                    str(m["group"]),
+                    f"{m['name']} er ansatt i en tjeneste som meldte inn behovet",
+                )
+    manual = await Conflict.select().where(Conflict.cluster == cluster_id)
+    need_ids = [n["id"] for n in need_rows]
+    for c in manual:
+        for need_id in need_ids if c["need"] is None else [c["need"]]:
+            out.add(str(need_id), str(c["group"]), c["reason"] or "Manuell interessekonflikt")
+    return out
+
+
+async def _service_types(need_rows: Sequence[Mapping[str, Any]]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for need in need_rows:
+        ids = [svc for _, svc in await needs.asker_orgs(need["id"]) if svc is not None]
+        ids += await needs.service_ids(need["id"])
+        rows = await Service.select(Service.service_type).where(Service.id.is_in(ids or [-1]))
+        out[need["id"]] = {r["service_type"] for r in rows}
+    return out
+
+
+async def compute(
+    cluster_id: int, progress: Any = None
+) -> tuple[list[dict[str, Any]], int, int, list[int]]:
+    """Rank every group for every matchable need of the cluster; rows ready to store."""
+    need_rows = await needs.matchable_needs(cluster_id)
+    group_ids = [r["id"] for r in await ResearchGroup.select(ResearchGroup.id)]
+    if progress:
+        await progress(10, f"{len(need_rows)} behov og {len(group_ids)} forskergrupper")
+    texts, pub_ids = await _group_texts(group_ids)
+    index = MatchIndex.build(texts)
+    profiles = {g.id: g for g in await group_service.list_groups(group_ids)}
+    conflicts = await conflicts_for(cluster_id, need_rows)
+    service_types = await _service_types(need_rows)
+    coords = {
+        r["id"]: (r["latitude"], r["longitude"])
+        for r in await Municipality.select(
+            Municipality.id, Municipality.latitude, Municipality.longitude
+        )
+        if r["latitude"] is not None and r["longitude"] is not None
+    }
+    rows: list[dict[str, Any]] = []
+    for done, need in enumerate(need_rows, start=1):
+        text = _need_text(need)
+        excluded = conflicts.excluded_groups(str(need["id"]))
+        ranked = index.rank(text, exclude=excluded)
+        best = ranked[0].score if ranked else 0.0
+        scored = []
+        for m in ranked:
+            g = profiles[int(m.group_id)]
+            km = factors.distance_km(
+                coords.get(need["municipality"]),
+                (g.latitude, g.longitude) if g.latitude is not None else None,
+            )
+            combined = factors.combine(
+                factors.relative_text_fit(m.score, best),
+                method=factors.method_fit(METHODS_FOR_USE.get(need["intended_use"], ()), g.methods),
+                target=factors.set_fit(service_types.get(need["id"], set()), g.service_types),
+                capacity=factors.capacity_fit(g.capacity, g.capacity - g.capacity_left),
+                distance=factors.distance_fit(km),
+            )
+            scored.append((combined, m, g, km))
+        scored.sort(key=lambda x: (-x[0].score, int(x[1].group_id)))
+        for rank, (combined, m, g, km) in enumerate(scored[:KEEP_PER_NEED], start=1):
+            if combined.score <= 0:
+                break
+            explanation = index.explain(text, m.group_id)
+            rows.append(
+                {
+                    "need": need["id"],
+                    "group": int(m.group_id),
+                    "rank": rank,
+                    "score": round(combined.score, 6),
+                    "text_fit": round(m.score, 6),
+                    "explanation": _explanation_json(
+                        explanation, combined, g, km, pub_ids.get(int(m.group_id), [])
+                    ),
+                }
+            )
+        if progress and (done % 10 == 0 or done == len(need_rows)):
+            await progress(
+                10 + int(80 * done / max(1, len(need_rows))), f"{done} av {len(need_rows)} behov"
+            )
+    return rows, len(need_rows), len(group_ids), [n["id"] for n in need_rows]
+
+
+def _explanation_json(
+    explanation: Any,
+    combined: factors.Combined,
+    group: s.GroupOut,
+    km: float | None,
+    pub_ids: list[int],
+) -> dict[str, Any]:
+    return {
+        "summary": explanation.summary(),
+        "language": explanation.need_language,
+        "shared": [
+            {
+                "label": t.label,
+                "kind": t.kind,
+                "need_forms": list(t.need_forms),
+                "group_forms": list(t.group_forms),
+                "contribution": round(t.contribution, 4),
+            }
+            for t in explanation.shared
+        ],
+        "publications": [
+            {
+                "id": pub_ids[p.index] if p.index < len(pub_ids) else None,
+                "title": p.title,
+                "year": p.year,
+                "score": round(p.score, 4),
+            }
+            for p in explanation.driving_publications
+        ],
+        "parts": {k: round(v, 4) for k, v in combined.parts.items()},
+        "contributions": {k: round(v, 4) for k, v in combined.contributions().items()},
+        "methods": group.methods,
+        "service_types": group.service_types,
+        "capacity_left": group.capacity_left,
+        "distance_km": None if km is None else round(km, 1),
+    }
+
+
+async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluster_id: int) -> Any:
+    from klynge.jobs.service import get_job
+
+    ensure_cluster_visible(actor, cluster_id)
+    if not can_manage_cluster(actor, cluster_id):
+        raise Forbidden("Bare klyngens FoU-rådgiver kan kjøre matching.")
+    async with transaction():
+        inserted = await MatchRun.insert(
+            MatchRun(cluster=cluster_id, created_by=actor.account_id)
+        ).returning(MatchRun.id)
+        run_id = int(inserted[0]["id"])
+        job_id = await runner.create(
+            RUN_MATCHING,
+            {"run_id": run_id},
+            created_by=actor.account_id,
+            cluster_id=cluster_id,
+        )
+        await MatchRun.update({MatchRun.job_id: str(job_id)}).where(MatchRun.id == run_id)
+    await dispatcher.dispatch(job_id)
+    return await get_job(actor, str(job_id))
+
+
+async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
+    row = await MatchRun.select().where(MatchRun.id == run_id).first()
+    if row is None:
+        raise NotFound("Fant ikke matchingen.")
+    rows, n_needs, n_groups, need_ids = await compute(row["cluster"], progress)
+    previously = {
+        r["need"]
+        for r in await Match.select(Match.need).where(
+            Match.need.is_in(need_ids or [-1]), Match.run != run_id
+        )
+    }
+    async with transaction():
+        claimed = (
+            await MatchRun.update({MatchRun.status: "writing"})
+            .where(MatchRun.id == run_id, MatchRun.status == "queued")
+            .returning(MatchRun.id)
+        )
+        if not claimed:
+            raise ConflictError("Matchingen kjøres allerede.")
+        await bulk_insert(Match, [{"run": run_id, **r} for r in rows])
+        await MatchRun.update(
+            {
+                MatchRun.status: "done",
+                MatchRun.needs: n_needs,
+                MatchRun.groups: n_groups,
+                MatchRun.finished_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(MatchRun.id == run_id)
+        # Older runs of the cluster are replaced: a need's list is the latest run's.
+        await MatchRun.delete().where(
+            MatchRun.cluster == row["cluster"], MatchRun.id != run_id, MatchRun.status == "done"
+        )
+        per_need: dict[int, int] = {}
+        for r in rows:
+            per_need[r["need"]] = per_need.get(r["need"], 0) + 1
+        for need_id, count in per_need.items():
+            if need_id not in previously:
+                await proposals.notify_matched(need_id, row["cluster"], count)
+    return {"run_id": run_id, "needs": n_needs, "groups": n_groups, "matches": len(rows)}
+
+
+@runner.job(RUN_MATCHING)
+async def run_matching(ctx: runner.JobContext) -> dict[str, Any] | None:
+    run_id = int(ctx.params["run_id"])
+    try:
+        result = await run(run_id, ctx.progress)
+    except Exception:
+        await MatchRun.update({MatchRun.status: "failed"}).where(MatchRun.id == run_id)
+        raise
+    async with transaction():
+        await ctx.finish(
+            result,
+            f"{result['needs']} behov matchet mot {result['groups']} forskergrupper.",
+            "/matching",
+        )
+    return None
+
+
+async def latest_run(cluster_id: int) -> dict[str, Any] | None:
+    return (
+        await MatchRun.select()
+        .where(MatchRun.cluster == cluster_id, MatchRun.status == "done")
+        .order_by(MatchRun.id, ascending=False)
+        .first()
+    )
+
+
+async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
+    """A need's stored matches: the adviser and the cluster see all; a researcher only sees
+    the need when their group is among its matches, and then only their group's match."""
+    need = await needs.load(need_id)
+    researcher_groups = sorted(actor.org_ids(Role.RESEARCHER))
+    in_cluster = actor.is_admin or need["cluster"] in actor.cluster_ids
+    run = await latest_run(need["cluster"])
+    query = Match.select(
+        Match.group,
+        Match.rank,
+        Match.score,
+        Match.text_fit,
+        Match.explanation,
+        Match.group.name.as_alias("group_name"),
+        Match.group.institution.as_alias("institution"),
+    ).where(Match.need == need_id, Match.run == (run["id"] if run else -1))
+    if not in_cluster:
+        if not researcher_groups:
+            raise NotFound("Fant ikke kunnskapsbehovet.")
+        query = query.where(Match.group.is_in(researcher_groups))
+    rows = await query.order_by(Match.rank)
+    if not in_cluster and not rows:
+        raise NotFound("Fant ikke kunnskapsbehovet.")
+    answers = await proposals.interests([r["group"] for r in rows])
+    return s.MatchList(
+        need_id=need_id,
+        run_id=run["id"] if run else None,
+        computed_at=run["finished_at"] if run else None,
+        matches=[
+            s.MatchOut(
+                group_id=r["group"],
+                group_name=r["group_name"],
+                institution=r["institution"],
+                rank=r["rank"],
+                score=r["score"],
+                text_fit=r["text_fit"],
+                explanation=json_value(r["explanation"], {}),
+                interest=answers.get((need_id, r["group"])),
+            )
+            for r in rows
+        ],
+    )
+
+
+async def inbox(actor: Principal) -> list[dict[str, Any]]:
+    """The researcher's matched needs: each (need, group) of their groups, best first."""
+    groups = sorted(actor.org_ids(Role.RESEARCHER))
+    if not groups:
+        return []
+    runs = {r["id"] for r in await MatchRun.select(MatchRun.id).where(MatchRun.status == "done")}
+    rows = (
+        await Match.select(
+            Match.need,
+            Match.group,
+            Match.rank,
+            Match.score,
+            Match.explanation,
+            Match.need.title.as_alias("need_title"),
+            Match.need.question.as_alias("need_question"),
+            Match.need.status.as_alias("need_status"),
+            Match.group.name.as_alias("group_name"),
+        )
+        .where(Match.group.is_in(groups), Match.run.is_in(list(runs) or [-1]))
+        .order_by(Match.score, ascending=False)
+    )
+    answers = await proposals.interests(groups)
+    return [
+        {
+            **r,
+            "explanation": json_value(r["explanation"], {}),
+            "interest": answers.get((r["need"], r["group"])),
+        }
+        for r in rows
+    ]
+
+
+async def add_conflict(actor: Principal, cluster_id: int, data: s.ConflictIn) -> dict[str, Any]:
+    ensure_cluster_visible(actor, cluster_id)
+    if not can_manage_cluster(actor, cluster_id):
+        raise Forbidden("Bare klyngens FoU-rådgiver kan registrere interessekonflikter.")
+    if not await ResearchGroup.exists().where(ResearchGroup.id == data.group_id):
+        raise Invalid("Ukjent gruppe.", [FieldError("group_id", "Gruppen finnes ikke.")])
+    if data.need_id is not None:
+        need = await needs.load(data.need_id)
+        if need["cluster"] != cluster_id:
+            raise Invalid("Ukjent behov.", [FieldError("need_id", "Behovet er ikke i klyngen.")])
+    async with transaction():
+        inserted = await Conflict.insert(
+            Conflict(
+                cluster=cluster_id,
+                need=data.need_id,
+                group=data.group_id,
+                reason=data.reason,
+                created_by=actor.account_id,
+            )
+        ).returning(Conflict.id)
+        await audit.record(
+            actor,
+            "match.conflict",
+            "match_conflict",
+            inserted[0]["id"],
+            cluster_id=cluster_id,
+            after={"group": data.group_id, "need": data.need_id, "reason": data.reason},
+        )
+    return {"id": inserted[0]["id"]}

@@ -1,0 +1,415 @@
+"""The researchers' side: interest in a matched need (or a reasoned decline), project
+proposals for one or more needs, the adviser's review, and the Project an accepted proposal
+creates. The services that asked are told through in-app notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from klynge import audit, notifications
+from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
+from klynge.db import json_value, transaction
+from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.orgs import service as orgs
+from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
+from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
+from priorities import needs
+from projects import schemas as s
+from projects.tables import Interest, Match, Project, Proposal
+
+
+def _ensure_researcher(actor: Principal, group_id: int) -> None:
+    if not (actor.is_admin or actor.has(Role.RESEARCHER, group_id)):
+        raise Forbidden("Bare gruppens forskere kan svare for gruppen.")
+
+
+async def group_sees_need(group_id: int, need_id: int) -> bool:
+    """A group sees a need once matching has stored it among the group's matches."""
+    return await Match.exists().where(Match.group == group_id, Match.need == need_id)
+
+
+async def _need_for_group(actor: Principal, group_id: int, need_id: int) -> dict[str, Any]:
+    _ensure_researcher(actor, group_id)
+    if not actor.is_admin and not await group_sees_need(group_id, need_id):
+        raise NotFound("Fant ikke kunnskapsbehovet.")
+    return await needs.load(need_id)
+
+
+async def set_interest(actor: Principal, need_id: int, data: s.InterestIn) -> dict[str, Any]:
+    need = await _need_for_group(actor, data.group_id, need_id)
+    reason = data.reason.strip()
+    if not data.interested and not reason:
+        raise Invalid("Begrunn avslaget.", [FieldError("reason", "Skriv hvorfor gruppen avslår.")])
+    orgs.guard_text({"reason": reason})
+    async with transaction():
+        await Interest.delete().where(Interest.need == need_id, Interest.group == data.group_id)
+        await Interest.insert(
+            Interest(
+                need=need_id,
+                group=data.group_id,
+                status="interested" if data.interested else "declined",
+                reason=reason,
+                account=actor.account_id,
+            )
+        )
+        await audit.record(
+            actor,
+            "match.interest" if data.interested else "match.decline",
+            "need",
+            need_id,
+            cluster_id=need["cluster"],
+            after={"group": data.group_id, "reason": reason},
+        )
+    return {
+        "need_id": need_id,
+        "group_id": data.group_id,
+        "status": "interested" if data.interested else "declined",
+    }
+
+
+async def interests(group_ids: list[int]) -> dict[tuple[int, int], str]:
+    rows = await Interest.select(Interest.need, Interest.group, Interest.status).where(
+        Interest.group.is_in(group_ids or [-1])
+    )
+    return {(r["need"], r["group"]): r["status"] for r in rows}
+
+
+async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dict[str, Any]]]:
+    errors: list[FieldError] = []
+    rows = []
+    for i, need_id in enumerate(dict.fromkeys(data.need_ids)):
+        try:
+            rows.append(await _need_for_group(actor, data.group_id, need_id))
+        except NotFound:
+            errors.append(FieldError(f"need_ids.{i}", "Behovet er ikke matchet til gruppen."))
+    clusters = {r["cluster"] for r in rows}
+    if len(clusters) > 1:
+        errors.append(FieldError("need_ids", "Alle behov må høre til samme klynge."))
+    if data.start and data.end and data.end < data.start:
+        errors.append(FieldError("end", "Sluttdato må være etter startdato."))
+    if errors:
+        raise Invalid("Forslaget kan ikke sendes.", errors)
+    cluster_id = clusters.pop()
+    members = {
+        r["municipality"]
+        for r in await ClusterMembership.select(ClusterMembership.municipality).where(
+            ClusterMembership.cluster == cluster_id, ClusterMembership.status == "member"
+        )
+    }
+    for i, muni in enumerate(data.codesign.municipality_ids):
+        if muni not in members:
+            errors.append(
+                FieldError(f"codesign.municipality_ids.{i}", "Kommunen er ikke med i klyngen.")
+            )
+    if data.codesign.service_ids:
+        services = await Service.select(Service.id, Service.municipality).where(
+            Service.id.is_in(data.codesign.service_ids)
+        )
+        known = {r["id"]: r["municipality"] for r in services}
+        for i, service_id in enumerate(data.codesign.service_ids):
+            if known.get(service_id) not in members:
+                errors.append(
+                    FieldError(f"codesign.service_ids.{i}", "Tjenesten er ikke med i klyngen.")
+                )
+    if errors:
+        raise Invalid("Forslaget kan ikke sendes.", errors)
+    orgs.guard_text(
+        {
+            "title": data.title,
+            "aims": data.aims,
+            "research_questions": data.research_questions,
+            "design": data.design,
+            "codesign.user_representatives": data.codesign.user_representatives,
+            "codesign.how": data.codesign.how,
+            "ethics_note": data.ethics_note,
+            "timeline": data.timeline,
+        }
+    )
+    return cluster_id, rows
+
+
+def _codesign(data: s.ProposalIn) -> dict[str, Any]:
+    return {
+        "municipality_ids": list(dict.fromkeys(data.codesign.municipality_ids)),
+        "service_ids": list(dict.fromkeys(data.codesign.service_ids)),
+        "user_representatives": data.codesign.user_representatives,
+        "how": data.codesign.how,
+    }
+
+
+async def create_proposal(actor: Principal, data: s.ProposalIn) -> s.ProposalOut:
+    cluster_id, rows = await _validate(actor, data)
+    async with transaction():
+        inserted = await Proposal.insert(
+            Proposal(
+                cluster=cluster_id,
+                group=data.group_id,
+                need_ids=[r["id"] for r in rows],
+                title=data.title.strip(),
+                aims=data.aims,
+                research_questions=data.research_questions,
+                design=data.design,
+                methods=[m.value for m in data.methods],
+                codesign=_codesign(data),
+                ethics=[e.value for e in dict.fromkeys(data.ethics)],
+                ethics_note=data.ethics_note,
+                budget_nok=data.budget_nok,
+                start=data.start,
+                end=data.end,
+                timeline=data.timeline,
+                created_by=actor.account_id,
+            )
+        ).returning(Proposal.id)
+        proposal_id = int(inserted[0]["id"])
+        for need in rows:
+            await Interest.delete().where(
+                Interest.need == need["id"], Interest.group == data.group_id
+            )
+            await Interest.insert(
+                Interest(
+                    need=need["id"],
+                    group=data.group_id,
+                    status="interested",
+                    account=actor.account_id,
+                )
+            )
+        await audit.record(
+            actor,
+            "proposal.create",
+            "proposal",
+            proposal_id,
+            cluster_id=cluster_id,
+            after={"group": data.group_id, "needs": [r["id"] for r in rows], "title": data.title},
+        )
+    return await get_proposal(actor, proposal_id)
+
+
+async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.ProposalOut:
+    """A revised proposal after "ask for changes"."""
+    row = await _load(actor, proposal_id)
+    _ensure_researcher(actor, row["group"])
+    if row["status"] != "changes_requested":
+        raise Conflict("Bare et forslag med ønskede endringer kan sendes inn på nytt.")
+    if data.group_id != row["group"]:
+        raise Invalid(
+            "Feil gruppe.", [FieldError("group_id", "Forslaget tilhører en annen gruppe.")]
+        )
+    _, rows = await _validate(actor, data)
+    async with transaction():
+        await Proposal.update(
+            {
+                Proposal.need_ids: [r["id"] for r in rows],
+                Proposal.title: data.title.strip(),
+                Proposal.aims: data.aims,
+                Proposal.research_questions: data.research_questions,
+                Proposal.design: data.design,
+                Proposal.methods: [m.value for m in data.methods],
+                Proposal.codesign: _codesign(data),
+                Proposal.ethics: [e.value for e in dict.fromkeys(data.ethics)],
+                Proposal.ethics_note: data.ethics_note,
+                Proposal.budget_nok: data.budget_nok,
+                Proposal.start: data.start,
+                Proposal.end: data.end,
+                Proposal.timeline: data.timeline,
+                Proposal.status: "submitted",
+                Proposal.updated_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(Proposal.id == proposal_id)
+        await audit.record(
+            actor, "proposal.resubmit", "proposal", proposal_id, cluster_id=row["cluster"]
+        )
+    return await get_proposal(actor, proposal_id)
+
+
+async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
+    row = await Proposal.select().where(Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound("Fant ikke forslaget.")
+    if not (
+        can_manage_cluster(actor, row["cluster"])
+        or actor.is_admin
+        or actor.has(Role.RESEARCHER, row["group"])
+    ):
+        ensure_cluster_visible(actor, row["cluster"])
+        raise NotFound("Fant ikke forslaget.")
+    return row
+
+
+async def _proposal_out(row: Mapping[str, Any]) -> s.ProposalOut:
+    group = (
+        await ResearchGroup.select(ResearchGroup.name)
+        .where(ResearchGroup.id == row["group"])
+        .first()
+    )
+    project = await Project.select(Project.id).where(Project.proposal == row["id"]).first()
+    return s.ProposalOut(
+        id=row["id"],
+        cluster_id=row["cluster"],
+        group_id=row["group"],
+        group_name=group["name"] if group else "",
+        need_ids=[int(i) for i in json_value(row["need_ids"], [])],
+        title=row["title"],
+        aims=row["aims"],
+        research_questions=row["research_questions"],
+        design=row["design"],
+        methods=json_value(row["methods"], []),
+        codesign=json_value(row["codesign"], {}),
+        ethics=json_value(row["ethics"], []),
+        ethics_note=row["ethics_note"],
+        budget_nok=row["budget_nok"],
+        start=row["start"],
+        end=row["end"],
+        timeline=row["timeline"],
+        status=row["status"],
+        review_reason=row["review_reason"],
+        project_id=project["id"] if project else None,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def get_proposal(actor: Principal, proposal_id: int) -> s.ProposalOut:
+    return await _proposal_out(await _load(actor, proposal_id))
+
+
+async def list_proposals(
+    actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
+) -> list[s.ProposalOut]:
+    """Advisers see their clusters' proposals; researchers their groups' own."""
+    query = Proposal.select().order_by(Proposal.id, ascending=False)
+    groups = sorted(actor.org_ids(Role.RESEARCHER))
+    if not actor.is_admin:
+        own = Proposal.group.is_in(groups or [-1])
+        advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
+        query = query.where(Proposal.cluster.is_in(advised or [-1]) | own)
+    if cluster_id is not None:
+        query = query.where(Proposal.cluster == cluster_id)
+    if group_id is not None:
+        query = query.where(Proposal.group == group_id)
+    return [await _proposal_out(r) for r in await query.limit(500)]
+
+
+_REVIEW = {"accept": "accepted", "changes": "changes_requested", "decline": "declined"}
+
+
+async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.ProposalOut:
+    """Accept (creates a planned Project, moves the needs to "matched" and tells the services
+    that asked), ask for changes, or decline — changes and declines need a reason."""
+    async with transaction():
+        row = await _load(actor, proposal_id)
+        if not can_manage_cluster(actor, row["cluster"]):
+            raise Forbidden("Bare klyngens FoU-rådgiver kan vurdere forslag.")
+        if row["status"] != "submitted":
+            raise Conflict(f"Forslaget har status «{row['status']}» og kan ikke vurderes nå.")
+        reason = data.reason.strip()
+        if data.decision != "accept" and not reason:
+            raise Invalid("Begrunn vurderingen.", [FieldError("reason", "Skriv en begrunnelse.")])
+        orgs.guard_text({"reason": reason})
+        status = _REVIEW[data.decision]
+        await Proposal.update(
+            {
+                Proposal.status: status,
+                Proposal.review_reason: reason,
+                Proposal.reviewed_by: actor.account_id,
+                Proposal.reviewed_at: dt.datetime.now(dt.UTC),
+                Proposal.updated_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(Proposal.id == proposal_id, Proposal.status == "submitted")
+        if data.decision == "accept":
+            await _create_project(actor, row)
+        await audit.record(
+            actor,
+            f"proposal.{status}",
+            "proposal",
+            proposal_id,
+            cluster_id=row["cluster"],
+            before={"status": row["status"]},
+            after={"status": status, "reason": reason},
+        )
+    return await get_proposal(actor, proposal_id)
+
+
+async def _create_project(actor: Principal, row: Mapping[str, Any]) -> int:
+    need_ids = [int(i) for i in json_value(row["need_ids"], [])]
+    codesign = json_value(row["codesign"], {})
+    municipalities: list[int] = list(codesign.get("municipality_ids", []))
+    for need_id in need_ids:
+        for muni, _ in await needs.asker_orgs(need_id):
+            if muni not in municipalities:
+                municipalities.append(muni)
+    inserted = await Project.insert(
+        Project(
+            cluster=row["cluster"],
+            proposal=row["id"],
+            group=row["group"],
+            title=row["title"],
+            status="planned",
+            need_ids=need_ids,
+            municipality_ids=municipalities,
+        )
+    ).returning(Project.id)
+    project_id = int(inserted[0]["id"])
+    for need_id in need_ids:
+        need = await needs.load(need_id)
+        if need["status"] != "matched":
+            await needs.mark_matched(actor, need_id, f"Prosjektforslag {row['id']} er godtatt")
+        await _notify_askers(
+            need_id,
+            row["cluster"],
+            "proposal_accepted",
+            f"Et forskningsprosjekt skal svare på behovet «{need['title']}»: "
+            f"«{row['title']}» er godtatt.",
+            f"/behov/{need_id}",
+        )
+    return project_id
+
+
+async def _notify_askers(need_id: int, cluster_id: int, kind: str, text: str, link: str) -> None:
+    for municipality, service in await needs.asker_orgs(need_id):
+        await notifications.notify(
+            kind,
+            text,
+            link=link,
+            cluster_id=cluster_id,
+            service_id=service,
+            municipality_id=None if service else municipality,
+        )
+
+
+async def notify_matched(need_id: int, cluster_id: int, groups: int) -> None:
+    """Tell the services that asked: research groups have been matched to their need."""
+    need = await needs.load(need_id)
+    await _notify_askers(
+        need_id,
+        cluster_id,
+        "need_matched",
+        f"Behovet «{need['title']}» er matchet med {groups} forskergrupper.",
+        f"/behov/{need_id}/matcher",
+    )
+
+
+async def list_projects(actor: Principal, cluster_id: int | None = None) -> list[s.ProjectOut]:
+    query = Project.select().order_by(Project.id, ascending=False)
+    where = cluster_filter(Project.cluster, actor)
+    groups = sorted(actor.org_ids(Role.RESEARCHER))
+    if where is not None:
+        query = query.where(where | Project.group.is_in(groups or [-1]))
+    if cluster_id is not None:
+        query = query.where(Project.cluster == cluster_id)
+    return [
+        s.ProjectOut(
+            id=r["id"],
+            cluster_id=r["cluster"],
+            title=r["title"],
+            status=r["status"],
+            group_id=r["group"],
+            proposal_id=r["proposal"],
+            need_ids=[int(i) for i in json_value(r["need_ids"], [])],
+            municipality_ids=[int(i) for i in json_value(r["municipality_ids"], [])],
+            created_at=r["created_at"],
+        )
+        for r in await query.limit(500)
+    ]

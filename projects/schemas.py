@@ -1,0 +1,270 @@
+"""Request and response shapes of the projects app (msgspec Structs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+import msgspec
+
+from klynge.orgs.schemas import Sector
+
+__all__ = ["Sector"]
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Short = Annotated[str, msgspec.Meta(max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=10_000)]
+
+
+class Method(StrEnum):
+    QUALITATIVE = "qualitative"
+    SURVEY = "survey"
+    REGISTER = "register"
+    RCT = "rct"
+    QUASI_EXPERIMENTAL = "quasi_experimental"
+    IMPLEMENTATION = "implementation"
+    PARTICIPATORY = "participatory"  # participatory / co-design
+    ECONOMIC = "economic"
+    SYSTEMATIC_REVIEWS = "systematic_reviews"
+
+
+class Ethics(StrEnum):
+    REK = "rek"  # regional ethics committee
+    SIKT = "sikt"  # data protection assessment
+    BUFDIR = "bufdir_exemption"  # exemption from confidentiality (taushetsplikt)
+    DPIA = "dpia"
+
+
+class MemberIn(msgspec.Struct):
+    name: Name
+    role: Short = ""
+    orcid: str = ""
+    account_id: int | None = None
+    employer_service_id: int | None = None
+
+
+class MemberOut(msgspec.Struct):
+    id: int
+    name: str
+    role: str
+    orcid: str
+    account_id: int | None
+    employer_service_id: int | None
+
+
+class ProfileIn(msgspec.Struct, forbid_unknown_fields=True):
+    expertise: Text = ""
+    keywords: list[Short] = []
+    methods: list[Method] = []
+    target_groups: list[Short] = []
+    service_types: list[str] = []
+    languages: list[str] = []
+    region: Short = ""
+    location: Short = ""
+    latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
+    recency_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    members: list[MemberIn] = []
+
+
+class GroupCreate(ProfileIn, forbid_unknown_fields=True):
+    name: str = ""
+    institution: str = ""
+    org_number: str = ""
+    sector: Sector = Sector.UOH
+    unit: Short = ""
+    description: Text = ""
+
+
+class PublicationIn(msgspec.Struct):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    abstract: Text = ""
+    year: int | None = None
+    doi: str = ""
+    container: Short = ""
+    authors: list[str] = []
+    keywords: list[Short] = []
+    language: str = ""
+    url: str = ""
+
+
+class PublicationOut(msgspec.Struct):
+    id: int
+    title: str
+    abstract: str
+    year: int | None
+    doi: str
+    container: str
+    authors: list[str]
+    language: str
+    included: bool
+    in_window: bool  # inside the group's recency window
+    source: str
+
+
+class CurationIn(msgspec.Struct):
+    include: list[int] = []
+    exclude: list[int] = []
+    recency_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    clear_recency: bool = False
+
+
+class PublicationImportOut(msgspec.Struct):
+    read: int
+    imported: int
+    duplicates: int
+    problems: list[dict[str, Any]]
+
+
+class GroupOut(msgspec.Struct):
+    id: int
+    name: str
+    institution: str
+    unit: str
+    org_number: str
+    sector: str
+    description: str
+    expertise: str
+    keywords: list[str]
+    methods: list[str]
+    target_groups: list[str]
+    service_types: list[str]
+    languages: list[str]
+    region: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    capacity: int
+    capacity_left: int
+    recency_years: int | None
+    members: list[MemberOut]
+    publications: int  # how many, and how many represent the group
+    publications_included: int
+
+
+class Reason(msgspec.Struct):
+    kind: (
+        str  # concept | term | publication | method | service | target_group | capacity | distance
+    )
+    text: str
+    weight: float = 0.0
+
+
+class MatchOut(msgspec.Struct):
+    group_id: int
+    group_name: str
+    institution: str
+    rank: int
+    score: float
+    text_fit: float
+    explanation: dict[str, Any]
+    interest: str | None = None  # interested | declined, when the group has answered
+
+
+class MatchList(msgspec.Struct):
+    need_id: int
+    run_id: int | None
+    computed_at: dt.datetime | None
+    matches: list[MatchOut]
+
+
+class ConflictIn(msgspec.Struct):
+    group_id: int
+    need_id: int | None = None
+    reason: Text = ""
+
+
+class AssignmentIn(msgspec.Struct):
+    k: Annotated[int, msgspec.Meta(ge=1, le=10)] = 2
+    weak_threshold: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.2
+    pins: list[tuple[int, int]] = []  # (need id, group id)
+    forbids: list[tuple[int, int]] = []
+
+
+class AssignmentOut(msgspec.Struct):
+    id: int
+    round_id: int
+    status: str
+    k: int
+    weak_threshold: float
+    pins: list[tuple[int, int]]
+    forbids: list[tuple[int, int]]
+    message: str
+    result: dict[str, Any]
+    job_id: str | None
+    progress: int
+    created_at: dt.datetime
+
+
+class InterestIn(msgspec.Struct):
+    group_id: int
+    interested: bool
+    reason: Text = ""
+
+
+class CodesignIn(msgspec.Struct):
+    municipality_ids: list[int] = []
+    service_ids: list[int] = []
+    user_representatives: Text = ""  # who (roles, youth council ...), never names of children
+    how: Text = ""
+
+
+class ProposalIn(msgspec.Struct):
+    group_id: int
+    need_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
+    title: Name
+    aims: Text
+    research_questions: Text
+    design: Text
+    methods: list[Method] = []
+    codesign: CodesignIn = msgspec.field(default_factory=CodesignIn)
+    ethics: list[Ethics] = []
+    ethics_note: Text = ""
+    budget_nok: Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    timeline: Text = ""
+
+
+class ReviewIn(msgspec.Struct):
+    decision: Annotated[str, msgspec.Meta(pattern="^(accept|changes|decline)$")]
+    reason: Text = ""
+
+
+class ProposalOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    group_id: int
+    group_name: str
+    need_ids: list[int]
+    title: str
+    aims: str
+    research_questions: str
+    design: str
+    methods: list[str]
+    codesign: dict[str, Any]
+    ethics: list[str]
+    ethics_note: str
+    budget_nok: int | None
+    start: dt.date | None
+    end: dt.date | None
+    timeline: str
+    status: str
+    review_reason: str
+    project_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProjectOut(msgspec.Struct):
+    id: int
+    cluster_id: int
+    title: str
+    status: str
+    group_id: int
+    proposal_id: int | None
+    need_ids: list[int]
+    municipality_ids: list[int]
+    created_at: dt.datetime
