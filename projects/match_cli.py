@@ -40,7 +40,7 @@ class MatchCommandError(Exception):
 COMMAND_ERRORS = (MatchCommandError,)
 
 _SCALE = 10_000  # 4 decimals
-_CHUNK = 500  # needs scored at a time
+_CHUNK = 256  # needs scored at a time
 
 
 def _number_table() -> list[str]:
@@ -88,12 +88,13 @@ def score_to_file(
     *,
     variant: str = DEFAULT_VARIANT,
     chunk: int = _CHUNK,
+    workers: int = 1,
 ) -> None:
     """Stream {"group": {"need": score}} for every pair (4 decimals)."""
     index = MatchIndex.build(groups, VARIANTS[variant])
     matrix = np.zeros((len(groups), len(needs)), dtype=np.uint16)  # groups × needs
     if groups:
-        for start, block in index.iter_score_chunks(needs, chunk):
+        for start, block in index.iter_score_chunks(needs, chunk, workers):
             quantised = np.rint(np.clip(block, 0.0, 1.0) * _SCALE).astype(np.uint16)
             matrix[:, start : start + block.shape[0]] = quantised.T
     table = _number_table()
@@ -117,8 +118,14 @@ def _cmd_score(args: Any) -> None:
     target = Path(args.out)
     if not target.parent.is_dir():
         raise MatchCommandError(f"output folder not found: {target.parent}")
-    with target.open("w", encoding="utf-8") as handle:
-        score_to_file(groups, needs, handle, variant=args.variant)
+    # Written beside the target and renamed at the end: a failed run leaves no half file.
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            score_to_file(groups, needs, handle, variant=args.variant, workers=args.workers)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     elapsed = time.perf_counter() - started
     print(
         f"klynge: scored {len(groups)} groups × {len(needs)} needs "
@@ -148,9 +155,7 @@ def _cmd_evaluate(args: Any) -> None:
     groups = load_groups(args.groups)
     needs = load_needs(args.needs)
     try:
-        rows = list(
-            read_jsonl(args.judgements, what="judgements", require=("need", "group"))
-        )
+        rows = list(read_jsonl(args.judgements, what="judgements", require=("need", "group")))
     except JsonLinesError as exc:
         raise MatchCommandError(str(exc)) from None
     for number, row in enumerate(rows, start=1):
@@ -174,7 +179,9 @@ def _cmd_evaluate(args: Any) -> None:
     print(f"{'variant':<{width}}  NDCG@5  NDCG@10  MAP    pairwise")
     for variant in variants:
         m = evaluate_variant(groups, needs, judgements, variant)
-        print(f"{variant:<{width}}  {m.ndcg5:.3f}   {m.ndcg10:.3f}    {m.map:.3f}  {m.pairwise:.3f}")
+        print(
+            f"{variant:<{width}}  {m.ndcg5:.3f}   {m.ndcg10:.3f}    {m.map:.3f}  {m.pairwise:.3f}"
+        )
     print(f"({len(judgements)} needs, {len(rows)} judgements)")
 
 
@@ -187,13 +194,14 @@ def register(sub: Any) -> None:
     score.add_argument("--needs", required=True, help="NEEDS.jsonl")
     score.add_argument("--out", required=True, help="SCORES.json to write")
     score.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
+    score.add_argument(
+        "--workers", type=int, default=1, help="processes for scoring chunks (default 1)"
+    )
     score.set_defaults(func=_cmd_score)
 
     evaluate = commands.add_parser("evaluate", help="NDCG@5/10, MAP, pairwise accuracy")
     evaluate.add_argument("--groups", required=True)
     evaluate.add_argument("--needs", required=True)
     evaluate.add_argument("--judgements", required=True)
-    evaluate.add_argument(
-        "--variant", default=DEFAULT_VARIANT, choices=[*sorted(VARIANTS), "all"]
-    )
+    evaluate.add_argument("--variant", default=DEFAULT_VARIANT, choices=[*sorted(VARIANTS), "all"])
     evaluate.set_defaults(func=_cmd_evaluate)
