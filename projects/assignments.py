@@ -16,7 +16,6 @@ from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import rounds
 from projects import groups as group_service
-from projects import matches
 from projects import schemas as s
 from projects.assignment import AssignmentProblem, solve, validate
 from projects.tables import Assignment, Match
@@ -84,13 +83,12 @@ def _pairs(value: Any) -> set[tuple[int, int]]:
 
 async def problem_for(row: Mapping[str, Any]) -> AssignmentProblem:
     need_ids = await rounds.prioritised_needs(row["round"])
-    run = await matches.latest_run(row["cluster"])
+    # Each need's stored matches (a re-run replaces a need's older ones).
     fits: dict[tuple[int, int], float] = {}
-    if run is not None:
-        for m in await Match.select(Match.need, Match.group, Match.score).where(
-            Match.run == run["id"], Match.need.is_in(need_ids or [-1])
-        ):
-            fits[(m["need"], m["group"])] = float(m["score"])
+    for m in await Match.select(Match.need, Match.group, Match.score).where(
+        Match.need.is_in(need_ids or [-1])
+    ):
+        fits[(m["need"], m["group"])] = float(m["score"])
     group_ids = sorted({g for _, g in fits})
     capacities = {g.id: g.capacity_left for g in await group_service.list_groups(group_ids)}
     return AssignmentProblem(

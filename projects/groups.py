@@ -80,8 +80,23 @@ async def _write_profile(group_id: int, data: s.ProfileIn) -> None:
         await GroupProfile.insert(
             GroupProfile(group=group_id, **{col._meta.name: v for col, v in values.items()})
         )
-    await GroupMember.delete().where(GroupMember.group == group_id)
+    # Members keep their ids (and account links) when the form sends them back; members not
+    # sent are removed.
+    existing = {r["id"]: r for r in await GroupMember.select().where(GroupMember.group == group_id)}
+    kept: set[int] = set()
     for _, member, orcid in members:
+        values = {
+            GroupMember.name: member.name.strip(),
+            GroupMember.role: member.role.strip(),
+            GroupMember.orcid: orcid,
+            GroupMember.employer_service: member.employer_service_id,
+        }
+        if member.id is not None and member.id in existing:
+            kept.add(member.id)
+            if member.account_id is not None:
+                values[GroupMember.account] = member.account_id
+            await GroupMember.update(values).where(GroupMember.id == member.id)
+            continue
         await GroupMember.insert(
             GroupMember(
                 group=group_id,
@@ -92,6 +107,9 @@ async def _write_profile(group_id: int, data: s.ProfileIn) -> None:
                 employer_service=member.employer_service_id,
             )
         )
+    removed = [i for i in existing if i not in kept]
+    if removed:
+        await GroupMember.delete().where(GroupMember.id.is_in(removed))
 
 
 def _clean(values: Sequence[str]) -> list[str]:

@@ -235,6 +235,14 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
     row = await MatchRun.select().where(MatchRun.id == run_id).first()
     if row is None:
         raise NotFound("Fant ikke matchingen.")
+    # Claim first: of two workers given the same run only one computes and writes it.
+    claimed = (
+        await MatchRun.update({MatchRun.status: "running"})
+        .where(MatchRun.id == run_id, MatchRun.status == "queued")
+        .returning(MatchRun.id)
+    )
+    if not claimed:
+        raise ConflictError("Matchingen kjøres allerede.")
     rows, n_needs, n_groups, need_ids = await compute(row["cluster"], progress)
     previously = {
         r["need"]
@@ -243,13 +251,6 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
         )
     }
     async with transaction():
-        claimed = (
-            await MatchRun.update({MatchRun.status: "writing"})
-            .where(MatchRun.id == run_id, MatchRun.status == "queued")
-            .returning(MatchRun.id)
-        )
-        if not claimed:
-            raise ConflictError("Matchingen kjøres allerede.")
         await bulk_insert(Match, [{"run": run_id, **r} for r in rows])
         await MatchRun.update(
             {
@@ -259,9 +260,14 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
                 MatchRun.finished_at: dt.datetime.now(dt.UTC),
             }
         ).where(MatchRun.id == run_id)
-        # Older runs of the cluster are replaced: a need's list is the latest run's.
+        # The new run replaces older matches of the needs it covered; a need no longer
+        # matchable (e.g. already matched to a project) keeps its last list.
+        await Match.delete().where(Match.need.is_in(need_ids or [-1]), Match.run != run_id)
         await MatchRun.delete().where(
-            MatchRun.cluster == row["cluster"], MatchRun.id != run_id, MatchRun.status == "done"
+            MatchRun.cluster == row["cluster"],
+            MatchRun.id != run_id,
+            MatchRun.status == "done",
+            MatchRun.id.not_in(Match.select(Match.run).distinct()),
         )
         per_need: dict[int, int] = {}
         for r in rows:
@@ -278,7 +284,9 @@ async def run_matching(ctx: runner.JobContext) -> dict[str, Any] | None:
     try:
         result = await run(run_id, ctx.progress)
     except Exception:
-        await MatchRun.update({MatchRun.status: "failed"}).where(MatchRun.id == run_id)
+        await MatchRun.update({MatchRun.status: "failed"}).where(
+            MatchRun.id == run_id, MatchRun.status != "done"
+        )
         raise
     async with transaction():
         await ctx.finish(
@@ -304,7 +312,13 @@ async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
     need = await needs.load(need_id)
     researcher_groups = sorted(actor.org_ids(Role.RESEARCHER))
     in_cluster = actor.is_admin or need["cluster"] in actor.cluster_ids
-    run = await latest_run(need["cluster"])
+    latest = (
+        await Match.select(Match.run)
+        .where(Match.need == need_id)
+        .order_by(Match.run, ascending=False)
+        .first()
+    )
+    run = await MatchRun.select().where(MatchRun.id == latest["run"]).first() if latest else None
     query = Match.select(
         Match.group,
         Match.rank,

@@ -38,6 +38,7 @@ class Ethics(StrEnum):
 
 class MemberIn(msgspec.Struct):
     name: Name
+    id: int | None = None  # an existing member (kept, with its account link); None = new
     role: Short = ""
     orcid: str = ""
     account_id: int | None = None

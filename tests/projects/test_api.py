@@ -316,6 +316,11 @@ async def test_proposal_lifecycle_creates_a_project(client: Any, groups_world: W
     assert need_out["status"] == "matched"
     notes = (await client.get("/api/notifications", headers=w.headers["leader_askoy"])).json()
     assert any(n["kind"] == "proposal_accepted" for n in notes)
+    # A later matching run leaves the matched need's list (and the group's view of it) alone.
+    await _run_matching(client, w)
+    kept = await client.get(f"/api/needs/{need}/matches", headers=researcher)
+    assert kept.status_code == 200
+    assert [m["group_id"] for m in kept.json()["matches"]] == [w.ids["group_school"]]
     # The group's capacity (1) is now used.
     group = (
         await client.get(f"/api/research-groups/{w.ids['group_school']}", headers=researcher)

@@ -1,0 +1,326 @@
+"""Demo data for the projects app (`klynge demo`): ten research groups with profiles, members
+(valid, fictional ORCID iDs) and publication lists, matched to the demo cluster's prioritised
+needs, with interest, a reasoned decline, a manual conflict of interest and one accepted
+proposal that has become a planned project.
+
+The groups and their people are in projects/demo_data/groups.json; the publication lists are
+committed files in three formats (RIS, BibTeX, CSL-JSON) read by the literature importers
+through `groups.import_publications`. Everything else goes through the real use cases
+(create_group, update_profile, curate, add_conflict, matches.run, set_interest,
+create_proposal, review), so rules, audit log and notifications are those of real use.
+Runs after priorities.demo (it needs the closed round's decisions) and literature.demo (the
+school-absence need is matchable once its literature check is done). Idempotent: does
+nothing once the demo groups exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from klynge.auth.principal import Principal
+from klynge.auth.service import load_principal
+from klynge.auth.tables import Account
+from klynge.db import transaction
+from klynge.demo import CLUSTER_NAME
+from klynge.orgs.tables import Cluster, Municipality, ResearchGroup, Service
+from priorities.demo import NEEDS
+from priorities.tables import Need
+from projects import groups, matches, proposals
+from projects import schemas as s
+from projects.tables import GroupPublication, MatchRun
+
+DATA = Path(__file__).resolve().parent / "demo_data"
+ADVISER = "fou@demo.klynge.no"
+
+# Administrative centres of the demo municipalities (WGS84, approx.): Bergen sentrum,
+# Kleppestø, Straume, Osøyro, Knarvik and Lonevåg.
+COORDINATES = {
+    "4601": (60.3913, 5.3221),
+    "4627": (60.4077, 5.2280),
+    "4626": (60.3585, 5.1233),
+    "4624": (60.1846, 5.4670),
+    "4631": (60.5450, 5.2870),
+    "4630": (60.5219, 5.4950),
+}
+
+# The demo story, by need key (priorities.demo.NEEDS) and group key (groups.json).
+CONFLICT = (
+    "helse_bergen_bup",
+    "bup_ventetid",
+    "Gruppa driv sjølv BUP-poliklinikken som ventelistene gjeld, og forskingsleiaren sit i "
+    "styringsgruppa for lågterskeltilbodet. Gruppa skal ikkje evaluere sitt eige tilbod.",
+)
+INTEREST = ("rkbu_vest", "bup_ventetid")
+DECLINE = (
+    "hvl_barnevern",
+    "minoritet",
+    "Vi har ikke kapasitet i 2027 ved siden av ettervernsprosjektet, og NOVA har mer relevant "
+    "kompetanse på minoritetsfamilier og tillit.",
+)
+PROPOSAL_NEED = "ettervern"
+PROPOSAL_GROUP = "hvl_barnevern"
+
+
+def load_spec() -> dict[str, Any]:
+    return json.loads((DATA / "groups.json").read_text(encoding="utf-8"))
+
+
+async def _principal(email: str) -> Principal | None:
+    row = await Account.select(Account.id).where(Account.email == email).first()
+    return None if row is None else await load_principal(row["id"])
+
+
+async def _accounts(spec: dict[str, Any]) -> dict[str, int]:
+    emails = sorted(
+        {m["account_email"] for g in spec["groups"] for m in g["members"] if "account_email" in m}
+    )
+    return {
+        r["email"]: r["id"]
+        for r in await Account.select(Account.id, Account.email).where(
+            Account.email.is_in(emails or [""])
+        )
+    }
+
+
+def _profile(group: dict[str, Any], accounts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "expertise": group["expertise"],
+        "keywords": group["keywords"],
+        "methods": [s.Method(m) for m in group["methods"]],
+        "target_groups": group["target_groups"],
+        "service_types": group["service_types"],
+        "languages": group["languages"],
+        "region": group["region"],
+        "location": group["location"],
+        "latitude": group["latitude"],
+        "longitude": group["longitude"],
+        "capacity": group["capacity"],
+        "members": [
+            s.MemberIn(
+                name=m["name"],
+                role=m["role"],
+                orcid=m["orcid"],
+                account_id=accounts.get(m.get("account_email", "")),
+            )
+            for m in group["members"]
+        ],
+    }
+
+
+def _editor_email(group: dict[str, Any]) -> str | None:
+    return next((m["account_email"] for m in group["members"] if "account_email" in m), None)
+
+
+async def _coordinates() -> None:
+    for number, (lat, lon) in COORDINATES.items():
+        await Municipality.update({Municipality.latitude: lat, Municipality.longitude: lon}).where(
+            Municipality.number == number,
+            Municipality.valid_to.is_null(),
+            Municipality.latitude.is_null(),
+        )
+
+
+async def _groups(
+    spec: dict[str, Any], adviser: Principal, accounts: dict[str, int]
+) -> tuple[dict[str, int], dict[str, Principal]]:
+    """Complete the core demo's two groups (edited by their own researchers) and register the
+    others (by the adviser). Returns group ids and, per group, who may edit it."""
+    ids: dict[str, int] = {}
+    editors: dict[str, Principal] = {}
+    for group in spec["groups"]:
+        profile = _profile(group, accounts)
+        email = _editor_email(group)
+        editor = await _principal(email) if email else None
+        core = None
+        if group.get("core_name"):
+            core = (
+                await ResearchGroup.select(ResearchGroup.id)
+                .where(ResearchGroup.name == group["core_name"])
+                .first()
+            )
+        if core is not None:
+            actor = editor or adviser
+            out = await groups.update_profile(actor, core["id"], s.ProfileIn(**profile))
+        else:
+            out = await groups.create_group(
+                adviser,
+                s.GroupCreate(
+                    name=group["name"],
+                    institution=group["institution"],
+                    unit=group["unit"],
+                    org_number=group["org_number"],
+                    sector=s.Sector(group["sector"]),
+                    description=group["description"],
+                    **profile,
+                ),
+            )
+        ids[group["key"]] = out.id
+        if editor is not None:
+            editors[group["key"]] = editor
+    return ids, editors
+
+
+async def _publications(spec: dict[str, Any], ids: dict[str, int]) -> None:
+    for group in spec["groups"]:
+        pubs = group["publications"]
+        data = (DATA / pubs["file"]).read_bytes()
+        report = await groups.import_publications(
+            ids[group["key"]], pubs["format"], pubs["file"], data
+        )
+        if report.problems or not report.imported:
+            raise RuntimeError(f"Demo publications {pubs['file']}: {report.problems}")
+
+
+async def _curate(spec: dict[str, Any], ids: dict[str, int], editors: dict[str, Principal]) -> None:
+    for group in spec["groups"]:
+        curation = group.get("curation")
+        if not curation or group["key"] not in editors:
+            continue
+        group_id = ids[group["key"]]
+        # By DOI: the importers may normalise a title's punctuation (' becomes ’).
+        dois = curation.get("exclude_dois", [])
+        exclude = [
+            r["id"]
+            for r in await GroupPublication.select(GroupPublication.id).where(
+                GroupPublication.group == group_id, GroupPublication.doi.is_in(dois or [""])
+            )
+        ]
+        await groups.curate(
+            editors[group["key"]],
+            group_id,
+            s.CurationIn(exclude=exclude, recency_years=curation.get("recency_years")),
+        )
+
+
+async def _need_ids(cluster_id: int) -> dict[str, int]:
+    by_title = {
+        r["title"]: r["id"]
+        for r in await Need.select(Need.id, Need.title).where(Need.cluster == cluster_id)
+    }
+    return {n.key: by_title[n.title] for n in NEEDS if n.title in by_title}
+
+
+async def _match(cluster_id: int, adviser: Principal) -> int:
+    """What start_matching does, without the job queue: a MatchRun row, then the run."""
+    inserted = await MatchRun.insert(
+        MatchRun(cluster=cluster_id, created_by=adviser.account_id)
+    ).returning(MatchRun.id)
+    run_id = int(inserted[0]["id"])
+    await matches.run(run_id)
+    return run_id
+
+
+async def _propose(
+    actor: Principal, adviser: Principal, cluster_id: int, group_id: int, need_id: int
+) -> None:
+    munis = {
+        r["number"]: r["id"]
+        for r in await Municipality.select(Municipality.id, Municipality.number).where(
+            Municipality.valid_to.is_null()
+        )
+    }
+    services = {r["name"]: r["id"] for r in await Service.select(Service.id, Service.name)}
+    proposal = await proposals.create_proposal(
+        actor,
+        s.ProposalIn(
+            group_id=group_id,
+            need_ids=[need_id],
+            title="Ettervern som varer: felles ettervernsteam i barnevern og NAV",
+            aims=(
+                "Utvikle og prøve ut et felles ettervernsteam mellom barnevernstjenesten og NAV "
+                "for unge voksne 18–24 år, og undersøke om teamet gir en mer stabil overgang til "
+                "bolig, utdanning og arbeid."
+            ),
+            research_questions=(
+                "1. Hva kjennetegner ettervern som unge voksne takker ja til og blir i?\n"
+                "2. Hvordan bør ansvaret mellom barnevern og NAV fordeles før og etter 18 år?\n"
+                "3. Har unge som får oppfølging fra teamet mer stabil bolig og mer utdanning "
+                "eller arbeid etter to år enn sammenlignbare unge uten teamet?"
+            ),
+            design=(
+                "Deltakende følgeforskning der unge med barnevernserfaring er medforskere, "
+                "kvalitative intervjuer med unge og ansatte, og en registerbasert sammenligning "
+                "av unge med og uten oppfølging fra teamet."
+            ),
+            methods=[s.Method.PARTICIPATORY, s.Method.QUALITATIVE, s.Method.REGISTER],
+            codesign=s.CodesignIn(
+                municipality_ids=[munis["4601"], munis["4631"]],
+                service_ids=[services["Barnevernstjenesten i Bergen"], services["NAV Alver"]],
+                user_representatives=(
+                    "To unge voksne med erfaring fra barnevernet (via Landsforeningen for "
+                    "barnevernsbarn) og ungdomsrådet i Bergen."
+                ),
+                how=(
+                    "Tjenestene og de unge er med i en arbeidsgruppe som utformer teamet og "
+                    "intervjuguidene, og de tolker funnene sammen med forskerne."
+                ),
+            ),
+            ethics=[s.Ethics.SIKT, s.Ethics.BUFDIR, s.Ethics.DPIA],
+            ethics_note=(
+                "Registerdata krever fritak fra taushetsplikt; deltakerne samtykker til "
+                "intervjuene."
+            ),
+            budget_nok=2_400_000,
+            start=dt.date(2027, 3, 1),
+            end=dt.date(2029, 12, 31),
+            timeline=(
+                "2027: utforming av teamet og intervjuer. 2028: utprøving og følgeforskning. "
+                "2029: registeranalyse, sluttrapport og formidling til klyngens kommuner."
+            ),
+        ),
+    )
+    await proposals.review(
+        adviser,
+        proposal.id,
+        s.ReviewIn(decision="accept", reason="Godt forankret i tjenestene; svarer på behovet."),
+    )
+
+
+async def seed_demo() -> bool:
+    """Seed the projects demo once, on top of the core, priorities and literature demos.
+    Returns False when the demo groups already exist (or the demos it builds on are missing)."""
+    cluster = await Cluster.select(Cluster.id).where(Cluster.name == CLUSTER_NAME).first()
+    adviser = await _principal(ADVISER)
+    if cluster is None or adviser is None:
+        return False
+    spec = load_spec()
+    new_names = [g["name"] for g in spec["groups"] if not g.get("core_name")]
+    if await ResearchGroup.exists().where(ResearchGroup.name.is_in(new_names)):
+        return False
+    cluster_id = cluster["id"]
+    need_ids = await _need_ids(cluster_id)
+    if not need_ids:
+        return False  # the priorities demo has not run: nothing to match
+    accounts = await _accounts(spec)
+    async with transaction():
+        await _coordinates()
+        ids, editors = await _groups(spec, adviser, accounts)
+        await _publications(spec, ids)
+        await _curate(spec, ids, editors)
+        group_key, need_key, reason = CONFLICT
+        if need_key in need_ids:
+            await matches.add_conflict(
+                adviser,
+                cluster_id,
+                s.ConflictIn(group_id=ids[group_key], need_id=need_ids[need_key], reason=reason),
+            )
+        await _match(cluster_id, adviser)
+        for (group_key, need_key), interested, why in (
+            (INTEREST, True, ""),
+            (DECLINE[:2], False, DECLINE[2]),
+        ):
+            group_id, need_id = ids[group_key], need_ids.get(need_key)
+            if need_id is not None and await proposals.group_sees_need(group_id, need_id):
+                await proposals.set_interest(
+                    editors[group_key],
+                    need_id,
+                    s.InterestIn(group_id=group_id, interested=interested, reason=why),
+                )
+        need_id = need_ids.get(PROPOSAL_NEED)
+        group_id = ids[PROPOSAL_GROUP]
+        if need_id is not None and await proposals.group_sees_need(group_id, need_id):
+            await _propose(editors[PROPOSAL_GROUP], adviser, cluster_id, group_id, need_id)
+    return True
