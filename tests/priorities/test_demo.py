@@ -57,6 +57,7 @@ async def test_demo_seed_is_realistic_and_idempotent(db) -> None:
         RoundRater,
         Score,
     )
+    from projects.tables import Project
 
     assert await demo.seed() is True
     needs = await Need.select()
@@ -108,6 +109,9 @@ async def test_demo_seed_is_realistic_and_idempotent(db) -> None:
     assert _json(closed["result"]) == await rounds.recompute(closed["id"])
     decisions = await Decision.select().where(Decision.round == closed["id"])
     literature_checked = {r["need"] for r in await LiteratureCheck.select(LiteratureCheck.need)}
+    in_projects = {
+        int(n) for p in await Project.select(Project.need_ids) for n in _json(p["need_ids"])
+    }
     assert closed_needs / 2 < len(decisions) < closed_needs + 1
     assert {d["decision"] for d in decisions} == {"prioritised", "not_prioritised", "deferred"}
     assert all(d["justification"] and d["situation"] and d["assessment"] for d in decisions)
@@ -119,9 +123,14 @@ async def test_demo_seed_is_realistic_and_idempotent(db) -> None:
     assert rounds.departs_from_rank(ranks, decided, departing[0]["need"], departing[0]["decision"])
     for d in decisions:
         need = next(n for n in needs if n["id"] == d["need"])
-        # The literature demo then checks two prioritised needs against the research.
-        checked = need["id"] in literature_checked
-        assert need["status"] == ("literature_checked" if checked else d["decision"])
+        # The literature demo then checks two prioritised needs against the research, and the
+        # projects demo accepts a proposal for one (the need is then "matched").
+        expected = d["decision"]
+        if need["id"] in literature_checked:
+            expected = "literature_checked"
+        if need["id"] in in_projects:
+            expected = "matched"
+        assert need["status"] == expected
         if d["decision"] == "prioritised":
             assert need["rank"] == ranks[d["need"]]
 
