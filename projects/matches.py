@@ -292,7 +292,7 @@ async def run_matching(ctx: runner.JobContext) -> dict[str, Any] | None:
         await ctx.finish(
             result,
             f"{result['needs']} behov matchet mot {result['groups']} forskergrupper.",
-            "/matching",
+            "/behov",
         )
     return None
 

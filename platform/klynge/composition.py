@@ -36,6 +36,7 @@ def _package_dir(name: str) -> Path:
 APP_TEMPLATE_DIRS: list[Path] = [
     _package_dir("priorities") / "templates",
     _package_dir("literature") / "templates",
+    _package_dir("projects") / "templates",
 ]
 
 
@@ -55,7 +56,7 @@ def load_job_modules() -> None:
 
 # Modules with an idempotent `async def seed_demo() -> bool` run by `klynge demo` after the
 # core demo seed (True when it created data).
-DEMO_MODULES = ("priorities.demo", "literature.demo")
+DEMO_MODULES = ("priorities.demo", "literature.demo", "projects.demo")
 
 
 def demo_seeders() -> list[Callable[[], Awaitable[bool]]]:
@@ -81,6 +82,7 @@ def route_handlers() -> list[Any]:
     from priorities.controllers import NeedController, RoundController, public_ranking
     from priorities.views import VIEW_HANDLERS as PRIORITY_VIEWS
     from projects.controllers import ROUTE_HANDLERS as PROJECT_ROUTES
+    from projects.views import VIEW_HANDLERS as PROJECT_VIEWS
 
     return [
         AuthController,
@@ -102,4 +104,5 @@ def route_handlers() -> list[Any]:
         *LITERATURE_VIEWS,
         *NOTIFICATION_ROUTES,
         *PROJECT_ROUTES,
+        *PROJECT_VIEWS,
     ]

@@ -53,6 +53,8 @@ COORDINATOR = "koordinator@demo.klynge.no"
 # Members of the demo cluster who see cluster pages differently: its adviser, and a service
 # leader in a member municipality (ansatt and bruker are members too, with the same view).
 CLUSTER_MEMBERS = [ADVISER, "leder@demo.klynge.no"]
+# The researcher whose group the group pages, the inbox and the proposal are about.
+RESEARCHER = "forsker@demo.klynge.no"
 
 
 # --- the live server -----------------------------------------------------------------------
@@ -226,6 +228,12 @@ def visitors(page: Page) -> tuple[list[str | None], list[str]]:
     if "job_id" in page.params:
         # A job is visible to whoever started it: the import is started by the admin.
         return [ADMIN], []
+    if "proposal_id" in page.params:
+        # A proposal is seen by its cluster's adviser and its group's researchers.
+        return [ADMIN, ADVISER, RESEARCHER], []
+    if "group_id" in page.params and page.path.endswith("/rediger"):
+        # Only the group's own researchers edit its profile.
+        return [ADMIN, RESEARCHER], []
     if page.public or not page.guards:
         # Public pages are seen both anonymously and with the logged-in layout.
         return [None, ADVISER], []
@@ -243,7 +251,9 @@ def visitors(page: Page) -> tuple[list[str | None], list[str]]:
             wanted = [ADMIN, *(u.email for u in USERS if u.role in roles)]
         elif name == "requires_cluster_adviser":
             wanted = [ADMIN, ADVISER]
-        elif name == "requires_cluster_member":
+        elif name in ("requires_cluster_member", "requires_need_reader"):
+            # A need's matches: its cluster's members (researchers only see a need once their
+            # group is matched with it).
             wanted = [ADMIN, *CLUSTER_MEMBERS]
         elif name == "requires_municipality_coordinator":
             wanted = [ADMIN, COORDINATOR]
@@ -269,7 +279,12 @@ def param_values(server: LiveServer) -> dict[str, str]:
         "user_id": q("SELECT id FROM account WHERE email = ?", (ADVISER,)),
         "service_id": q("SELECT min(id) FROM service"),
         "research_group_id": q("SELECT min(id) FROM research_group"),
-        "group_id": q("SELECT min(id) FROM research_group"),
+        # The demo researcher's own group, so its profile edit form renders for them.
+        "group_id": q(
+            "SELECT research_group FROM role_assignment JOIN account ON account.id = "
+            "role_assignment.account WHERE account.email = ? AND role = 'researcher'",
+            (RESEARCHER,),
+        ),
         "funder_id": q("SELECT min(id) FROM funder"),
         "grant_id": q("SELECT min(id) FROM role_assignment"),
         "event_id": q("SELECT min(id) FROM audit_event"),

@@ -76,6 +76,28 @@ REQUIRED_PAGES = [
     ("a measure /tiltak/{slug}", r"^/tiltak/\{slug(:str)?\}$"),
     ("public portal /kunnskap", r"^/kunnskap$"),
     ("an answered need /kunnskap/behov/{check_id}", r"^/kunnskap/behov/\{check_id(:int)?\}$"),
+    ("research groups /forskergrupper", r"^/forskergrupper$"),
+    ("register a research group /forskergrupper/ny", r"^/forskergrupper/ny$"),
+    ("a research group /forskergrupper/{group_id}", r"^/forskergrupper/\{group_id(:int)?\}$"),
+    (
+        "edit a group's profile /forskergrupper/{group_id}/rediger",
+        r"^/forskergrupper/\{group_id(:int)?\}/rediger$",
+    ),
+    (
+        "a group's publications /forskergrupper/{group_id}/publikasjoner",
+        r"^/forskergrupper/\{group_id(:int)?\}/publikasjoner$",
+    ),
+    ("a need's matches /behov/{need_id}/matcher", r"^/behov/\{need_id(:int)?\}/matcher$"),
+    (
+        "a round's assignment /runder/{round_id}/fordeling",
+        r"^/runder/\{round_id(:int)?\}/fordeling$",
+    ),
+    ("an assignment run /fordelinger/{id}", r"^/fordelinger/\{assignment_id(:int)?\}$"),
+    ("the researchers' inbox /forsker/innboks", r"^/forsker/innboks$"),
+    ("proposals /forslag", r"^/forslag$"),
+    ("propose a project /forslag/ny", r"^/forslag/ny$"),
+    ("a proposal /forslag/{proposal_id}", r"^/forslag/\{proposal_id(:int)?\}$"),
+    ("notifications /varsler", r"^/varsler$"),
 ]
 
 
@@ -321,11 +343,92 @@ async def literature_data(contexts: Contexts, live_server: LiveServer) -> None:
     )
 
 
+async def _wait(request: Any, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    current: dict[str, Any] = {}
+    for _ in range(300):
+        current = await (await request.get(url, headers=headers)).json()
+        if current["status"] in ("done", "failed"):
+            return current
+        await asyncio.sleep(0.1)
+    return current
+
+
+@pytest.fixture(scope="session")
+async def projects_data(contexts: Contexts, live_server: LiveServer) -> None:
+    """The demo has no matches yet: the demo researcher fills in their group's profile, the
+    adviser runs matching for the demo cluster, the researcher proposes a project for a
+    matched need, and the adviser runs the assignment of the closed round, so every projects
+    page has something to show."""
+    from tests.browser.harness import DEMO_PASSWORD, RESEARCHER, param_values
+
+    request = (await contexts.get(None)).request
+
+    async def headers_of(email: str) -> dict[str, str]:
+        token = await request.post(
+            "/api/auth/token", data={"email": email, "password": DEMO_PASSWORD}
+        )
+        assert token.ok, await token.text()
+        return {"Authorization": f"Bearer {(await token.json())['access_token']}"}
+
+    adviser, researcher = await headers_of(ADVISER), await headers_of(RESEARCHER)
+    values = param_values(live_server)
+    group_id = values["group_id"]
+    profile = await request.put(
+        f"/api/research-groups/{group_id}/profile",
+        data={
+            "expertise": "Barnevern, samhandling, skole, psykisk helse og tiltak for utsatte "
+            "barn og unge; foreldrestøtte og skolefravær.",
+            "keywords": ["barnevern", "skolefravær", "foreldrestøtte", "psykisk helse"],
+            "methods": ["qualitative", "participatory", "implementation"],
+            "service_types": ["barnevern", "skole", "helsestasjon"],
+            "capacity": 3,
+            "members": [{"name": "Fredrik Forsker", "orcid": "0000-0002-1825-0097"}],
+        },
+        headers=researcher,
+    )
+    assert profile.ok, await profile.text()
+    cluster_id = values["cluster_id"]
+    started = await request.post(f"/api/clusters/{cluster_id}/matching", headers=adviser)
+    assert started.ok, await started.text()
+    job = await _wait(request, (await started.json())["url"], adviser)
+    assert job.get("status") == "done", job
+    inbox = await (await request.get("/api/researcher/inbox", headers=researcher)).json()
+    assert inbox, "matching gave the demo researcher's group no needs"
+    first = inbox[0]
+    proposal = await request.post(
+        "/api/proposals/",
+        data={
+            "group_id": first["group"],
+            "need_ids": [first["need"]],
+            "title": "Sammen om tidlig innsats",
+            "aims": "Bedre samarbeid mellom tjenestene.",
+            "research_questions": "Hva virker for hvem?",
+            "design": "Deltakende forskning med kommunene.",
+            "methods": ["participatory"],
+            "codesign": {"user_representatives": "Ungdomsrådet", "how": "Verksteder"},
+            "ethics": ["sikt", "dpia"],
+            "budget_nok": 1500000,
+        },
+        headers=researcher,
+    )
+    assert proposal.ok, await proposal.text()
+    assignment = await request.post(
+        f"/api/rounds/{values['round_id']}/assignment", data={"k": 2}, headers=adviser
+    )
+    assert assignment.ok, await assignment.text()
+    assignment_id = (await assignment.json())["id"]
+    await _wait(request, f"/api/assignments/{assignment_id}", adviser)
+    live_server.extra_ids.update(
+        proposal_id=str((await proposal.json())["id"]), assignment_id=str(assignment_id)
+    )
+
+
 async def test_every_page_is_accessible(
     contexts: Contexts,
     live_server: LiveServer,
     import_result: ImportResult,
     literature_data: None,
+    projects_data: None,
 ) -> None:
     pages = html_pages()
     assert pages, "the route table has no HTML pages at all"

@@ -1,0 +1,199 @@
+"""A closed round's assignment in the browser: the form (candidates per need, the weak
+threshold, pins and forbids), the run as a job with its progress bar, and the result table:
+candidates per need in rank order, weak ones marked, the weakest need, alternates with their
+reason, and each group's load against its capacity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from klynge.auth.principal import Principal
+from klynge.errors import DomainError
+from klynge.i18n import gettext as _
+from klynge.jobs import runner
+from klynge.views.common import Form, form_failed, form_values, parse, render, see_other, text
+from priorities import rounds
+from priorities.tables import Need
+from projects import assignments, groups
+from projects import schemas as s
+from projects.views import common as c
+
+ASSIGN_FIELDS = ("k", "weak_threshold", "forbids")
+
+
+async def _need_titles(ids: list[int]) -> dict[int, str]:
+    rows = await Need.select(Need.id, Need.title).where(Need.id.is_in(ids or [-1]))
+    return {r["id"]: r["title"] for r in rows}
+
+
+async def _table(out: s.AssignmentOut | None) -> dict[str, Any]:
+    """What the result table needs: names of needs and groups, candidates per need in rank
+    order, and each group's load against its capacity."""
+    if out is None or not out.result:
+        return {"rows": [], "loads": [], "result": {}}
+    result = out.result
+    pairs = {int(n): cands for n, cands in (result.get("pairs") or {}).items()}
+    alternates = {int(n): alts for n, alts in (result.get("alternates") or {}).items()}
+    need_ids = list(pairs) + [n for n in alternates if n not in pairs]
+    need_ids += [int(n) for n in result.get("unassigned") or [] if int(n) not in need_ids]
+    order = await rounds.prioritised_needs(out.round_id)
+    need_ids.sort(key=lambda n: (order.index(n) if n in order else 10**6, n))
+    group_ids = {int(g) for cands in pairs.values() for g, *_ in cands}
+    group_ids |= {int(g) for alts in alternates.values() for g, *_ in alts}
+    group_ids |= {int(g) for g in (result.get("load") or {})}
+    listed = {g.id: g for g in await groups.list_groups(sorted(group_ids))} if group_ids else {}
+    titles = await _need_titles(need_ids)
+    rows = [
+        {
+            "need_id": n,
+            "rank": order.index(n) + 1 if n in order else None,
+            "title": titles.get(n, str(n)),
+            "candidates": [
+                {"group": listed.get(int(g)), "group_id": int(g), "fit": f}
+                for g, f in pairs.get(n, [])
+            ],
+            "alternates": [
+                {"group": listed.get(int(g)), "group_id": int(g), "fit": f, "why": why}
+                for g, f, why in alternates.get(n, [])
+            ],
+            "weakest": n == result.get("weakest_need"),
+            "only_weak": n in (result.get("needs_with_only_weak") or []),
+            "no_eligible": n in (result.get("no_eligible") or []),
+        }
+        for n in need_ids
+    ]
+    loads = [
+        {"group": listed.get(int(g)), "group_id": int(g), "used": used}
+        for g, used in (result.get("load") or {}).items()
+    ]
+    return {"rows": rows, "loads": loads, "result": result}
+
+
+async def _choices(round_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    need_ids = await rounds.prioritised_needs(round_id)
+    titles = await _need_titles(need_ids)
+    needs = [(n, titles.get(n, str(n))) for n in need_ids]
+    options = [(g.id, f"{g.name} ({g.institution})") for g in await groups.list_groups()]
+    return needs, options
+
+
+async def _round_page(
+    actor: Principal, round_id: int, *, failed: Form | None = None, status: int = 200
+) -> Template:
+    out = await rounds.round_out(actor, round_id)
+    runs = await assignments.list_assignments(actor, round_id)
+    last = runs[0] if runs else None
+    needs, options = await _choices(round_id)
+    values: dict[str, Any] = {"k": "2", "weak_threshold": "0.2"}
+    if last is not None:
+        values = {"k": str(last.k), "weak_threshold": str(last.weak_threshold)}
+        for need_id, group_id in last.pins:
+            values.setdefault(f"pin-{need_id}", str(group_id))
+        for need_id, group_id in last.forbids:
+            values.setdefault(f"forbid-{need_id}", str(group_id))
+    fields = ASSIGN_FIELDS + tuple(f"{kind}-{n}" for n, _t in needs for kind in ("pin", "forbid"))
+    form = failed or Form("assign", fields, values=values)
+    return render(
+        "projects/assignment_round.html",
+        round=out,
+        runs=runs,
+        last=last,
+        table=await _table(last) if last and last.status == "done" else None,
+        job=await c.job_or_none(actor, last.job_id) if last else None,
+        needs=needs,
+        group_options=options,
+        manager=c.manages(actor, out.cluster_id),
+        form=form,
+        failed=failed,
+        here=f"/runder/{round_id}/fordeling",
+        status=status,
+        **c.labels(),
+    )
+
+
+@get(
+    "/runder/{round_id:int}/fordeling",
+    guards=[c.ADVISERS],
+    include_in_schema=False,
+    name="round_assignment",
+)
+async def assignment_round_page(
+    actor: NamedDependency[Principal], round_id: FromPath[int]
+) -> Template:
+    return await _round_page(actor, round_id)
+
+
+def _pairs(data: dict[str, Any], kind: str) -> list[list[int]]:
+    out = []
+    for key in data:
+        if key.startswith(f"{kind}-"):
+            need_id = c.int_or_none(key.split("-", 1)[1])
+            group_id = c.int_or_none(text(data, key))
+            if need_id is not None and group_id is not None:
+                out.append([need_id, group_id])
+    return sorted(out)
+
+
+@post(
+    "/runder/{round_id:int}/fordeling",
+    guards=[c.ADVISERS],
+    include_in_schema=False,
+    name="round_assignment_run",
+)
+async def assignment_run(
+    actor: NamedDependency[Principal],
+    dispatcher: NamedDependency[runner.Dispatcher],
+    round_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    needs, _options = await _choices(round_id)
+    fields = ASSIGN_FIELDS + tuple(f"{kind}-{n}" for n, _t in needs for kind in ("pin", "forbid"))
+    form = Form("assign", fields, values=form_values(data))
+    body = {
+        "k": text(data, "k"),
+        "weak_threshold": text(data, "weak_threshold").replace(",", "."),
+        "pins": _pairs(data, "pin"),
+        "forbids": _pairs(data, "forbid"),
+    }
+    messages = {
+        "k": _("Write a whole number from 1 to 10."),
+        "weak_threshold": _("Write a number between 0 and 1, for example 0.2."),
+    }
+    try:
+        out = await assignments.start_assignment(
+            actor, dispatcher, round_id, parse(s.AssignmentIn, body, messages)
+        )
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _round_page(actor, round_id, failed=form.fail(exc), status=exc.status)
+    return see_other(f"/fordelinger/{out.id}", fragment="resultat")
+
+
+@get(
+    "/fordelinger/{assignment_id:int}",
+    guards=[c.ADVISERS],
+    include_in_schema=False,
+    name="assignment",
+)
+async def assignment_page(
+    actor: NamedDependency[Principal], assignment_id: FromPath[int]
+) -> Template:
+    out = await assignments.get_assignment(actor, assignment_id)
+    round_out = await rounds.round_out(actor, out.round_id)
+    return render(
+        "projects/assignment.html",
+        item=out,
+        round=round_out,
+        table=await _table(out) if out.status == "done" else None,
+        job=await c.job_or_none(actor, out.job_id),
+        **c.labels(),
+    )
+
+
+HANDLERS = [assignment_round_page, assignment_run, assignment_page]
