@@ -41,16 +41,6 @@ DEFAULT_EXCLUSION_REASONS = (
 VERDICT_NB = {"answered": "besvart", "partly": "delvis besvart", "unanswered": "ubesvart"}
 
 
-def _privacy(fields: Mapping[str, str | None]) -> None:
-    try:
-        privacy.ensure_no_national_id(fields)
-    except privacy.PersonalDataError as exc:
-        raise Invalid(
-            "Teksten inneholder personopplysninger som ikke kan lagres.",
-            [FieldError(p.field, p.message) for p in exc.problems if p.blocking],
-        ) from None
-
-
 async def _load(actor: Principal | None, check_id: int) -> dict[str, Any]:
     row = await LiteratureCheck.select().where(LiteratureCheck.id == check_id).first()
     if row is None:
@@ -80,7 +70,7 @@ async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
 async def create_check(actor: Principal, need_id: int, data: s.CheckCreate) -> s.CheckOut:
     need = await needs.load_visible(actor, need_id)
     _ensure_manager(actor, need["cluster"])
-    _privacy(
+    privacy.guard_text(
         {
             "question": data.question,
             "population": data.population,
@@ -135,7 +125,7 @@ async def add_search(actor: Principal, check_id: int, data: s.SearchCreate) -> s
         _ensure_manager(actor, row["cluster"])
         if row["status"] != "open":
             raise Conflict("Litteratursjekken er avsluttet.")
-        _privacy({"query": data.query, "notes": data.notes})
+        privacy.guard_text({"query": data.query, "notes": data.notes})
         await CheckSearch.insert(
             CheckSearch(
                 check=check_id,
@@ -418,7 +408,7 @@ async def decide(actor: Principal, check_id: int, data: s.DecisionCreate) -> s.D
             raise Forbidden("Bare FoU-rådgiveren kan avgjøre uenighet mellom screenere.")
         if row["status"] != "open":
             raise Conflict("Litteratursjekken er avsluttet; screeningen er låst.")
-        _privacy({"note": data.note})
+        privacy.guard_text({"note": data.note})
         errors = []
         if data.reference_id not in await candidate_ids(check_id):
             errors.append(FieldError("reference_id", "Referansen hører ikke til denne sjekken."))
@@ -476,7 +466,7 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
     async with transaction():
         row = await _load(actor, check_id)
         _ensure_manager(actor, row["cluster"])
-        _privacy(
+        privacy.guard_text(
             {
                 "summary": data.summary,
                 **{f"reviews.{i}": r.reliability for i, r in enumerate(data.reviews)},

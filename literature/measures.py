@@ -46,12 +46,14 @@ def _validate(data: s.MeasureCreate) -> tuple[str, list[FieldError]]:
     for i, value in enumerate(data.service_types):
         if value not in known:
             errors.append(FieldError(f"service_types.{i}", f"Ukjent tjeneste «{value}»."))
-    try:
-        privacy.ensure_no_national_id(
+    blocking = [
+        p
+        for p in privacy.check_fields(
             {"description": data.description, "target_group": data.target_group}
         )
-    except privacy.PersonalDataError as exc:
-        errors += [FieldError(p.field, p.message) for p in exc.problems if p.blocking]
+        if p.blocking
+    ]
+    errors += [FieldError(p.field, p.message) for p in blocking]
     return level or "", errors
 
 
@@ -293,13 +295,7 @@ async def add_adoption(actor: Principal, measure_id: int, data: s.AdoptionCreate
         raise Forbidden("Du kan ikke registrere tiltak for denne kommunen.")
     if data.since is not None and data.since > dt.date.today():
         raise Invalid("Ugyldig dato.", [FieldError("since", "Datoen kan ikke være fram i tid.")])
-    try:
-        privacy.ensure_no_national_id({"note": data.note})
-    except privacy.PersonalDataError as exc:
-        raise Invalid(
-            "Teksten inneholder personopplysninger som ikke kan lagres.",
-            [FieldError(p.field, p.message) for p in exc.problems if p.blocking],
-        ) from None
+    privacy.guard_text({"note": data.note})
     async with transaction():
         exists = await Adoption.exists().where(
             Adoption.measure == measure_id,

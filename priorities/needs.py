@@ -26,13 +26,7 @@ INACTIVE = (s.NeedStatus.WITHDRAWN, s.NeedStatus.MERGED, s.NeedStatus.DRAFT)
 def check_text(fields: Mapping[str, str | None]) -> list[s.Warning]:
     """The privacy guard on every free-text field: a national ID refuses (naming the field,
     never the number); phone numbers, e-mail addresses and birth dates come back as warnings."""
-    try:
-        problems = privacy.ensure_no_national_id(fields)
-    except privacy.PersonalDataError as exc:
-        raise Invalid(
-            "Teksten inneholder personopplysninger som ikke kan lagres.",
-            [FieldError(p.field, p.message) for p in exc.problems if p.blocking],
-        ) from None
+    problems = privacy.guard_text(fields)
     return [s.Warning(p.field, p.kind.value, p.message) for p in problems]
 
 

@@ -342,3 +342,17 @@ def mask(text: str) -> str:
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def guard_text(fields: Mapping[str, str | None]) -> list[FieldProblem]:
+    """The use cases' guard: refuse a national ID number with a 422 naming each field (the
+    number is never echoed, nothing is stored); return the non-blocking warnings."""
+    from klynge.errors import FieldError, Invalid
+
+    try:
+        return ensure_no_national_id(fields)
+    except PersonalDataError as exc:
+        raise Invalid(
+            "Teksten inneholder personopplysninger som ikke kan lagres.",
+            [FieldError(p.field, p.message) for p in exc.problems if p.blocking],
+        ) from None

@@ -571,3 +571,28 @@ async def test_cli_import_prints_the_json_report(tmp_path: Any, needs_world: Wor
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("klynge:")
+
+
+async def test_national_id_numbers_are_refused_in_checks_and_measures(
+    client: Any, needs_world: World, need_id: int
+) -> None:
+    from tests.priorities.conftest import synthetic_fnr
+
+    fnr = synthetic_fnr()
+    adviser = needs_world.headers["adviser_a"]
+    check = await client.post(
+        f"/api/needs/{need_id}/literature-checks",
+        json={"question": "Virker tiltaket?", "population": f"Gutt født {fnr}"},
+        headers=adviser,
+    )
+    assert check.status_code == 422
+    assert [e["field"] for e in check.json()["errors"]] == ["population"]
+    assert fnr not in check.text
+    measure = await client.post(
+        "/api/measures/",
+        json={"name": "Tiltak", "scale": "grade", "level": "low", "description": fnr},
+        headers=adviser,
+    )
+    assert measure.status_code == 422
+    assert fnr not in measure.text
+    assert (await client.get("/api/literature-checks", headers=adviser)).json() == []

@@ -376,3 +376,30 @@ async def test_assignment_for_a_closed_round(client: Any, groups_world: World) -
         f"/api/assignments/{response.json()['id']}", headers=w.headers["adviser_b"]
     )
     assert other.status_code == 404
+
+
+async def test_national_id_numbers_are_refused_in_proposals(
+    client: Any, groups_world: World
+) -> None:
+    from tests.priorities.conftest import synthetic_fnr
+
+    w = groups_world
+    await _run_matching(client, w)
+    fnr = synthetic_fnr()
+    response = await client.post(
+        "/api/proposals/",
+        json={
+            "group_id": w.ids["group_school"],
+            "need_ids": [w.ids["needs"][0]],  # type: ignore[index]
+            "title": "Prosjekt",
+            "aims": "Mål",
+            "research_questions": "Spørsmål",
+            "design": "Design",
+            "codesign": {"user_representatives": f"Eleven med fødselsnummer {fnr}"},
+        },
+        headers=w.headers["researcher_school"],
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["codesign.user_representatives"]
+    assert fnr not in response.text
+    assert (await client.get("/api/proposals/", headers=w.headers["adviser_a"])).json() == []

@@ -30,15 +30,7 @@ from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_vi
 OPEN_STATUSES = (s.MembershipStatus.REQUESTED.value, s.MembershipStatus.MEMBER.value)
 
 
-def guard_text(fields: Mapping[str, str | None]) -> list[privacy.FieldProblem]:
-    """Refuse national ID numbers in free text (nothing is stored); return the warnings."""
-    try:
-        return privacy.ensure_no_national_id(fields)
-    except privacy.PersonalDataError as exc:
-        raise Invalid(
-            "Teksten inneholder personopplysninger som ikke kan lagres.",
-            [FieldError(p.field, p.message) for p in exc.problems if p.blocking],
-        ) from None
+guard_text = privacy.guard_text
 
 
 def _validated(fn: Any, field: str, value: Any, **kwargs: Any) -> Any:
