@@ -3,7 +3,10 @@ PRISMA 2020 diagram, screening at both stages, conflicts, verdict) and its files
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -174,6 +177,46 @@ def _review_options(check: s.CheckOut, candidates: list[s.CandidateOut]) -> list
     return out
 
 
+PAGE_SIZE = 50  # records per screening list page: a check can have thousands
+# ?vis= filter of the screening lists -> the states it shows ("" = all)
+SHOW_STATES: dict[str, tuple[str, ...]] = {
+    "alle": (),
+    "ubehandlet": ("pending",),
+    "inkludert": ("include",),
+    "usikker": ("uncertain",),
+    "ekskludert": ("exclude",),
+    "uenighet": ("conflict",),
+}
+
+
+@dataclass(frozen=True)
+class ListView:
+    """Which slice of the screening lists a page shows (kept across a screening POST)."""
+
+    show: str = "alle"
+    page: int = 1  # title/abstract list
+    ft_page: int = 1  # full-text list
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> ListView:
+        show = str(params.get("vis") or "alle")
+        return cls(
+            show=show if show in SHOW_STATES else "alle",
+            page=max(1, c.int_or_none(str(params.get("side") or "")) or 1),
+            ft_page=max(1, c.int_or_none(str(params.get("ft") or "")) or 1),
+        )
+
+    def query(self, **changes: Any) -> str:
+        values = {"vis": self.show, "side": self.page, "ft": self.ft_page, **changes}
+        return urlencode({k: v for k, v in values.items() if v not in ("alle", 1)})
+
+
+def _paged(items: list[Any], page: int) -> tuple[list[Any], int, int]:
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    page = min(page, pages)
+    return items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
+
+
 async def _check_page(
     actor: Principal,
     check_id: int,
@@ -181,13 +224,23 @@ async def _check_page(
     failed: Form | None = None,
     notice: str = "",
     status: int = 200,
+    view: ListView | None = None,
 ) -> Template:
+    view = view or ListView()
     check = await checks.get_check(actor, check_id)
     candidates = await checks.candidates(actor, check_id)
     manager = c.manages(actor, check.cluster_id)
     screener = manager or actor.account_id in check.screeners
-    title_stage = candidates
-    fulltext_stage = [x for x in candidates if x.title_state in ("include", "uncertain")]
+    wanted = SHOW_STATES[view.show]
+    title_all = [x for x in candidates if not wanted or x.title_state in wanted]
+    fulltext_all = [
+        x
+        for x in candidates
+        if x.title_state in ("include", "uncertain") and (not wanted or x.fulltext_state in wanted)
+    ]
+    title_stage, title_page, title_pages = _paged(title_all, view.page)
+    fulltext_stage, ft_page, ft_pages = _paged(fulltext_all, view.ft_page)
+    view = ListView(show=view.show, page=title_page, ft_page=ft_page)
     conflicts = [
         (stage, x)
         for x in candidates
@@ -218,6 +271,12 @@ async def _check_page(
         check=check,
         title_stage=title_stage,
         fulltext_stage=fulltext_stage,
+        title_count=len(title_all),
+        fulltext_count=len(fulltext_all),
+        title_pages=title_pages,
+        ft_pages=ft_pages,
+        view=view,
+        show_states=list(SHOW_STATES),
         conflicts=conflicts,
         forms=forms,
         failed=failed,
@@ -243,7 +302,10 @@ async def check_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal], check_id: FromPath[int]
 ) -> Template:
     return await _check_page(
-        actor, check_id, notice=notice_text(request.query_params.get("notice"))
+        actor,
+        check_id,
+        notice=notice_text(request.query_params.get("notice")),
+        view=ListView.parse(request.query_params),
     )
 
 
@@ -313,8 +375,15 @@ async def check_decide(
     except DomainError as exc:
         if not form_failed(exc):
             raise
-        return await _check_page(actor, check_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/litteratursjekker/{check_id}", notice="decision-saved", fragment=form_id)
+        return await _check_page(
+            actor, check_id, failed=form.fail(exc), status=exc.status, view=ListView.parse(data)
+        )
+    query = ListView.parse(data).query()
+    return see_other(
+        f"/litteratursjekker/{check_id}" + (f"?{query}" if query else ""),
+        notice="decision-saved",
+        fragment=form_id,
+    )
 
 
 @post(

@@ -95,6 +95,14 @@ SCALE_LABELS: dict[str, str] = {
     "grade": N_("GRADE"),
     "eif": N_("Foundations/EIF"),
 }
+SHOW_LABELS: dict[str, str] = {  # the screening lists' filter (?vis=)
+    "alle": N_("All"),
+    "ubehandlet": N_("Not screened yet"),
+    "inkludert": N_("Included"),
+    "usikker": N_("Uncertain"),
+    "ekskludert": N_("Excluded"),
+    "uenighet": N_("Disagreement"),
+}
 STATE_LABELS: dict[str, str] = {
     "include": N_("Included"),
     "exclude": N_("Excluded"),
@@ -175,6 +183,7 @@ def labels() -> dict[str, Any]:
         "certainty_labels": CERTAINTY_LABELS,
         "scale_labels": SCALE_LABELS,
         "state_labels": STATE_LABELS,
+        "show_labels": SHOW_LABELS,
         "choice_labels": CHOICE_LABELS,
         "format_labels": FORMAT_LABELS,
         "export_labels": EXPORT_LABELS,

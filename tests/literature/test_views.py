@@ -401,3 +401,54 @@ async def test_nynorsk_and_english(client, needs_world, need_id) -> None:
         assert words[0] in portal, language
         assert words[1] in page, language
         assert words[2] in page, language
+
+
+async def test_screening_lists_are_paged_and_filtered(client, needs_world, need_id) -> None:
+    w = needs_world
+    check_id = await _check(client, w, need_id)
+    many = "\n".join(
+        f"TY  - JOUR\nTI  - Study number {i:03d} of school absence\nAU  - Hansen, Ola\n"
+        f"PY  - {2000 + i % 20}\nDO  - 10.5555/paging.{i}\nER  -\n"
+        for i in range(60)
+    )
+    done = await import_file(
+        client, w.headers["adviser_a"], many, extra={"check_id": check_id}, source="PubMed"
+    )
+    assert done["imported"] == 60, done
+    await login(client, w, "adviser_a")
+    page = f"/litteratursjekker/{check_id}"
+    first = plain(await _get(client, page))
+    assert "Poster: 60" in first
+    assert "side 1 av 2" in first
+    assert "Study number 000" in first
+    assert "Study number 055" not in first
+    second = plain(await _get(client, f"{page}?side=2"))
+    assert "Study number 055" in second
+    assert "Study number 000" not in second
+    # Screen one record from page 2: the redirect keeps the page and the filter.
+    target = next(
+        c["reference"]["id"]
+        for c in await _candidates(client, w, check_id)
+        if c["reference"]["title"].startswith("Study number 055")
+    )
+    response = await submit(
+        client,
+        f"{page}?side=2",
+        f"{page}/screening",
+        {
+            "reference_id": str(target),
+            "stage": "title",
+            "decision": "exclude",
+            "reason": "Feil populasjon",
+            "side": "2",
+            "vis": "ubehandlet",
+        },
+    )
+    assert response.status_code == 303, response.text
+    assert "side=2" in response.headers["location"]
+    assert "vis=ubehandlet" in response.headers["location"]
+    todo = plain(await _get(client, f"{page}?vis=ubehandlet"))
+    assert "Poster: 59" in todo
+    excluded = plain(await _get(client, f"{page}?vis=ekskludert"))
+    assert "Poster: 1 " in excluded
+    assert "Study number 055" in excluded
