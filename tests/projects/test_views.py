@@ -281,11 +281,12 @@ async def test_publications_curation_and_manual_add(client: Any, ui_world: World
     }
     assert pubs[fjords]["included"] is False
     assert pubs[school]["included"] is True
-    response = await submit(client, page, f"{page}/ny", {"title": "", "year": "20x"})
+    response = await submit(client, page, f"{page}/ny", {"title": "", "year": "2020"})
     assert response.status_code == 422
-    assert 'id="publication-title-error"' in response.text or 'id="publication-year-error"' in (
-        response.text
-    )
+    assert 'id="publication-title-error"' in response.text
+    response = await submit(client, page, f"{page}/ny", {"title": "En tittel", "year": "20x"})
+    assert response.status_code == 422
+    assert 'id="publication-year-error"' in response.text
     response = await submit(
         client,
         page,
@@ -312,7 +313,7 @@ async def test_matches_page_runs_matching_and_explains_in_words(
     assert "Skole og samarbeid" in page
     assert "Felles begreper" in page
     assert "School absenteeism and cooperation" in page  # the publication that drove it
-    assert "Passer med metodene" in page or "Metodetilpasning" in page
+    assert "Metodetilpasning" in page
     assert "Tilpasning:" in page
     assert "/ 100" in page
     assert "Gruppen har ikke svart ennå" in page
