@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from literature.formats.record import normalise_doi
+
 FUZZY_THRESHOLD = 90.0
 SHORT_TITLE_WORDS = 4
 FUZZY_YEAR_WINDOW = 2  # preprints usually precede the journal version by a year or two
@@ -49,7 +51,6 @@ _LETTER_FOLDS = str.maketrans(
     {"ø": "o", "æ": "ae", "å": "a", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
 )
 _NON_ALNUM = re.compile(r"[\W_]+")
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
 _PREPRINT_TAG = re.compile(r"^(?:preprint|pre print|medrxiv|biorxiv|psyarxiv|socarxiv)\s+")
 # Words too common to block on; blocking on them would put most titles in one bucket.
 _STOPWORDS = frozenset(
@@ -101,15 +102,6 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text.translate(_LETTER_FOLDS))
         text = text.translate(_combining_marks())
     return " ".join(_NON_ALNUM.sub(" ", text).split())
-
-
-def normalise_doi(doi: str) -> str:
-    doi = doi.strip()
-    while True:
-        stripped = _DOI_PREFIX.sub("", doi).strip()
-        if stripped == doi:
-            return doi.casefold()
-        doi = stripped
 
 
 def normalise_pmid(pmid: str) -> str:

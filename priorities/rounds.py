@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.auth.tables import Account
-from klynge.db import transaction
+from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.orgs.tables import Cluster, ClusterMembership, Municipality
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
@@ -23,8 +22,7 @@ DEFAULT_WEIGHTS = dict.fromkeys(scoring.ALL_CRITERIA, 1.0)
 ROUNDABLE = (s.NeedStatus.SUBMITTED, s.NeedStatus.DEFERRED, s.NeedStatus.LITERATURE_CHECKED)
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
+_json = json_value  # JSON columns come back as text on SQLite
 
 
 def _weights(raw: Mapping[str, float]) -> dict[str, float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import msgspec
@@ -15,6 +14,7 @@ from klynge.audit import AuditEvent
 from klynge.auth.guards import requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
+from klynge.db import json_value
 
 
 class AuditEntry(msgspec.Struct):
@@ -30,8 +30,7 @@ class AuditEntry(msgspec.Struct):
     after: Any
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
+_json = json_value  # JSON columns come back as text on SQLite
 
 
 async def read_audit(

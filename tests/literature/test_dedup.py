@@ -64,8 +64,8 @@ def test_tier1_pmid():
 
 
 def test_tier1_pmid_skipped_when_dois_differ():
-    existing = [rec(1, title="Alpha beta gamma delta", doi="10.1/a", pmid="111")]
-    new = [rec(2, title="Omega psi chi phi", doi="10.1/b", pmid="111")]
+    existing = [rec(1, title="Alpha beta gamma delta", doi="10.1000/a", pmid="111")]
+    new = [rec(2, title="Omega psi chi phi", doi="10.1000/b", pmid="111")]
     assert not find_duplicates(new, existing).exact
 
 
@@ -120,7 +120,7 @@ def test_tier2_doi_veto_falls_back_to_possible():
 
 
 def test_tier2_one_doi_missing_is_not_a_veto():
-    existing = [rec(1, doi="10.1/abc")]
+    existing = [rec(1, doi="10.1000/abc")]
     assert pairs(find_duplicates([rec(2, doi="")], existing).exact) == {(2, 1, 2)}
 
 
@@ -187,24 +187,24 @@ def test_tier3_one_word_titles_never_fuzzy():
 
 
 def test_not_duplicates_respected_on_every_tier():
-    existing = [rec(1, doi="10.1/x", pmid="5")]
-    new = [rec(2, doi="10.1/X", pmid="5")]
+    existing = [rec(1, doi="10.1000/x", pmid="5")]
+    new = [rec(2, doi="10.1000/X", pmid="5")]
     result = find_duplicates(new, existing, not_duplicates={frozenset({1, 2})})
     assert result.exact == []
     assert result.possible == []
 
 
 def test_not_duplicates_picks_another_candidate():
-    existing = [rec(1, doi="10.1/x"), rec(3, doi="10.1/x")]
-    result = find_duplicates([rec(2, doi="10.1/x")], existing, not_duplicates={frozenset({1, 2})})
+    existing = [rec(1, doi="10.1000/x"), rec(3, doi="10.1000/x")]
+    result = find_duplicates([rec(2, doi="10.1000/x")], existing, not_duplicates={frozenset({1, 2})})
     assert pairs(result.exact) == {(2, 3, 1)}
 
 
 def test_within_import_first_occurrence_is_keeper():
     new = [
-        rec(10, doi="10.1/dup", pmid=""),
+        rec(10, doi="10.1000/dup", pmid=""),
         rec(11, title="Something else entirely here", doi="", pmid="777"),
-        rec(12, title="Copy", doi="https://doi.org/10.1/DUP", pmid="777"),
+        rec(12, title="Copy", doi="https://doi.org/10.1000/DUP", pmid="777"),
         rec(13, title="Again", doi="", pmid="777"),
     ]
     result = find_duplicates(new, [])
@@ -212,7 +212,7 @@ def test_within_import_first_occurrence_is_keeper():
 
 
 def test_within_import_duplicate_ids_point_to_keeper():
-    new = [rec(10, doi="10.1/a"), rec(11, title="Copy", doi="10.1/a", pmid="42")]
+    new = [rec(10, doi="10.1000/a"), rec(11, title="Copy", doi="10.1000/a", pmid="42")]
     result = find_duplicates(new, [rec(1, title="Stored", pmid="42", doi="")])
     # DOI is checked before PMID, so 11 joins 10 (within the import) rather than stored 1.
     assert pairs(result.exact) == {(11, 10, 1)}
