@@ -196,7 +196,9 @@ def test_not_duplicates_respected_on_every_tier():
 
 def test_not_duplicates_picks_another_candidate():
     existing = [rec(1, doi="10.1000/x"), rec(3, doi="10.1000/x")]
-    result = find_duplicates([rec(2, doi="10.1000/x")], existing, not_duplicates={frozenset({1, 2})})
+    result = find_duplicates(
+        [rec(2, doi="10.1000/x")], existing, not_duplicates={frozenset({1, 2})}
+    )
     assert pairs(result.exact) == {(2, 3, 1)}
 
 
