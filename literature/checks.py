@@ -24,7 +24,7 @@ from literature.tables import (
     ReferenceSource,
     ScreeningDecision,
 )
-from priorities import needs
+from priorities import api as priorities
 
 # The exclusion reasons a new check starts with; the adviser edits the list per check.
 DEFAULT_EXCLUSION_REASONS = (
@@ -68,7 +68,7 @@ async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
 
 
 async def create_check(actor: Principal, need_id: int, data: s.CheckCreate) -> s.CheckOut:
-    need = await needs.load_visible(actor, need_id)
+    need = await priorities.load_visible(actor, need_id)
     _ensure_manager(actor, need["cluster"])
     privacy.guard_text(
         {
@@ -251,7 +251,7 @@ async def get_check(actor: Principal | None, check_id: int) -> s.CheckOut:
 
 
 async def _check_out(row: Mapping[str, Any], counts: prisma.PrismaCounts) -> s.CheckOut:
-    need = await needs.load(row["need"])
+    need = await priorities.load_need(row["need"])
     searches = (
         await CheckSearch.select().where(CheckSearch.check == row["id"]).order_by(CheckSearch.id)
     )
@@ -279,7 +279,7 @@ async def _check_out(row: Mapping[str, Any], counts: prisma.PrismaCounts) -> s.C
         verdict_summary=row["verdict_summary"],
         public=row["public"],
         disseminate=row["disseminate"],
-        disseminate_to=await needs.askers(row["need"]) if row["disseminate"] else [],
+        disseminate_to=await priorities.askers(row["need"]) if row["disseminate"] else [],
         created_at=row["created_at"],
         completed_at=row["completed_at"],
         searches=[
@@ -526,7 +526,7 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
                 LiteratureCheck.completed_by: actor.account_id,
             }
         ).where(LiteratureCheck.id == check_id)
-        await needs.record_literature_verdict(
+        await priorities.record_literature_verdict(
             actor,
             row["need"],
             data.verdict.value,

@@ -19,7 +19,7 @@ from klynge.orgs.tables import Cluster, Municipality, Service
 from literature import checks, imports, measures
 from literature import schemas as s
 from literature.tables import LiteratureImport, Measure, Reference, ReferenceSource
-from priorities.tables import Need
+from priorities import api as priorities
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 ADVISER = "fou@demo.klynge.no"
@@ -112,12 +112,12 @@ def _on_topic(ref: s.ReferenceOut, words: tuple[str, ...]) -> bool:
 
 
 async def _run_check(actor: Principal, spec: dict[str, Any], files: dict[str, Any]) -> None:
-    need = await Need.select(Need.id).where(Need.title == spec["need"]).first()
-    if need is None:
+    need_id = (await priorities.need_ids_by_title()).get(spec["need"])
+    if need_id is None:
         return
     check = await checks.create_check(
         actor,
-        need["id"],
+        need_id,
         s.CheckCreate(
             question=spec["question"],
             population=spec["population"],

@@ -15,7 +15,7 @@ from literature import checks, prisma, references, report, search
 from literature import schemas as s
 from literature.export import EXPORTERS
 from literature.tables import CheckReview, LiteratureCheck
-from priorities import needs
+from priorities import api as priorities
 
 MAX_EXPORT = 50_000
 
@@ -214,7 +214,7 @@ def citation(ref: s.ReferenceOut) -> str:
 async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str]:
     out = await checks.get_check(actor, check_id)
     counts = await checks.prisma_for(actor, check_id)
-    need = await needs.load(out.need_id)
+    need = await priorities.load_need(out.need_id)
     data = report.CheckReport(
         need_title=out.need_title,
         need_question=need["question"],
@@ -259,7 +259,7 @@ async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str
 
 
 async def _public_verdict(row: dict[str, object]) -> s.PublicVerdict:
-    need = await needs.load(int(row["need"]))  # type: ignore[call-overload]
+    need = await priorities.load_need(int(row["need"]))  # type: ignore[call-overload]
     reviews = await CheckReview.select().where(CheckReview.check == row["id"])
     refs = {r.id: r for r in await references.load_many(r["reference"] for r in reviews)}
     return s.PublicVerdict(

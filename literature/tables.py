@@ -25,14 +25,16 @@ from piccolo.table import Table
 
 from klynge.auth.tables import Account
 from klynge.orgs.tables import Cluster, Municipality, Service
-from priorities.tables import Need
+
+# Tables of other apps are referenced by name: an app never imports another app's tables.
+NeedRef = LazyTableReference(table_class_name="Need", app_name="priorities")
 
 
 class LiteratureCheck(Table, tablename="literature_check"):
     """A verification of one knowledge need against summarised research (domain.md §3)."""
 
     cluster = ForeignKey(references=Cluster, on_delete=OnDelete.cascade, index=True)
-    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    need = ForeignKey(references=NeedRef, on_delete=OnDelete.cascade, index=True)
     question = Text()  # the question as searched
     population = Text(default="")
     intervention = Text(default="")

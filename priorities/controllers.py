@@ -328,3 +328,6 @@ class RoundController(Controller):
 )
 async def public_ranking(round_id: FromPath[int]) -> s.Ranking:
     return await rounds.ranking(None, round_id, public=True)
+
+
+ROUTE_HANDLERS = [NeedController, RoundController, public_ranking]

@@ -14,7 +14,7 @@ from klynge.errors import FieldError, Forbidden, Invalid, NotFound
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
-from priorities import rounds
+from priorities import api as priorities
 from projects import groups as group_service
 from projects import schemas as s
 from projects.assignment import AssignmentProblem, solve, validate
@@ -24,7 +24,7 @@ RUN_ASSIGNMENT = "projects.run_assignment"
 
 
 async def _round(actor: Principal, round_id: int) -> dict[str, Any]:
-    row = await rounds.load_round(round_id)
+    row = await priorities.load_round(round_id)
     ensure_cluster_visible(actor, row["cluster"])
     return row
 
@@ -82,7 +82,7 @@ def _pairs(value: Any) -> set[tuple[int, int]]:
 
 
 async def problem_for(row: Mapping[str, Any]) -> AssignmentProblem:
-    need_ids = await rounds.prioritised_needs(row["round"])
+    need_ids = await priorities.prioritised_needs(row["round"])
     # Each need's stored matches (a re-run replaces a need's older ones).
     fits: dict[tuple[int, int], float] = {}
     for m in await Match.select(Match.need, Match.group, Match.score).where(

@@ -26,8 +26,7 @@ from klynge.auth.tables import Account
 from klynge.db import transaction
 from klynge.demo import CLUSTER_NAME
 from klynge.orgs.tables import Cluster, Municipality, ResearchGroup, Service
-from priorities.demo import NEEDS
-from priorities.tables import Need
+from priorities import api as priorities
 from projects import groups, matches, proposals
 from projects import schemas as s
 from projects.tables import GroupPublication, MatchRun
@@ -195,14 +194,6 @@ async def _curate(spec: dict[str, Any], ids: dict[str, int], editors: dict[str, 
         )
 
 
-async def _need_ids(cluster_id: int) -> dict[str, int]:
-    by_title = {
-        r["title"]: r["id"]
-        for r in await Need.select(Need.id, Need.title).where(Need.cluster == cluster_id)
-    }
-    return {n.key: by_title[n.title] for n in NEEDS if n.title in by_title}
-
-
 async def _match(cluster_id: int, adviser: Principal) -> int:
     """What start_matching does, without the job queue: a MatchRun row, then the run."""
     inserted = await MatchRun.insert(
@@ -291,7 +282,7 @@ async def seed_demo() -> bool:
     if await ResearchGroup.exists().where(ResearchGroup.name.is_in(new_names)):
         return False
     cluster_id = cluster["id"]
-    need_ids = await _need_ids(cluster_id)
+    need_ids = await priorities.demo_need_ids(cluster_id)
     if not need_ids:
         return False  # the priorities demo has not run: nothing to match
     accounts = await _accounts(spec)

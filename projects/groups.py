@@ -18,8 +18,7 @@ from klynge.orgs import service as orgs
 from klynge.orgs import validators
 from klynge.orgs.schemas import ResearchGroupCreate, ServiceType
 from klynge.orgs.tables import ResearchGroup, Service
-from literature.dedup import DedupRecord, find_duplicates
-from literature.formats import FormatError
+from literature.api import DedupRecord, FormatError, find_duplicates
 from projects import schemas as s
 from projects.tables import GroupMember, GroupProfile, GroupPublication, Project, Proposal
 
@@ -348,7 +347,7 @@ async def add_publication(
 ) -> s.PublicationOut:
     await _group_row(group_id)
     _ensure_editor(actor, group_id)
-    from literature.formats.record import normalise_doi
+    from literature.api import normalise_doi
 
     async with transaction():
         inserted = await GroupPublication.insert(
@@ -427,10 +426,9 @@ async def import_publications(
 ) -> s.PublicationImportOut:
     """Parse with the literature importers; skip what the group already has (DOI/PMID or
     title+author+year), so a re-import keeps the group's curation."""
-    from literature import schemas as ls
-    from literature.imports import parse_file
+    from literature.api import ImportFormat, parse_file
 
-    parsed = parse_file(data, ls.ImportFormat(fmt), filename)
+    parsed = parse_file(data, ImportFormat(fmt), filename)
     existing = await GroupPublication.select(
         GroupPublication.id,
         GroupPublication.title,

@@ -16,7 +16,7 @@ from klynge.errors import FieldError, Forbidden, Invalid, NotFound
 from klynge.jobs import runner
 from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
-from priorities import needs
+from priorities import api as priorities
 from projects import groups as group_service
 from projects import proposals
 from projects import schemas as s
@@ -80,7 +80,7 @@ async def conflicts_for(
         GroupMember.group, GroupMember.name, GroupMember.employer_service
     ).where(GroupMember.employer_service.is_not_null())
     for need in need_rows:
-        services = {svc for _, svc in await needs.asker_orgs(need["id"]) if svc is not None}
+        services = {svc for _, svc in await priorities.asker_orgs(need["id"]) if svc is not None}
         for m in members:
             if m["employer_service"] in services:
                 out.add(
@@ -99,8 +99,8 @@ async def conflicts_for(
 async def _service_types(need_rows: Sequence[Mapping[str, Any]]) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     for need in need_rows:
-        ids = [svc for _, svc in await needs.asker_orgs(need["id"]) if svc is not None]
-        ids += await needs.service_ids(need["id"])
+        ids = [svc for _, svc in await priorities.asker_orgs(need["id"]) if svc is not None]
+        ids += await priorities.service_ids(need["id"])
         rows = await Service.select(Service.service_type).where(Service.id.is_in(ids or [-1]))
         out[need["id"]] = {r["service_type"] for r in rows}
     return out
@@ -110,7 +110,7 @@ async def compute(
     cluster_id: int, progress: Any = None
 ) -> tuple[list[dict[str, Any]], int, int, list[int]]:
     """Rank every group for every matchable need of the cluster; rows ready to store."""
-    need_rows = await needs.matchable_needs(cluster_id)
+    need_rows = await priorities.matchable_needs(cluster_id)
     group_ids = [r["id"] for r in await ResearchGroup.select(ResearchGroup.id)]
     if progress:
         await progress(10, f"{len(need_rows)} behov og {len(group_ids)} forskergrupper")
@@ -309,7 +309,7 @@ async def latest_run(cluster_id: int) -> dict[str, Any] | None:
 async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
     """A need's stored matches: the adviser and the cluster see all; a researcher only sees
     the need when their group is among its matches, and then only their group's match."""
-    need = await needs.load(need_id)
+    need = await priorities.load_need(need_id)
     researcher_groups = sorted(actor.org_ids(Role.RESEARCHER))
     in_cluster = actor.is_admin or need["cluster"] in actor.cluster_ids
     latest = (
@@ -395,7 +395,7 @@ async def add_conflict(actor: Principal, cluster_id: int, data: s.ConflictIn) ->
     if not await ResearchGroup.exists().where(ResearchGroup.id == data.group_id):
         raise Invalid("Ukjent gruppe.", [FieldError("group_id", "Gruppen finnes ikke.")])
     if data.need_id is not None:
-        need = await needs.load(data.need_id)
+        need = await priorities.load_need(data.need_id)
         if need["cluster"] != cluster_id:
             raise Invalid("Ukjent behov.", [FieldError("need_id", "Behovet er ikke i klyngen.")])
     async with transaction():

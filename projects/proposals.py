@@ -16,7 +16,7 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.orgs import service as orgs
 from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
-from priorities import needs
+from priorities import api as priorities
 from projects import schemas as s
 from projects.tables import Interest, Match, Project, Proposal
 
@@ -35,7 +35,7 @@ async def _need_for_group(actor: Principal, group_id: int, need_id: int) -> dict
     _ensure_researcher(actor, group_id)
     if not actor.is_admin and not await group_sees_need(group_id, need_id):
         raise NotFound("Fant ikke kunnskapsbehovet.")
-    return await needs.load(need_id)
+    return await priorities.load_need(need_id)
 
 
 async def set_interest(actor: Principal, need_id: int, data: s.InterestIn) -> dict[str, Any]:
@@ -337,7 +337,7 @@ async def _create_project(actor: Principal, row: Mapping[str, Any]) -> int:
     codesign = json_value(row["codesign"], {})
     municipalities: list[int] = list(codesign.get("municipality_ids", []))
     for need_id in need_ids:
-        for muni, _ in await needs.asker_orgs(need_id):
+        for muni, _ in await priorities.asker_orgs(need_id):
             if muni not in municipalities:
                 municipalities.append(muni)
     inserted = await Project.insert(
@@ -353,9 +353,9 @@ async def _create_project(actor: Principal, row: Mapping[str, Any]) -> int:
     ).returning(Project.id)
     project_id = int(inserted[0]["id"])
     for need_id in need_ids:
-        need = await needs.load(need_id)
+        need = await priorities.load_need(need_id)
         if need["status"] != "matched":
-            await needs.mark_matched(actor, need_id, f"Prosjektforslag {row['id']} er godtatt")
+            await priorities.mark_matched(actor, need_id, f"Prosjektforslag {row['id']} er godtatt")
         await _notify_askers(
             need_id,
             row["cluster"],
@@ -368,7 +368,7 @@ async def _create_project(actor: Principal, row: Mapping[str, Any]) -> int:
 
 
 async def _notify_askers(need_id: int, cluster_id: int, kind: str, text: str, link: str) -> None:
-    for municipality, service in await needs.asker_orgs(need_id):
+    for municipality, service in await priorities.asker_orgs(need_id):
         await notifications.notify(
             kind,
             text,
@@ -381,7 +381,7 @@ async def _notify_askers(need_id: int, cluster_id: int, kind: str, text: str, li
 
 async def notify_matched(need_id: int, cluster_id: int, groups: int) -> None:
     """Tell the services that asked: research groups have been matched to their need."""
-    need = await needs.load(need_id)
+    need = await priorities.load_need(need_id)
     await _notify_askers(
         need_id,
         cluster_id,

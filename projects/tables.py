@@ -16,11 +16,15 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from klynge.auth.tables import Account
 from klynge.orgs.tables import Cluster, ResearchGroup, Service
-from priorities.tables import Need, PriorityRound
+
+# Tables of other apps are referenced by name: an app never imports another app's tables.
+NeedRef = LazyTableReference(table_class_name="Need", app_name="priorities")
+PriorityRoundRef = LazyTableReference(table_class_name="PriorityRound", app_name="priorities")
 
 
 class GroupProfile(Table, tablename="group_profile"):
@@ -76,7 +80,7 @@ class Conflict(Table, tablename="match_conflict"):
     """A manual conflict of interest: the group (or one member) must not be matched."""
 
     cluster = ForeignKey(references=Cluster, on_delete=OnDelete.cascade, index=True)
-    need = ForeignKey(references=Need, null=True, on_delete=OnDelete.cascade)  # None = all
+    need = ForeignKey(references=NeedRef, null=True, on_delete=OnDelete.cascade)  # None = all
     group = ForeignKey(references=ResearchGroup, on_delete=OnDelete.cascade, index=True)
     reason = Text(default="")
     created_by = ForeignKey(references=Account, null=True, on_delete=OnDelete.set_null)
@@ -98,7 +102,7 @@ class Match(Table, tablename="need_match"):
     """A stored match of a need to a group with its explanation (served to the need's page)."""
 
     run = ForeignKey(references=MatchRun, on_delete=OnDelete.cascade, index=True)
-    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    need = ForeignKey(references=NeedRef, on_delete=OnDelete.cascade, index=True)
     group = ForeignKey(references=ResearchGroup, on_delete=OnDelete.cascade, index=True)
     rank = Integer()
     score = Float()
@@ -109,7 +113,7 @@ class Match(Table, tablename="need_match"):
 class Assignment(Table, tablename="assignment"):
     """A proposed assignment of a closed round's needs to candidate groups."""
 
-    round = ForeignKey(references=PriorityRound, on_delete=OnDelete.cascade, index=True)
+    round = ForeignKey(references=PriorityRoundRef, on_delete=OnDelete.cascade, index=True)
     cluster = ForeignKey(references=Cluster, on_delete=OnDelete.cascade, index=True)
     k = Integer(default=2)
     weak_threshold = Float(default=0.2)
@@ -126,7 +130,7 @@ class Assignment(Table, tablename="assignment"):
 class Interest(Table, tablename="match_interest"):
     """A research group's answer to a matched need: interested, or declined with a reason."""
 
-    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    need = ForeignKey(references=NeedRef, on_delete=OnDelete.cascade, index=True)
     group = ForeignKey(references=ResearchGroup, on_delete=OnDelete.cascade, index=True)
     status = Varchar(length=10)  # interested | declined
     reason = Text(default="")

@@ -16,13 +16,12 @@ from litestar.response import Redirect, Template
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.auth.tables import Account, RoleAssignment
+from klynge.directory import member_municipalities
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import current_language
 from klynge.i18n import gettext as _
 from klynge.orgs.tables import Service
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -36,8 +35,7 @@ from literature import checks, service
 from literature import schemas as s
 from literature.views import common as c
 from literature.views.search import _file
-from priorities import needs
-from priorities.views.common import member_municipalities
+from priorities import api as priorities
 
 CHECK_MEMBER = c.requires_cluster_member("check")
 CHECK_FIELDS = (
@@ -52,14 +50,6 @@ CHECK_FIELDS = (
 )
 SEARCH_FIELDS = ("source", "query", "searched_on", "hits", "notes")
 VERDICT_FIELDS = ("verdict", "reason_code", "certainty", "reviews", "summary", "public")
-NOTICES.update(
-    {
-        "check-created": N_("The literature check was started."),
-        "search-added": N_("The search was added."),
-        "decision-saved": N_("The screening decision was saved."),
-        "verdict-saved": N_("The verdict was saved and the check is completed."),
-    }
-)
 
 
 async def cluster_accounts(cluster_id: int) -> list[tuple[int, str]]:
@@ -99,7 +89,7 @@ def _check_messages() -> dict[str, str]:
 
 
 async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int = 200) -> Template:
-    need = await needs.load_visible(actor, need_id)
+    need = await priorities.load_visible(actor, need_id)
     return render(
         "literature/check_new.html",
         form=form,
@@ -119,7 +109,7 @@ async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int =
     name="lit_check_new",
 )
 async def check_new(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
-    need = await needs.load_visible(actor, need_id)
+    need = await priorities.load_visible(actor, need_id)
     values = {
         "question": need["question"],
         "exclusion_reasons": "\n".join(checks.DEFAULT_EXCLUSION_REASONS),
@@ -157,7 +147,7 @@ async def check_create(
         if not form_failed(exc):
             raise
         return await _new_page(actor, need_id, form.fail(exc), status=exc.status)
-    return see_other(f"/litteratursjekker/{out.id}", notice="check-created")
+    return see_other(f"/litteratursjekker/{out.id}", notice="literature.check-created")
 
 
 # --- the check's page ------------------------------------------------------------------------
@@ -336,7 +326,9 @@ async def check_add_search(
         if not form_failed(exc):
             raise
         return await _check_page(actor, check_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/litteratursjekker/{check_id}", notice="search-added", fragment="sok")
+    return see_other(
+        f"/litteratursjekker/{check_id}", notice="literature.search-added", fragment="sok"
+    )
 
 
 @post(
@@ -381,7 +373,7 @@ async def check_decide(
     query = ListView.parse(data).query()
     return see_other(
         f"/litteratursjekker/{check_id}" + (f"?{query}" if query else ""),
-        notice="decision-saved",
+        notice="literature.decision-saved",
         fragment=form_id,
     )
 
@@ -436,7 +428,7 @@ async def check_verdict(
                 problem.field = "reviews"  # shown beside the list of reviews
         return await _check_page(actor, check_id, failed=form.fail(exc), status=exc.status)
     return see_other(
-        f"/litteratursjekker/{check_id}", notice="verdict-saved", fragment="konklusjon"
+        f"/litteratursjekker/{check_id}", notice="literature.verdict-saved", fragment="konklusjon"
     )
 
 

@@ -14,13 +14,12 @@ from litestar.params import Body, FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from klynge.auth.principal import Principal
+from klynge.directory import cluster_names
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.settings import Settings
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -32,19 +31,9 @@ from klynge.views.common import (
 from literature import checks, imports, service
 from literature import schemas as s
 from literature.views import common as c
-from priorities.views.common import cluster_names
 
 IMPORT_MEMBER = c.requires_cluster_member("import")
 IMPORT_FIELDS = ("cluster_id", "file", "format", "source", "query", "searched_on", "check_id")
-NOTICES.update(
-    {
-        "import-undone": N_("The import was undone."),
-        "import-not-undone": N_("Tick the box to confirm that the import shall be undone."),
-        "import-cannot-undo": N_(
-            "The import cannot be undone: screening has already used its records."
-        ),
-    }
-)
 
 
 async def _managed_clusters(actor: Principal) -> dict[int, str]:
@@ -178,14 +167,16 @@ async def import_undo(
     data: URLEncodedBody[dict[str, Any]],
 ) -> Redirect:
     if text(data, "confirm") != "1":
-        return see_other(f"/litteratur/importer/{import_id}", notice="import-not-undone")
+        return see_other(f"/litteratur/importer/{import_id}", notice="literature.import-not-undone")
     try:
         await imports.undo_import(actor, import_id)
     except DomainError as exc:
         if exc.status != 409:
             raise
-        return see_other(f"/litteratur/importer/{import_id}", notice="import-cannot-undo")
-    return see_other(f"/litteratur/importer/{import_id}", notice="import-undone")
+        return see_other(
+            f"/litteratur/importer/{import_id}", notice="literature.import-cannot-undo"
+        )
+    return see_other(f"/litteratur/importer/{import_id}", notice="literature.import-undone")
 
 
 HANDLERS = [imports_page, import_create, import_page, import_undo]

@@ -13,13 +13,12 @@ from litestar.response import Redirect, Template
 
 from klynge.auth.guards import PUBLIC
 from klynge.auth.principal import Principal
+from klynge.directory import cluster_names
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import gettext as _
 from klynge.orgs.schemas import ServiceType
 from klynge.orgs.tables import Municipality, Service
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -31,7 +30,6 @@ from klynge.views.common import (
 from literature import measures
 from literature import schemas as s
 from literature.views import common as c
-from priorities.views.common import cluster_names
 
 MEASURE_FIELDS = (
     "name",
@@ -47,12 +45,6 @@ MEASURE_FIELDS = (
 )
 ADOPT_FIELDS = ("municipality_id", "service_id", "since")
 ADOPTER_ROLES = {"coordinator", "service_leader", "adviser"}
-NOTICES.update(
-    {
-        "measure-created": N_("The measure was added to the knowledge bank."),
-        "measure-adopted": N_("It is recorded that you use the measure."),
-    }
-)
 
 
 def _filters(query: Any) -> dict[str, str]:
@@ -176,7 +168,7 @@ async def measure_create(
             if problem.field.startswith("service_types."):
                 problem.field = "service_types"
         return _new_page(form.fail(exc), status=exc.status)
-    return see_other(f"/tiltak/{out.slug}", notice="measure-created")
+    return see_other(f"/tiltak/{out.slug}", notice="literature.measure-created")
 
 
 # --- one measure -----------------------------------------------------------------------------
@@ -273,7 +265,9 @@ async def measure_adopt(
         return await _measure_page(
             actor, slug, failed=form.fail(exc, "municipality_id"), status=exc.status
         )
-    return see_other(f"/tiltak/{measure.slug}", notice="measure-adopted", fragment="bruk")
+    return see_other(
+        f"/tiltak/{measure.slug}", notice="literature.measure-adopted", fragment="bruk"
+    )
 
 
 HANDLERS = [measures_page, measure_new, measure_create, measure_page, measure_adopt]

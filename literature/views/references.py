@@ -14,8 +14,6 @@ from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import gettext as _
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -29,15 +27,6 @@ from literature import schemas as s
 from literature.views import common as c
 
 REFERENCE_MEMBER = c.requires_cluster_member("reference")
-NOTICES.update(
-    {
-        "evidence-corrected": N_("The evidence type was corrected."),
-        "source-split": N_("The source is a reference of its own again."),
-        "duplicate-merge": N_("The records were merged."),
-        "duplicate-not_duplicate": N_("The records were marked as not duplicates."),
-        "duplicate-unmerge": N_("The merge was undone."),
-    }
-)
 
 
 async def _reference_page(
@@ -106,7 +95,9 @@ async def reference_evidence(
         if not form_failed(exc):
             raise
         return await _reference_page(actor, reference_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/litteratur/referanser/{reference_id}", notice="evidence-corrected")
+    return see_other(
+        f"/litteratur/referanser/{reference_id}", notice="literature.evidence-corrected"
+    )
 
 
 @post(
@@ -117,7 +108,7 @@ async def reference_evidence(
 )
 async def source_split(actor: NamedDependency[Principal], source_id: FromPath[int]) -> Redirect:
     out = await references.split_source(actor, source_id)
-    return see_other(f"/litteratur/referanser/{out.id}", notice="source-split")
+    return see_other(f"/litteratur/referanser/{out.id}", notice="literature.source-split")
 
 
 @get("/litteratur/duplikater", guards=[c.MANAGERS], include_in_schema=False, name="lit_duplicates")
@@ -149,7 +140,7 @@ async def duplicate_decide(
     if decision not in ("merge", "not_duplicate", "unmerge"):
         raise Invalid(_("Unknown decision."))
     await references.decide_duplicate(actor, candidate_id, s.DuplicateDecision(decision=decision))
-    return see_other("/litteratur/duplikater", notice=f"duplicate-{decision}")
+    return see_other("/litteratur/duplikater", notice=f"literature.duplicate-{decision}")
 
 
 HANDLERS = [reference_page, reference_evidence, source_split, duplicates_page, duplicate_decide]

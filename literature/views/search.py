@@ -12,11 +12,11 @@ from litestar.response import Template
 
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
+from klynge.directory import cluster_names
 from klynge.errors import DomainError
 from klynge.views.common import Form, form_failed, render, text
 from literature import service
 from literature.views import common as c
-from priorities.views.common import cluster_names
 
 PER_PAGE = 25
 FILTERS = ("q", "year_from", "year_to", "evidence_type", "summarised", "language", "source")

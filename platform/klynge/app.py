@@ -1,4 +1,5 @@
-"""The composition root: create_app(settings) -> Litestar."""
+"""The composition root: create_app(settings) -> Litestar, with the core's routes and every
+installed app's (klynge.apps)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,16 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
-from klynge import __version__, i18n
+from klynge import __version__, apps, i18n
 from klynge.auth.middleware import AuthMiddleware, _cookies
 from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
-from klynge.composition import APP_TEMPLATE_DIRS, load_job_modules, route_handlers
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
 from klynge.settings import Settings, get_settings
 from klynge.templating import build_environment
+from klynge.views.common import register_notices
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
@@ -99,12 +100,51 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send_wrapper)
 
 
+CORE_JOB_MODULES = ("klynge.orgs.importing",)
+
+
+def core_route_handlers() -> list[Any]:
+    from klynge.audit_controllers import AuditController
+    from klynge.auth.accounts_controllers import AccountController
+    from klynge.auth.controllers import AuthController, jwks
+    from klynge.health import healthz
+    from klynge.jobs.controllers import JobController
+    from klynge.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
+    from klynge.orgs.controllers import (
+        ClusterController,
+        FunderController,
+        MembershipController,
+        MunicipalityController,
+    )
+    from klynge.views import VIEW_HANDLERS
+
+    return [
+        AuthController,
+        jwks,
+        AccountController,
+        AuditController,
+        JobController,
+        MunicipalityController,
+        ClusterController,
+        MembershipController,
+        FunderController,
+        healthz,
+        *VIEW_HANDLERS,
+        *NOTIFICATION_ROUTES,
+    ]
+
+
+def route_handlers() -> list[Any]:
+    return [*core_route_handlers(), *(h for app in apps.installed() for h in app.route_handlers())]
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    load_job_modules()
+    apps.load_job_modules(CORE_JOB_MODULES)
+    apps.register_all_notices(register_notices)
     dispatcher = Dispatcher(settings.redis_url)
     codec = TokenCodec(settings.tokens)
 
@@ -149,7 +189,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
         ),
         template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(build_environment(APP_TEMPLATE_DIRS)),
+            engine=JinjaTemplateEngine.from_environment(build_environment(apps.template_dirs())),
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     routes = sub.add_parser("routes", help="print every route with its guard")
     routes.set_defaults(func=_cmd_routes)
 
-    from klynge.composition import register_commands
+    from klynge.apps import register_commands
 
     _APP_ERRORS.extend(register_commands(sub))
     return parser

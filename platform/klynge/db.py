@@ -1,4 +1,4 @@
-"""Database engine from settings, and the one-transaction-per-use-case helper."""
+"""The configured database engine and the one-transaction-per-use-case helper."""
 
 from __future__ import annotations
 
@@ -11,28 +11,6 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
-
-from klynge.settings import DatabaseSettings
-
-
-class KlyngeSQLiteEngine(SQLiteEngine):
-    """SQLite tuned for a web app: write-ahead log (readers never block the writer) and
-    synchronous=NORMAL (durable at checkpoints; a power cut loses at most the last commits)."""
-
-    async def get_connection(self) -> Any:
-        connection = await super().get_connection()
-        await connection.execute("PRAGMA journal_mode = WAL")
-        await connection.execute("PRAGMA synchronous = NORMAL")
-        return connection
-
-
-def make_engine(database: DatabaseSettings) -> Engine[Any]:
-    if database.engine == "sqlite":
-        assert database.sqlite_path is not None
-        database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        # A generous busy timeout: in-process jobs and requests write the same file.
-        return KlyngeSQLiteEngine(path=str(database.sqlite_path), timeout=30)
-    return PostgresEngine(config={"dsn": database.url})
 
 
 def engine() -> Engine[Any]:

@@ -4,16 +4,10 @@ import os
 
 from piccolo.conf.apps import AppRegistry
 
-from klynge.db import make_engine
+from klynge.apps import piccolo_apps
+from klynge.engine import make_engine
 from klynge.settings import parse_database_url
 
 DB = make_engine(parse_database_url(os.environ.get("DATABASE_URL", "").strip() or None))
 
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "klynge.piccolo_app",
-        "priorities.piccolo_app",
-        "literature.piccolo_app",
-        "projects.piccolo_app",
-    ]
-)
+APP_REGISTRY = AppRegistry(apps=["klynge.piccolo_app", *piccolo_apps()])

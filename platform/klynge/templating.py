@@ -10,7 +10,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from klynge import i18n
+from klynge import apps, i18n
 from klynge.auth.roles import ROLE_LABELS, Role
 from klynge.orgs.schemas import SECTOR_LABELS, SERVICE_TYPE_LABELS, Sector, ServiceType
 
@@ -76,6 +76,7 @@ def build_environment(extra_dirs: list[Path] | None = None) -> Environment:
         service_types=list(ServiceType),
         sectors=list(Sector),
         roles=list(Role),
+        app_menu=apps.menu,
     )
     return env
 

@@ -8,9 +8,14 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from klynge.auth.guards import Guard, principal_of
-from klynge.auth.principal import Principal
+from klynge.directory import (  # noqa: F401  (the pages of this app use them from here)
+    cluster_names,
+    cluster_services,
+    member_municipalities,
+    municipality_names,
+    own_municipalities,
+)
 from klynge.errors import NotFound
-from klynge.orgs.tables import ClusterMembership, Municipality, Service
 from klynge.views.common import N_
 from priorities.tables import Need, PriorityRound, RoundRater
 
@@ -138,51 +143,6 @@ def labels() -> dict[str, Any]:
         "anchors": ANCHORS,
         "event_labels": EVENT_LABELS,
     }
-
-
-async def member_municipalities(cluster_id: int) -> list[tuple[int, str]]:
-    rows = await ClusterMembership.select(
-        ClusterMembership.municipality, ClusterMembership.municipality.name
-    ).where(ClusterMembership.cluster == cluster_id, ClusterMembership.status == "member")
-    return sorted(((r["municipality"], r["municipality.name"]) for r in rows), key=lambda r: r[1])
-
-
-async def cluster_services(cluster_id: int) -> list[dict[str, Any]]:
-    """The services of the cluster's member municipalities, with their municipality."""
-    munis = dict(await member_municipalities(cluster_id))
-    rows = (
-        await Service.select(Service.id, Service.name, Service.municipality)
-        .where(Service.municipality.is_in(list(munis) or [-1]))
-        .order_by(Service.name)
-    )
-    return [
-        {"id": r["id"], "name": r["name"], "municipality": munis.get(r["municipality"], "")}
-        for r in rows
-    ]
-
-
-async def own_municipalities(actor: Principal, cluster_id: int) -> list[tuple[int, str]]:
-    """Municipalities the actor may act for in the cluster: their own; an adviser's, all."""
-    members = await member_municipalities(cluster_id)
-    if actor.is_admin or actor.advises(cluster_id):
-        return members
-    return [m for m in members if m[0] in actor.municipality_ids]
-
-
-async def cluster_names(ids: list[int] | None = None) -> dict[int, str]:
-    from klynge.orgs.tables import Cluster
-
-    query = Cluster.select(Cluster.id, Cluster.name).order_by(Cluster.name)
-    if ids is not None:
-        query = query.where(Cluster.id.is_in(ids or [-1]))
-    return {r["id"]: r["name"] for r in await query}
-
-
-async def municipality_names(ids: list[int]) -> dict[int, str]:
-    rows = await Municipality.select(Municipality.id, Municipality.name).where(
-        Municipality.id.is_in(ids or [-1])
-    )
-    return {r["id"]: r["name"] for r in rows}
 
 
 def int_or_none(value: Any) -> int | None:

@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge import apps
 from klynge.auth.guards import requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
@@ -22,8 +23,6 @@ from klynge.orgs.importing import read_upload
 from klynge.scoping import ensure_cluster_visible
 from klynge.settings import Settings
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -54,17 +53,6 @@ NEED_FIELDS = (
     "language",
     "municipality_id",
     "service_id",
-)
-NOTICES.update(
-    {
-        "need-saved": N_("The need was saved as a draft."),
-        "need-submitted": N_("The need was submitted to the cluster."),
-        "need-updated": N_("The need was updated."),
-        "need-withdrawn": N_("The need was withdrawn."),
-        "need-endorsed": N_("Your municipality now shares this need."),
-        "need-merged": N_("The needs were merged into this one."),
-        "need-no-edit": N_("You cannot edit this need."),
-    }
 )
 
 
@@ -228,7 +216,10 @@ async def need_create(
             cluster_id=c.int_or_none(data.get("cluster_id")),
             status=exc.status,
         )
-    return see_other(f"/behov/{out.id}", notice="need-submitted" if submit else "need-saved")
+    return see_other(
+        f"/behov/{out.id}",
+        notice="priorities.need-submitted" if submit else "priorities.need-saved",
+    )
 
 
 def _may_edit(actor: Principal, need: s.NeedOut, row: dict[str, Any]) -> bool:
@@ -244,7 +235,7 @@ async def need_edit(
     row = await needs.load_visible(actor, need_id)
     need = await needs.need_out(row)
     if not _may_edit(actor, need, row):
-        return see_other(f"/behov/{need_id}", notice="need-no-edit")
+        return see_other(f"/behov/{need_id}", notice="priorities.need-no-edit")
     values: dict[str, Any] = {
         name: str(getattr(need, name))
         for name in (
@@ -298,7 +289,11 @@ async def need_update(
         return await _form_page(
             actor, form.fail(exc), cluster_id=need.cluster_id, need=need, status=exc.status
         )
-    notice = "need-submitted" if submit and need.status == s.NeedStatus.DRAFT else "need-updated"
+    notice = (
+        "priorities.need-submitted"
+        if submit and need.status == s.NeedStatus.DRAFT
+        else "priorities.need-updated"
+    )
     return see_other(f"/behov/{need_id}", notice=notice)
 
 
@@ -340,8 +335,6 @@ async def _need_page(
             for n in listed.items
             if n.id != need.id and n.status not in ("merged", "withdrawn", "draft")
         ]
-    from literature import checks as literature_checks
-
     warnings: list[s.Warning] = []
     if manager or submitter:
         warnings = needs.check_text({f: getattr(need, f) for f in needs.FREE_TEXT})
@@ -359,7 +352,7 @@ async def _need_page(
         merge_candidates=merge_candidates,
         warnings=warnings,
         import_municipalities=await c.own_municipalities(actor, need.cluster_id),
-        literature_checks=await literature_checks.list_checks(actor, need_id=need_id),
+        sections=await apps.page_sections("need", actor, need_id),
         here=f"/behov/{need_id}",
         status=status,
         **c.labels(),
@@ -381,7 +374,7 @@ async def need_page(
 )
 async def need_submit(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Redirect:
     await needs.submit_need(actor, need_id)
-    return see_other(f"/behov/{need_id}", notice="need-submitted")
+    return see_other(f"/behov/{need_id}", notice="priorities.need-submitted")
 
 
 @post(
@@ -405,7 +398,7 @@ async def need_withdraw(
         if not form_failed(exc):
             raise
         return await _need_page(actor, need_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/behov/{need_id}", notice="need-withdrawn")
+    return see_other(f"/behov/{need_id}", notice="priorities.need-withdrawn")
 
 
 @post(
@@ -434,7 +427,7 @@ async def need_endorse(
         return await _need_page(
             actor, need_id, failed=form.fail(exc, "municipality_id"), status=exc.status
         )
-    return see_other(f"/behov/{need_id}", notice="need-endorsed", fragment="samme-behov")
+    return see_other(f"/behov/{need_id}", notice="priorities.need-endorsed", fragment="samme-behov")
 
 
 @post(
@@ -462,7 +455,7 @@ async def need_merge(
         return await _need_page(
             actor, need_id, failed=form.fail(exc, "source_ids"), status=exc.status
         )
-    return see_other(f"/behov/{need_id}", notice="need-merged")
+    return see_other(f"/behov/{need_id}", notice="priorities.need-merged")
 
 
 # --- Excel template and import ---------------------------------------------------------------

@@ -18,8 +18,6 @@ from klynge.auth.tables import Account, RoleAssignment
 from klynge.errors import DomainError, FieldError, Invalid, NotFound
 from klynge.i18n import gettext as _
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -47,16 +45,6 @@ ROUND_FIELDS = (
     "publish_public",
 )
 DECISION_FIELDS = ("decision", *rounds.DECISION_TEXT)
-NOTICES.update(
-    {
-        "round-created": N_("The round was opened. The panel can start scoring."),
-        "round-closed": N_("The round was closed and the ranking computed."),
-        "scores-saved": N_("Your scores were saved."),
-        "scores-finished": N_("Your scores were saved and you are marked as finished."),
-        "decision-saved": N_("The decision was recorded."),
-        "not-rater": N_("You are not on this round's panel."),
-    }
-)
 
 
 # --- list and setup --------------------------------------------------------------------------
@@ -243,7 +231,7 @@ async def round_create(
         return await _setup_page(
             actor, form.fail(exc), c.int_or_none(data.get("cluster_id")), status=exc.status
         )
-    return see_other(f"/runder/{out.id}", notice="round-created")
+    return see_other(f"/runder/{out.id}", notice="priorities.round-created")
 
 
 # --- the round: progress, close, results, decisions ------------------------------------------
@@ -360,7 +348,7 @@ async def round_page(
 @post("/runder/{round_id:int}/lukk", guards=[ADVISERS], include_in_schema=False, name="round_close")
 async def round_close(actor: NamedDependency[Principal], round_id: FromPath[int]) -> Redirect:
     await rounds.close_round(actor, round_id)
-    return see_other(f"/runder/{round_id}", notice="round-closed", fragment="resultater")
+    return see_other(f"/runder/{round_id}", notice="priorities.round-closed", fragment="resultater")
 
 
 @post(
@@ -392,7 +380,9 @@ async def round_decide(
         if not form_failed(exc):
             raise
         return await _round_page(actor, round_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/runder/{round_id}", notice="decision-saved", fragment=f"behov-{need_id}")
+    return see_other(
+        f"/runder/{round_id}", notice="priorities.decision-saved", fragment=f"behov-{need_id}"
+    )
 
 
 @post(
@@ -422,7 +412,7 @@ async def _scoring_page(
 ) -> Template | Redirect:
     out = await rounds.round_out(actor, round_id)
     if not out.am_rater:
-        return see_other(f"/runder/{round_id}", notice="not-rater")
+        return see_other(f"/runder/{round_id}", notice="priorities.not-rater")
     mine = await rounds.my_scores(actor, round_id)
     given = {x.need_id: x for x in mine.scores}
     items = []
@@ -495,7 +485,8 @@ async def scores_form(
             raise
         return await _scoring_page(actor, round_id, failed=form.fail(exc), status=exc.status)
     return see_other(
-        f"/runder/{round_id}/skaar", notice="scores-finished" if finished else "scores-saved"
+        f"/runder/{round_id}/skaar",
+        notice="priorities.scores-finished" if finished else "priorities.scores-saved",
     )
 
 

@@ -17,18 +17,12 @@ from klynge.errors import DomainError
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.views.common import Form, form_failed, form_values, parse, render, see_other, text
-from priorities import rounds
-from priorities.tables import Need
+from priorities import api as priorities
 from projects import assignments, groups
 from projects import schemas as s
 from projects.views import common as c
 
 ASSIGN_FIELDS = ("k", "weak_threshold", "forbids")
-
-
-async def _need_titles(ids: list[int]) -> dict[int, str]:
-    rows = await Need.select(Need.id, Need.title).where(Need.id.is_in(ids or [-1]))
-    return {r["id"]: r["title"] for r in rows}
 
 
 async def _table(out: s.AssignmentOut | None) -> dict[str, Any]:
@@ -41,13 +35,13 @@ async def _table(out: s.AssignmentOut | None) -> dict[str, Any]:
     alternates = {int(n): alts for n, alts in (result.get("alternates") or {}).items()}
     need_ids = list(pairs) + [n for n in alternates if n not in pairs]
     need_ids += [int(n) for n in result.get("unassigned") or [] if int(n) not in need_ids]
-    order = await rounds.prioritised_needs(out.round_id)
+    order = await priorities.prioritised_needs(out.round_id)
     need_ids.sort(key=lambda n: (order.index(n) if n in order else 10**6, n))
     group_ids = {int(g) for cands in pairs.values() for g, *_ in cands}
     group_ids |= {int(g) for alts in alternates.values() for g, *_ in alts}
     group_ids |= {int(g) for g in (result.get("load") or {})}
     listed = {g.id: g for g in await groups.list_groups(sorted(group_ids))} if group_ids else {}
-    titles = await _need_titles(need_ids)
+    titles = await priorities.need_titles(need_ids)
     rows = [
         {
             "need_id": n,
@@ -75,8 +69,8 @@ async def _table(out: s.AssignmentOut | None) -> dict[str, Any]:
 
 
 async def _choices(round_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    need_ids = await rounds.prioritised_needs(round_id)
-    titles = await _need_titles(need_ids)
+    need_ids = await priorities.prioritised_needs(round_id)
+    titles = await priorities.need_titles(need_ids)
     needs = [(n, titles.get(n, str(n))) for n in need_ids]
     options = [(g.id, f"{g.name} ({g.institution})") for g in await groups.list_groups()]
     return needs, options
@@ -85,7 +79,7 @@ async def _choices(round_id: int) -> tuple[list[tuple[int, str]], list[tuple[int
 async def _round_page(
     actor: Principal, round_id: int, *, failed: Form | None = None, status: int = 200
 ) -> Template:
-    out = await rounds.round_out(actor, round_id)
+    out = await priorities.round_out(actor, round_id)
     runs = await assignments.list_assignments(actor, round_id)
     last = runs[0] if runs else None
     needs, options = await _choices(round_id)
@@ -185,7 +179,7 @@ async def assignment_page(
     actor: NamedDependency[Principal], assignment_id: FromPath[int]
 ) -> Template:
     out = await assignments.get_assignment(actor, assignment_id)
-    round_out = await rounds.round_out(actor, out.round_id)
+    round_out = await priorities.round_out(actor, out.round_id)
     return render(
         "projects/assignment.html",
         item=out,

@@ -18,7 +18,7 @@ from klynge.jobs.schemas import JobOut
 from klynge.orgs.schemas import SECTOR_LABELS, SERVICE_TYPE_LABELS
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import N_
-from priorities.tables import Need
+from priorities import api as priorities
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
@@ -38,10 +38,10 @@ def requires_need_reader() -> Guard:
             need_id = int(connection.path_params["need_id"])
         except (KeyError, TypeError, ValueError):
             raise NotFound() from None
-        row = await Need.select(Need.cluster).where(Need.id == need_id).first()
-        if row is None:
+        cluster_id = (await priorities.need_clusters([need_id])).get(need_id)
+        if cluster_id is None:
             raise NotFound()
-        if principal.is_admin or row["cluster"] in principal.cluster_ids:
+        if principal.is_admin or cluster_id in principal.cluster_ids:
             return
         if not principal.org_ids(Role.RESEARCHER):
             raise NotFound()

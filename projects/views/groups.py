@@ -22,8 +22,6 @@ from klynge.orgs.importing import read_upload
 from klynge.orgs.schemas import Sector, ServiceType
 from klynge.settings import Settings
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -55,13 +53,6 @@ PROFILE_FIELDS = (
 GROUP_FIELDS = ("name", "institution", "org_number", "sector", "unit", "description")
 PUBLICATION_FIELDS = ("title", "year", "authors", "doi", "container", "abstract")
 UPLOAD_FIELDS = ("file", "format")
-NOTICES.update(
-    {
-        "profile-saved": N_("The profile was saved."),
-        "publication-added": N_("The publication was added."),
-        "curation-saved": N_("The choice of publications was saved."),
-    }
-)
 
 
 def _messages() -> dict[str, str]:
@@ -243,7 +234,7 @@ async def group_create(
         if not form_failed(exc):
             raise
         return _new_page(_remap(form.fail(exc), rows), status=exc.status)
-    return see_other(f"/forskergrupper/{out.id}", notice="group-created")
+    return see_other(f"/forskergrupper/{out.id}", notice="core.group-created")
 
 
 # --- the profile -----------------------------------------------------------------------------
@@ -328,7 +319,7 @@ async def group_update(
         if not form_failed(exc):
             raise
         return _edit_page(group, _remap(form.fail(exc), rows), status=exc.status)
-    return see_other(f"/forskergrupper/{group_id}", notice="profile-saved")
+    return see_other(f"/forskergrupper/{group_id}", notice="projects.profile-saved")
 
 
 # --- publications ----------------------------------------------------------------------------
@@ -418,7 +409,9 @@ async def publications_curate(
             actor, group_id, failed=form.fail(exc, "recency_years"), status=exc.status
         )
     return see_other(
-        f"/forskergrupper/{group_id}/publikasjoner", notice="curation-saved", fragment="utvalg"
+        f"/forskergrupper/{group_id}/publikasjoner",
+        notice="projects.curation-saved",
+        fragment="utvalg",
     )
 
 
@@ -448,7 +441,7 @@ async def publication_add(
         return await _publications_page(actor, group_id, failed=form.fail(exc), status=exc.status)
     return see_other(
         f"/forskergrupper/{group_id}/publikasjoner",
-        notice="publication-added",
+        notice="projects.publication-added",
         fragment="publikasjoner",
     )
 

@@ -14,8 +14,6 @@ from klynge.auth.principal import Principal
 from klynge.errors import DomainError
 from klynge.i18n import gettext as _
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -28,13 +26,6 @@ from klynge.views.common import (
 from projects import matches, proposals
 from projects import schemas as s
 from projects.views import common as c
-
-NOTICES.update(
-    {
-        "interest-saved": N_("The group's interest was registered. The adviser can see it."),
-        "decline-saved": N_("The group's decline was registered."),
-    }
-)
 
 
 async def _inbox_page(
@@ -93,7 +84,7 @@ async def inbox_answer(
         return await _inbox_page(actor, failed=form.fail(exc, "reason"), status=exc.status)
     return see_other(
         "/forsker/innboks",
-        notice="interest-saved" if interested else "decline-saved",
+        notice="projects.interest-saved" if interested else "projects.decline-saved",
         fragment=f"behov-{need_id}-{group_id}",
     )
 

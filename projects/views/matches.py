@@ -16,8 +16,6 @@ from klynge.errors import DomainError
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -27,13 +25,12 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from priorities import needs
+from priorities import api as priorities
 from projects import groups, matches
 from projects import schemas as s
 from projects.views import common as c
 
 CONFLICT_FIELDS = ("group_id", "scope", "reason")
-NOTICES.update({"conflict-added": N_("The conflict of interest was registered.")})
 
 
 async def _matches_page(
@@ -46,7 +43,7 @@ async def _matches_page(
     status: int = 200,
 ) -> Template:
     listed = await matches.need_matches(actor, need_id)
-    need = await needs.load(need_id)
+    need = await priorities.load_need(need_id)
     manager = c.manages(actor, need["cluster"])
     form = failed or Form("conflict", CONFLICT_FIELDS, values={"scope": "need"})
     return render(
@@ -95,7 +92,7 @@ async def matching_run(
     dispatcher: NamedDependency[runner.Dispatcher],
     need_id: FromPath[int],
 ) -> Redirect:
-    need = await needs.load(need_id)
+    need = await priorities.load_need(need_id)
     job = await matches.start_matching(actor, dispatcher, need["cluster"])
     return see_other(f"/behov/{need_id}/matcher?jobb={job.id}", fragment="matching")
 
@@ -112,7 +109,7 @@ async def conflict_add(
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
     form = Form("conflict", CONFLICT_FIELDS, values=form_values(data))
-    need = await needs.load(need_id)
+    need = await priorities.load_need(need_id)
     body: dict[str, Any] = {
         "group_id": text(data, "group_id"),
         "reason": text(data, "reason", strip=False).strip(),
@@ -129,7 +126,9 @@ async def conflict_add(
         if not form_failed(exc):
             raise
         return await _matches_page(actor, need_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/behov/{need_id}/matcher", notice="conflict-added", fragment="konflikt")
+    return see_other(
+        f"/behov/{need_id}/matcher", notice="projects.conflict-added", fragment="konflikt"
+    )
 
 
 HANDLERS = [matches_page, matching_run, conflict_add]

@@ -13,9 +13,7 @@ from litestar.response import Redirect, Template
 from klynge import notifications
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
-from klynge.views.common import N_, NOTICES, notice_text, render, safe_next, see_other
-
-NOTICES.update({"notification-read": N_("The notification was marked as read.")})
+from klynge.views.common import notice_text, render, safe_next, see_other
 
 
 @get("/varsler", guards=[requires_authenticated], include_in_schema=False, name="notifications")
@@ -43,7 +41,7 @@ async def notification_read(
     actor: NamedDependency[Principal], notification_id: FromPath[int]
 ) -> Redirect:
     await notifications.mark_read(actor, notification_id)
-    return see_other("/varsler", notice="notification-read")
+    return see_other("/varsler", notice="projects.notification-read")
 
 
 HANDLERS = [notifications_page, notification_read]

@@ -13,12 +13,11 @@ from litestar.response import Redirect, Template
 
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
+from klynge.directory import cluster_services, member_municipalities, municipality_names
 from klynge.errors import DomainError
 from klynge.i18n import gettext as _
 from klynge.orgs.tables import Service
 from klynge.views.common import (
-    N_,
-    NOTICES,
     Form,
     form_failed,
     form_values,
@@ -28,8 +27,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from priorities.tables import Need
-from priorities.views.common import cluster_services, member_municipalities, municipality_names
+from priorities import api as priorities
 from projects import matches, proposals
 from projects import schemas as s
 from projects.views import common as c
@@ -54,13 +52,6 @@ PROPOSAL_FIELDS = (
     "timeline",
 )
 REVIEW_FIELDS = ("decision", "reason")
-NOTICES.update(
-    {
-        "proposal-created": N_("The proposal was sent to the cluster's R&D adviser."),
-        "proposal-resubmitted": N_("The revised proposal was sent."),
-        "proposal-reviewed": N_("The review was saved."),
-    }
-)
 
 
 def _messages() -> dict[str, str]:
@@ -79,11 +70,6 @@ def _messages() -> dict[str, str]:
         "decision": _("Choose a decision."),
         "reason": _("Write a reason."),
     }
-
-
-async def _need_titles(ids: list[int]) -> dict[int, str]:
-    rows = await Need.select(Need.id, Need.title, Need.cluster).where(Need.id.is_in(ids or [-1]))
-    return {r["id"]: r["title"] for r in rows}
 
 
 def _remap(form: Form) -> Form:
@@ -136,10 +122,9 @@ async def _form_context(actor: Principal, need_ids: list[int]) -> dict[str, Any]
     choices: dict[int, str] = {}
     for r in inbox:
         choices.setdefault(r["need"], r["need_title"])
-    for need_id, title in (await _need_titles(need_ids)).items():
+    for need_id, title in (await priorities.need_titles(need_ids)).items():
         choices.setdefault(need_id, title)
-    rows = await Need.select(Need.cluster).where(Need.id.is_in(list(choices) or [-1]))
-    clusters = sorted({r["cluster"] for r in rows})
+    clusters = sorted(set((await priorities.need_clusters(list(choices))).values()))
     municipalities: list[tuple[int, str]] = []
     services: list[dict[str, Any]] = []
     for cluster_id in clusters:
@@ -210,7 +195,7 @@ async def proposal_create(
         if not form_failed(exc):
             raise
         return await _new_page(actor, _remap(form.fail(exc)), status=exc.status)
-    return see_other(f"/forslag/{out.id}", notice="proposal-created")
+    return see_other(f"/forslag/{out.id}", notice="projects.proposal-created")
 
 
 def _values(out: s.ProposalOut) -> dict[str, Any]:
@@ -267,7 +252,7 @@ async def _proposal_page(
         failed=failed,
         manager=c.manages(actor, out.cluster_id) and out.status == "submitted",
         may_revise=may_revise,
-        need_titles=await _need_titles(out.need_ids),
+        need_titles=await priorities.need_titles(out.need_ids),
         municipality_names=await municipality_names(list(codesign.get("municipality_ids", []))),
         service_names={r["id"]: r["name"] for r in services},
         action=f"/forslag/{proposal_id}/revider",
@@ -312,7 +297,7 @@ async def proposal_review(
         if not form_failed(exc):
             raise
         return await _proposal_page(actor, proposal_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/forslag/{proposal_id}", notice="proposal-reviewed")
+    return see_other(f"/forslag/{proposal_id}", notice="projects.proposal-reviewed")
 
 
 @post(
@@ -335,7 +320,7 @@ async def proposal_revise(
         return await _proposal_page(
             actor, proposal_id, failed=_remap(form.fail(exc)), status=exc.status
         )
-    return see_other(f"/forslag/{proposal_id}", notice="proposal-resubmitted")
+    return see_other(f"/forslag/{proposal_id}", notice="projects.proposal-resubmitted")
 
 
 HANDLERS = [

@@ -1,5 +1,5 @@
-"""The UI's catalogues: every message of the core's templates and views has bokmål and nynorsk
-text with the same placeholders, and pages follow the user's language."""
+"""The UI's catalogues: every message of the core's and every app's templates and code has
+bokmål and nynorsk text with the same placeholders, and pages follow the user's language."""
 
 from __future__ import annotations
 
@@ -30,23 +30,38 @@ NYNORSK_ONLY = re.compile(
 
 
 @cache
-def core_messages() -> tuple[Message, ...]:
-    """Messages of the core's and the apps' templates and Python code, and the labels
-    translated at run time."""
-    roots = ("platform/klynge/", "klynge/", "priorities/")
-    return tuple(
-        m
-        for m in extract.extract()
-        if m.id and any(path.startswith(roots) for path, _ in m.locations)
-    )
+def domain_messages() -> dict[str, tuple[Message, ...]]:
+    """Messages of the core's and each app's templates and Python code, and the labels
+    translated at run time, per catalogue."""
+    return {d.name: tuple(m for m in extract.extract(d) if m.id) for d in extract.domains()}
 
 
 def _ids() -> set[str]:
-    return {text for m in core_messages() for text in extract.forms(m.id)}
+    return {t for ms in domain_messages().values() for m in ms for t in extract.forms(m.id)}
+
+
+def _catalogues(language: str) -> list[Any]:
+    return [extract.load(d, language) for d in extract.domains()]
 
 
 def _texts(language: str) -> list[str]:
-    return [t for m in extract.load(language) if m.id for t in extract.forms(m.string) if t]
+    return [
+        t
+        for catalog in _catalogues(language)
+        for m in catalog
+        if m.id
+        for t in extract.forms(m.string)
+        if t
+    ]
+
+
+def test_every_app_has_its_own_catalogue() -> None:
+    assert [d.name for d in extract.domains()] == ["core", "priorities", "literature", "projects"]
+    messages = domain_messages()
+    assert "Skip to main content" in {m.id for m in messages["core"]}
+    assert "Knowledge needs" in {m.id for m in messages["priorities"]}  # a menu entry
+    assert "Download as" in {m.id for m in messages["literature"]}
+    assert "The profile was saved." in {m.id for m in messages["projects"]}  # a notice
 
 
 def test_extraction_finds_templates_views_and_labels() -> None:
@@ -59,22 +74,22 @@ def test_extraction_finds_templates_views_and_labels() -> None:
     assert "Child welfare (barnevern)" in ids  # SERVICE_TYPE_LABELS
     assert "%(num)s users" in ids  # ngettext in a template
     assert "Report a knowledge need" in ids  # priorities/templates
-    assert "The need was saved as a draft." in ids  # N_() in priorities/views
+    assert "The need was saved as a draft." in ids  # N_() in priorities/notices.py
+    assert "The screening decision was saved." in ids  # literature
+    assert "Research groups" in ids  # a projects menu entry
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])
 def test_every_message_has_a_translation(language: str) -> None:
-    catalog = extract.load(language)
-    missing = []
-    for message in core_messages():
-        if not extract.translated(catalog.get(message.id)):
-            missing.append(message.id)
-    assert not missing, f"{language}: run `python -m klynge.i18n.extract` and translate {missing}"
+    missing = {d.name: extract.untranslated(d, language) for d in extract.domains()}
+    assert not any(missing.values()), (
+        f"{language}: run `python -m klynge.i18n.extract` and translate {missing}"
+    )
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_placeholders_match_and_no_stray_percent(language: str) -> None:
-    for message in extract.load(language):
+    for message in (m for catalog in _catalogues(language) for m in catalog):
         if not message.id:
             continue
         # A plural's forms must each carry the placeholders of the plural msgid.

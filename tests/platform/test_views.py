@@ -373,7 +373,7 @@ async def test_join_request_and_approval_through_the_forms(client, world) -> Non
         {"cluster_id": str(cluster_a), "note": "Vi ønsker å delta i arbeidet med BUP-tiltak."},
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"{page}?notice=requested#soknader"
+    assert response.headers["location"] == f"{page}?notice=core.requested#soknader"
     after = text_of(await client.get(response.headers["location"], headers=HTML))
     assert "Søknaden er sendt" in after
     assert "Venter på vedtak" in after
@@ -554,7 +554,7 @@ async def test_admin_creates_a_user_through_the_form(client, world) -> None:
     )
     assert response.status_code == 303
     location = response.headers["location"]
-    assert re.fullmatch(r"/admin/users/\d+\?notice=user-created", location)
+    assert re.fullmatch(r"/admin/users/\d+\?notice=core.user-created", location)
     page = text_of(await client.get(location, headers=HTML))
     assert "Kari Nordmann" in page
     assert "kari@bergen.kommune.no" in page

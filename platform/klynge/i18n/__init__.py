@@ -1,7 +1,8 @@
 """UI languages: bokmål (default), nynorsk and English, from Babel message catalogues (.po).
 
-Message ids are English. The .po files are compiled in memory at start, so no build step
-and no binary .mo files are needed.
+Message ids are English. The core and every app keep their own catalogues (`locale/` beside
+their code); a message is looked up in the core's, then in the apps' in their declared order. The
+.po files are compiled in memory at start, so no build step and no binary .mo files are needed.
 """
 
 from __future__ import annotations
@@ -22,9 +23,19 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("klynge_language", default=DEFAULT)
 
 
-@cache
-def translations(language: str) -> _gettext.NullTranslations:
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def locale_dirs() -> list[Path]:
+    """The core's catalogue folder, then each installed app's."""
+    from klynge.apps import locale_dirs as app_locale_dirs
+
+    return [LOCALE_DIR, *app_locale_dirs()]
+
+
+def _compile(path: Path, language: str) -> _gettext.NullTranslations:
     if not path.is_file():
         return _gettext.NullTranslations()
     with path.open("rb") as handle:
@@ -33,6 +44,17 @@ def translations(language: str) -> _gettext.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
+
+
+@cache
+def translations(language: str) -> _gettext.NullTranslations:
+    first, *rest = [
+        _compile(folder / language / "LC_MESSAGES" / "messages.po", language)
+        for folder in locale_dirs()
+    ]
+    for fallback in rest:
+        first.add_fallback(fallback)
+    return first
 
 
 def set_language(language: str) -> contextvars.Token[str]:

@@ -1,15 +1,11 @@
-"""Extract the UI's messages and bring the catalogues (nb, nn, en) up to date.
+"""Extract the UI's messages and bring the catalogues (nb, nn, en) up to date: the core's
+(platform/klynge/i18n/locale) and each installed app's (<app>/locale), each from its own code.
 
-    .venv/bin/python -m klynge.i18n.extract           # update locale/*/LC_MESSAGES/messages.po
+    .venv/bin/python -m klynge.i18n.extract           # update every catalogue
     .venv/bin/python -m klynge.i18n.extract --check   # list msgids without nb/nn text; exit 1
 
-The same with pybabel (babel.cfg is at the repository root):
-
-    pybabel extract -F babel.cfg -k N_ -o messages.pot .
-    pybabel update -i messages.pot -d platform/klynge/i18n/locale -D messages --ignore-obsolete
-
 Labels kept in Python dictionaries and translated where they are shown (roles, service types,
-sectors) cannot be found by an extractor; they are added here.
+sectors) cannot be found by an extractor; the core's and the apps' (App.labels) are added here.
 """
 
 from __future__ import annotations
@@ -18,54 +14,82 @@ import argparse
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from klynge.i18n import LOCALE_DIR
-from klynge.settings import REPO_ROOT
 
-CONFIG = REPO_ROOT / "babel.cfg"
 LANGUAGES = ("nb", "nn", "en")
 REQUIRED = ("nb", "nn")  # English falls back to the msgid
 # Placeholders the newstyle gettext of Jinja and our `_(...) % {...}` understand.
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+JINJA_OPTIONS = {
+    "silent": "false",
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+    "newstyle_gettext": "true",
+}
+CORE_LABELS = (
+    "klynge.auth.roles:ROLE_LABELS",
+    "klynge.orgs.schemas:SERVICE_TYPE_LABELS",
+    "klynge.orgs.schemas:SECTOR_LABELS",
+)
 
 
-def label_messages() -> Iterator[tuple[str, str]]:
+@dataclass(frozen=True)
+class Domain:
+    """One catalogue: the code it is extracted from and the folder it is kept in."""
+
+    name: str
+    root: Path
+    locale_dir: Path
+    labels: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()  # sub-folders of root that belong to other domains
+
+
+def domains() -> list[Domain]:
+    from klynge.apps import installed
+
+    core = Domain("core", LOCALE_DIR.parents[1], LOCALE_DIR, CORE_LABELS)
+    return [
+        core,
+        *(Domain(a.name, a.folder, a.locale_dir, tuple(a.labels)) for a in installed()),
+    ]
+
+
+def label_messages(domain: Domain) -> Iterator[tuple[str, str]]:
     """(msgid, where) for labels translated at run time from dictionaries."""
-    from klynge.auth.roles import ROLE_LABELS
-    from klynge.orgs.schemas import SECTOR_LABELS, SERVICE_TYPE_LABELS
+    from klynge.apps import resolve
 
-    for source, labels in (
-        ("klynge/auth/roles.py:ROLE_LABELS", ROLE_LABELS),
-        ("klynge/orgs/schemas.py:SERVICE_TYPE_LABELS", SERVICE_TYPE_LABELS),
-        ("klynge/orgs/schemas.py:SECTOR_LABELS", SECTOR_LABELS),
-    ):
+    for reference in domain.labels:
+        labels: Mapping[object, str] = resolve(reference)
         for label in labels.values():
-            yield label, source
+            yield label, reference
 
 
-def extract(root: Path = REPO_ROOT, config: Path = CONFIG) -> Catalog:
-    """Every message in the code and templates that babel.cfg names, as a template catalogue."""
-    with config.open(encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
+def extract(domain: Domain) -> Catalog:
+    """Every message in the domain's code and templates, as a template catalogue."""
     template = Catalog(project="Klynge", charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), method_map, options_map, keywords=DEFAULT_KEYWORDS
-    ):
+    options = {"**/templates/**.html": JINJA_OPTIONS}
+    found = extract_from_dir(
+        str(domain.root), METHOD_MAP, options, keywords=KEYWORDS, strip_comment_tags=True
+    )
+    for filename, lineno, message, comments, context in found:
         template.add(
             message,
-            locations=[(filename, lineno)],
+            locations=[(f"{domain.root.name}/{filename}", lineno)],
             auto_comments=comments,
             context=context,
             flags=("python-format",) if PLACEHOLDER.search(_text(message)) else (),
         )
-    for message, source in label_messages():
+    for message, source in label_messages(domain):
         template.add(message, locations=[(source, 0)])
     return template
 
@@ -89,12 +113,12 @@ def translated(message: Message | None) -> bool:
     return bool(texts) and all(t.strip() for t in texts)
 
 
-def po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+def po_path(domain: Domain, language: str) -> Path:
+    return domain.locale_dir / language / "LC_MESSAGES" / "messages.po"
 
 
-def load(language: str) -> Catalog:
-    path = po_path(language)
+def load(domain: Domain, language: str) -> Catalog:
+    path = po_path(domain, language)
     if not path.is_file():
         return Catalog(locale=language, project="Klynge", charset="utf-8")
     with path.open("rb") as handle:
@@ -107,7 +131,7 @@ HEADER = """\
 #"""
 
 
-def save(catalog: Catalog, language: str) -> None:
+def save(domain: Domain, catalog: Catalog, language: str) -> None:
     from klynge import __version__
     from klynge.i18n import LANGUAGES as NAMES
 
@@ -117,45 +141,43 @@ def save(catalog: Catalog, language: str) -> None:
     catalog.msgid_bugs_address = ""
     catalog.fuzzy = False
     catalog.revision_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    path = po_path(language)
+    path = po_path(domain, language)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, ignore_obsolete=True, include_lineno=False)
 
 
-def update() -> dict[str, list[str]]:
-    """Merge the extracted messages into every catalogue; return the untranslated msgids."""
-    template = extract()
+def update(domain: Domain) -> dict[str, list[str]]:
+    """Merge the extracted messages into the domain's catalogues; return the untranslated."""
+    template = extract(domain)
     missing: dict[str, list[str]] = {}
     for language in LANGUAGES:
-        catalog = load(language)
+        catalog = load(domain, language)
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
-        save(catalog, language)
+        save(domain, catalog, language)
         missing[language] = [_text(m.id) for m in catalog if m.id and not translated(m)]
     return missing
 
 
+def untranslated(domain: Domain, language: str) -> list[str]:
+    catalog = load(domain, language)
+    return [_text(m.id) for m in extract(domain) if m.id and not translated(catalog.get(m.id))]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report, change nothing")
     args = parser.parse_args(argv)
-    if args.check:
-        template = extract()
-        missing = {
-            language: [
-                _text(m.id)
-                for m in template
-                if m.id and not _text(getattr(load(language).get(m.id), "string", "") or "").strip()
-            ]
-            for language in REQUIRED
-        }
-    else:
-        missing = update()
     status = 0
-    for language in REQUIRED:
-        for msgid in missing.get(language, []):
-            print(f"{language}: not translated: {msgid!r}")
-            status = 1
+    for domain in domains():
+        if args.check:
+            missing = {language: untranslated(domain, language) for language in REQUIRED}
+        else:
+            missing = update(domain)
+        for language in REQUIRED:
+            for msgid in missing.get(language, []):
+                print(f"{domain.name} {language}: not translated: {msgid!r}")
+                status = 1
     return status
 
 

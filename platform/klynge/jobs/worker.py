@@ -16,10 +16,11 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> str:
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
-    from klynge.composition import load_job_modules
+    from klynge.app import CORE_JOB_MODULES
+    from klynge.apps import load_job_modules
     from klynge.db import engine
 
-    load_job_modules()
+    load_job_modules(CORE_JOB_MODULES)
     db = engine()
     # Every engine has the method, but only PostgreSQL pools (SQLite warns on each call).
     if isinstance(db, PostgresEngine):

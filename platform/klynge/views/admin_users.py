@@ -94,7 +94,7 @@ async def user_create(
         if not form_failed(exc):
             raise
         return await _users_page("", form=form.fail(exc), status=exc.status)
-    return see_other(f"/admin/users/{account.id}", notice="user-created")
+    return see_other(f"/admin/users/{account.id}", notice="core.user-created")
 
 
 # --- one user --------------------------------------------------------------------------------
@@ -182,7 +182,8 @@ async def user_status(
             actor, account_id, failed=Form("status").fail(exc), status=exc.status
         )
     return see_other(
-        f"/admin/users/{account_id}", notice="user-activated" if active else "user-deactivated"
+        f"/admin/users/{account_id}",
+        notice="core.user-activated" if active else "core.user-deactivated",
     )
 
 
@@ -226,7 +227,7 @@ async def user_grant(
         if not form_failed(exc):
             raise
         return await _user_page(actor, account_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/admin/users/{account_id}", notice="role-granted", fragment="roller")
+    return see_other(f"/admin/users/{account_id}", notice="core.role-granted", fragment="roller")
 
 
 @post(
@@ -246,7 +247,7 @@ async def user_revoke(
         return await _user_page(
             actor, account_id, failed=Form("revoke").fail(exc), status=exc.status
         )
-    return see_other(f"/admin/users/{account_id}", notice="role-revoked", fragment="roller")
+    return see_other(f"/admin/users/{account_id}", notice="core.role-revoked", fragment="roller")
 
 
 HANDLERS = [users_page, user_create, user_page, user_status, user_grant, user_revoke]

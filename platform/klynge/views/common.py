@@ -14,39 +14,56 @@ from litestar.response import Redirect, Template
 
 from klynge import privacy
 from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 
 S = TypeVar("S", bound=msgspec.Struct)
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 # Statuses a form answers by showing itself again with the problems; anything else (403, 404,
 # 500) goes to the error page.
 FORM_STATUSES = frozenset({400, 409, 413, 415, 422})
 
-# Status messages shown after a redirect. Only these keys are accepted from the query string,
-# so nobody can put their own words on our pages.
-NOTICES: dict[str, str] = {
-    "approved": N_("The request was approved. The municipality is now a member of the cluster."),
-    "declined": N_("The request was declined."),
-    "requested": N_("The request has been sent to the cluster's R&D adviser."),
-    "withdrawn": N_("The request was withdrawn."),
-    "left": N_("The municipality has left the cluster."),
-    "user-created": N_("The user was created."),
-    "user-activated": N_("The user was activated."),
-    "user-deactivated": N_("The user was deactivated."),
-    "role-granted": N_("The role was granted."),
-    "role-revoked": N_("The role was removed."),
-    "municipality-created": N_("The municipality was created."),
-    "cluster-created": N_("The cluster was created."),
-    "group-created": N_("The research group was created."),
-    "funder-created": N_("The funder was created."),
-    "logged-out": N_("You are logged out."),
-}
+# Status messages shown after a redirect, namespaced per app ("priorities.round-closed"). Only
+# registered keys are accepted from the query string, so nobody can put their own words on our
+# pages; a key registered twice stops the start.
+NOTICES: dict[str, str] = {}
+
+
+class NoticeCollision(RuntimeError):
+    pass
+
+
+def register_notices(namespace: str, notices: Mapping[str, str]) -> None:
+    for key, message in notices.items():
+        full = f"{namespace}.{key}"
+        if NOTICES.get(full, message) != message:
+            raise NoticeCollision(f"notice {full!r} is registered twice")
+        NOTICES[full] = message
+
+
+register_notices(
+    "core",
+    {
+        "approved": N_(
+            "The request was approved. The municipality is now a member of the cluster."
+        ),
+        "declined": N_("The request was declined."),
+        "requested": N_("The request has been sent to the cluster's R&D adviser."),
+        "withdrawn": N_("The request was withdrawn."),
+        "left": N_("The municipality has left the cluster."),
+        "user-created": N_("The user was created."),
+        "user-activated": N_("The user was activated."),
+        "user-deactivated": N_("The user was deactivated."),
+        "role-granted": N_("The role was granted."),
+        "role-revoked": N_("The role was removed."),
+        "municipality-created": N_("The municipality was created."),
+        "cluster-created": N_("The cluster was created."),
+        "group-created": N_("The research group was created."),
+        "funder-created": N_("The funder was created."),
+        "logged-out": N_("You are logged out."),
+    },
+)
 
 _PATH_IN_ERROR = re.compile(r"`\$\.(\w+)")
 _MISSING_FIELD = re.compile(r"missing required field `(\w+)`")

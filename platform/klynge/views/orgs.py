@@ -125,7 +125,7 @@ async def cluster_decide(
         return await _cluster_page(actor, cluster_id, failed=form.fail(exc), status=exc.status)
     return see_other(
         f"/klynger/{cluster_id}",
-        notice="approved" if decision == "approve" else "declined",
+        notice="core.approved" if decision == "approve" else "core.declined",
         fragment="soknader",
     )
 
@@ -150,7 +150,7 @@ async def cluster_member_leave(
         if not form_failed(exc):
             raise
         return await _cluster_page(actor, cluster_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/klynger/{cluster_id}", notice="left", fragment="medlemmer")
+    return see_other(f"/klynger/{cluster_id}", notice="core.left", fragment="medlemmer")
 
 
 def _reason_messages() -> dict[str, str]:
@@ -246,7 +246,7 @@ async def municipality_request(
         return await _municipality_page(
             actor, municipality_id, failed=form.fail(exc), status=exc.status
         )
-    return see_other(f"/kommuner/{municipality_id}", notice="requested", fragment="soknader")
+    return see_other(f"/kommuner/{municipality_id}", notice="core.requested", fragment="soknader")
 
 
 @post(
@@ -283,7 +283,7 @@ async def municipality_leave(
     )
 
 
-_END_NOTICES = {"withdraw": "withdrawn", "leave": "left"}
+_END_NOTICES = {"withdraw": "core.withdrawn", "leave": "core.left"}
 
 
 async def _end_membership(

@@ -121,7 +121,7 @@ async def logout(request: Request[Any, Any, Any], settings: NamedDependency[Sett
         await service.logout(token)
     return see_other(
         "/",
-        notice="logged-out",
+        notice="core.logged-out",
         cookies=session_cookies(None, secure=is_https(request.scope, settings)),
     )
 

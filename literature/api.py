@@ -1,0 +1,18 @@
+"""The literature app's public interface: the only module other apps may import from it.
+Functions and plain data (records, Structs), never tables or views."""
+
+from literature.dedup import DedupRecord, find_duplicates
+from literature.formats import FormatError, Record
+from literature.formats.record import normalise_doi
+from literature.imports import parse_file
+from literature.schemas import ImportFormat
+
+__all__ = [
+    "DedupRecord",
+    "FormatError",
+    "ImportFormat",
+    "Record",
+    "find_duplicates",
+    "normalise_doi",
+    "parse_file",
+]

@@ -1,0 +1,29 @@
+"""The priorities app's declaration: what it brings to the core (found via the `klynge.apps`
+entry point)."""
+
+from __future__ import annotations
+
+from klynge.apps import App, MenuEntry
+from klynge.auth.principal import Principal
+from klynge.i18n import N_
+from priorities.notices import NOTICES
+
+
+def _in_a_cluster(user: Principal | None) -> bool:
+    return user is not None and bool(user.cluster_ids or user.is_admin)
+
+
+APP = App(
+    name="priorities",
+    order=10,
+    package="priorities",
+    piccolo_app="priorities.piccolo_app",
+    routes=("priorities.controllers:ROUTE_HANDLERS", "priorities.views:VIEW_HANDLERS"),
+    job_modules=("priorities.jobs",),
+    demo_seed="priorities.demo:seed_demo",
+    menu=(
+        MenuEntry("/behov", N_("Knowledge needs"), 100, _in_a_cluster),
+        MenuEntry("/runder", N_("Prioritisation rounds"), 110, _in_a_cluster),
+    ),
+    notices=NOTICES,
+)

@@ -1,0 +1,41 @@
+"""The projects app's declaration: what it brings to the core (found via the `klynge.apps`
+entry point)."""
+
+from __future__ import annotations
+
+from klynge.apps import App, MenuEntry
+from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
+from klynge.i18n import N_
+from projects.notices import NOTICES
+
+
+def _logged_in(user: Principal | None) -> bool:
+    return user is not None
+
+
+def _researcher(user: Principal | None) -> bool:
+    return user is not None and Role.RESEARCHER in user.roles
+
+
+def _proposals(user: Principal | None) -> bool:
+    return user is not None and bool(user.is_admin or user.roles & {Role.RESEARCHER, Role.ADVISER})
+
+
+APP = App(
+    name="projects",
+    order=30,
+    package="projects",
+    piccolo_app="projects.piccolo_app",
+    routes=("projects.controllers:ROUTE_HANDLERS", "projects.views:VIEW_HANDLERS"),
+    job_modules=("projects.groups", "projects.matches", "projects.assignments"),
+    commands="projects.match_cli",
+    demo_seed="projects.demo:seed_demo",
+    menu=(
+        MenuEntry("/forskergrupper", N_("Research groups"), 200, _logged_in),
+        MenuEntry("/forsker/innboks", N_("My matched needs"), 210, _researcher),
+        MenuEntry("/forslag", N_("Proposals"), 220, _proposals),
+        MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
+    ),
+    notices=NOTICES,
+)

@@ -1,0 +1,21 @@
+"""Status messages the projects pages show after a redirect (registered as "projects.<key>")."""
+
+from klynge.views.common import N_
+
+NOTICES: dict[str, str] = {
+    # views/groups.py
+    "profile-saved": N_("The profile was saved."),
+    "publication-added": N_("The publication was added."),
+    "curation-saved": N_("The choice of publications was saved."),
+    # views/inbox.py
+    "interest-saved": N_("The group's interest was registered. The adviser can see it."),
+    "decline-saved": N_("The group's decline was registered."),
+    # views/matches.py
+    "conflict-added": N_("The conflict of interest was registered."),
+    # views/notifications.py
+    "notification-read": N_("The notification was marked as read."),
+    # views/proposals.py
+    "proposal-created": N_("The proposal was sent to the cluster's R&D adviser."),
+    "proposal-resubmitted": N_("The revised proposal was sent."),
+    "proposal-reviewed": N_("The review was saved."),
+}
