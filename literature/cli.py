@@ -85,8 +85,8 @@ async def import_file(args: argparse.Namespace, data: bytes, max_bytes: int) -> 
                 check_id=args.check,
             )
     except DomainError as exc:
-        details = "; ".join(e.message for e in exc.errors)
-        raise LiteratureCommandError(f"{exc.detail} {details}".strip()) from None
+        details = "; ".join(e.text for e in exc.errors)
+        raise LiteratureCommandError(f"{exc.text} {details}".strip()) from None
     try:
         return await imports.run_import(import_id, data)
     except FormatError as exc:

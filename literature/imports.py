@@ -429,8 +429,8 @@ async def import_references(ctx: runner.JobContext) -> dict[str, Any] | None:
         await fail_import(import_id, str(exc))
         raise runner.JobFailed(f"Filen ble ikke importert: {exc}") from None
     except DomainError as exc:
-        await fail_import(import_id, exc.detail)
-        raise runner.JobFailed(exc.detail) from None
+        await fail_import(import_id, exc.text)
+        raise runner.JobFailed(exc.text) from None
     except Exception:
         await fail_import(import_id, "Importen stoppet på grunn av en uventet feil.")
         raise

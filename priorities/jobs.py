@@ -88,7 +88,7 @@ async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
             )
     except DomainError as exc:
         raise runner.JobFailed(
-            exc.detail,
-            {"errors": [{"row": None, "column": e.field, "reason": e.message} for e in exc.errors]},
+            exc.text,
+            {"errors": [{"row": None, "column": e.field, "reason": e.text} for e in exc.errors]},
         ) from None
     return None

@@ -122,7 +122,7 @@ def _cmd_create_user(args: argparse.Namespace) -> None:
                     system, created.id, accounts.GrantIn(role=Role(args.role), org_id=args.org_id)
                 )
         except DomainError as exc:
-            detail = "; ".join(f"{e.field}: {e.message}" for e in exc.errors) or exc.detail
+            detail = "; ".join(f"{e.field}: {e.text}" for e in exc.errors) or exc.text
             raise CommandError(detail) from None
         return created
 

@@ -1,10 +1,14 @@
 """Domain errors raised by services, and their rendering: problem+json (RFC 9457) for the API,
-a friendly Norwegian page for the HTML UI. No stack trace ever reaches a user."""
+a friendly page for the HTML UI. No stack trace ever reaches a user.
+
+Messages are English msgids marked with N_() and translated (nb, nn, en) when the error is
+rendered, in the language of the request; `params` fill their %(name)s placeholders."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -20,10 +24,24 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from klynge.i18n import N_
+from klynge.i18n import gettext as _
+
 log = logging.getLogger("klynge.errors")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://klynge.no/problems/"
+
+
+def translate(message: str, params: Mapping[str, Any] | None = None) -> str:
+    """A msgid in the current language, with its placeholders filled."""
+    text = _(message)
+    if not params:
+        return text
+    try:
+        return text % dict(params)
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return message % dict(params)
 
 
 @dataclass
@@ -31,9 +49,14 @@ class FieldError:
     field: str
     message: str
     row: int | None = None  # for file imports: the spreadsheet row
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return translate(self.message, self.params)
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"field": self.field, "message": self.message}
+        data: dict[str, Any] = {"field": self.field, "message": self.text}
         if self.row is not None:
             data["row"] = self.row
         return data
@@ -41,51 +64,71 @@ class FieldError:
 
 @dataclass
 class DomainError(Exception):
-    """A rule said no. `detail` is shown to the user (Norwegian bokmål)."""
+    """A rule said no. `detail` (an English msgid, N_()) is shown to the user, translated."""
 
     detail: str
     status: int = 400
     code: str = "bad-request"
     errors: list[FieldError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return translate(self.detail, self.params)
 
     def __str__(self) -> str:
-        return self.detail
+        return self.text
+
+
+NOT_FOUND = N_("We could not find what you asked for.")
+NO_ACCESS = N_("You do not have access to this.")
+ERROR = N_("Error")
 
 
 class NotFound(DomainError):
-    def __init__(self, detail: str = "Fant ikke det du ba om.") -> None:
-        super().__init__(detail, 404, "not-found")
+    def __init__(self, detail: str = NOT_FOUND, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(detail, 404, "not-found", params=params or {})
 
 
 class Forbidden(DomainError):
-    def __init__(self, detail: str = "Du har ikke tilgang til dette.") -> None:
-        super().__init__(detail, 403, "forbidden")
+    def __init__(self, detail: str = NO_ACCESS, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(detail, 403, "forbidden", params=params or {})
 
 
 class Conflict(DomainError):
-    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
-        super().__init__(detail, 409, "conflict", errors or [])
+    def __init__(
+        self,
+        detail: str,
+        errors: list[FieldError] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail, 409, "conflict", errors or [], params=params or {})
 
 
 class Invalid(DomainError):
-    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
-        super().__init__(detail, 422, "validation", errors or [])
+    def __init__(
+        self,
+        detail: str,
+        errors: list[FieldError] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail, 422, "validation", errors or [], params=params or {})
 
 
 TITLES = {
-    400: "Ugyldig forespørsel",
-    401: "Ikke innlogget",
-    403: "Ingen tilgang",
-    404: "Fant ikke siden",
-    405: "Metoden er ikke tillatt",
-    409: "Konflikt",
-    413: "Filen er for stor",
-    415: "Filtypen støttes ikke",
-    422: "Ugyldige data",
-    429: "For mange forsøk",
-    500: "Noe gikk galt",
-    503: "Tjenesten er utilgjengelig",
+    400: N_("Bad request"),
+    401: N_("Not logged in"),
+    403: N_("No access"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("The file is too large"),
+    415: N_("File type not supported"),
+    422: N_("Invalid data"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    503: N_("The service is unavailable"),
 }
 
 
@@ -109,7 +152,7 @@ def problem(
 ) -> Response[Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (code or str(status)),
-        "title": TITLES.get(status, "Feil"),
+        "title": _(TITLES.get(status, ERROR)),
         "status": status,
         "detail": detail,
         "instance": request.url.path,
@@ -138,7 +181,7 @@ def _domain(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return problem(
         request,
         exc.status,
-        exc.detail,
+        exc.text,
         exc.code,
         [e.as_dict() for e in exc.errors] or None,
         headers=exc.headers or None,
@@ -163,13 +206,13 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             errors.append({"field": _field_of(item), "message": str(item.get("message", ""))})
-    return problem(request, 400, "Forespørselen har ugyldige felt.", "validation", errors or None)
+    return problem(request, 400, _("The request has invalid fields."), "validation", errors or None)
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if isinstance(exc, NotAuthorizedException):
-        detail = exc.detail if exc.detail != "Unauthorized" else "Du må logge inn."
+        detail = exc.detail if exc.detail != "Unauthorized" else _("You must log in.")
         return problem(
             request,
             401,
@@ -178,10 +221,10 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
             headers={"WWW-Authenticate": 'Bearer realm="klynge"'},
         )
     if isinstance(exc, PermissionDeniedException):
-        return problem(request, 403, "Du har ikke tilgang til dette.", "forbidden")
-    detail = TITLES.get(status, "Feil") if status >= 500 else str(exc.detail)
+        return problem(request, 403, _(NO_ACCESS), "forbidden")
+    detail = _(TITLES.get(status, ERROR)) if status >= 500 else str(exc.detail)
     if status == 404:
-        detail = "Fant ikke det du ba om."
+        detail = _(NOT_FOUND)
     headers = dict(exc.headers or {})
     return problem(request, status, detail, None, headers=headers or None)
 
@@ -190,7 +233,7 @@ def _out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[A
     # A number or text the database cannot hold (an id beyond 32 bits, say) is the client's
     # mistake: SQLite raises OverflowError, PostgreSQL a data exception (SQLSTATE class 22).
     log.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
-    return problem(request, 400, "En verdi i forespørselen er utenfor gyldig område.", "range")
+    return problem(request, 400, _("A value in the request is out of range."), "range")
 
 
 def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -198,7 +241,7 @@ def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return problem(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,
-        "En uventet feil oppstod. Feilen er logget.",
+        _("An unexpected error occurred. It has been logged."),
         "internal",
     )
 

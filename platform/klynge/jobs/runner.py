@@ -215,7 +215,7 @@ async def execute(job_id: uuid.UUID | str) -> str:
     except JobFailed as exc:
         return await _fail(job_uuid, exc.message, exc.result)
     except DomainError as exc:
-        return await _fail(job_uuid, exc.detail, {"errors": [e.as_dict() for e in exc.errors]})
+        return await _fail(job_uuid, exc.text, {"errors": [e.as_dict() for e in exc.errors]})
     except Exception:
         log.exception("job %s (%s) crashed", job_uuid, row["name"])
         return await _fail(job_uuid, "Jobben stoppet på grunn av en uventet feil.", {})

@@ -78,9 +78,9 @@ async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None
                 "/admin/organisations",
             )
     except Invalid as exc:
-        raise runner.JobFailed(exc.detail, _errors_result(exc)) from None
+        raise runner.JobFailed(exc.text, _errors_result(exc)) from None
     return None
 
 
 def _errors_result(exc: Invalid) -> dict[str, Any]:
-    return {"errors": [{"row": e.row, "column": e.field, "reason": e.message} for e in exc.errors]}
+    return {"errors": [{"row": e.row, "column": e.field, "reason": e.text} for e in exc.errors]}

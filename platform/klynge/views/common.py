@@ -102,11 +102,11 @@ class Form:
         """Take the errors of a failed use case; `field` gets the detail when the error names
         no field (an upload refused for its size, say)."""
         if field and not exc.errors:
-            self.errors[field] = exc.detail
+            self.errors[field] = exc.text
         for problem in exc.errors:
             known = self.errors.get(problem.field)
-            self.errors[problem.field] = f"{known} {problem.message}" if known else problem.message
-        self.detail = exc.detail
+            self.errors[problem.field] = f"{known} {problem.text}" if known else problem.text
+        self.detail = exc.text
         return self
 
 
