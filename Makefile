@@ -34,7 +34,10 @@ lint: $(STAMP) ## ruff (lint + format check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) browser-deps lint ## lint + all tests on SQLite; also PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set
+wheel-check: $(STAMP) ## build sdist + wheel, install in a fresh venv, migrate/demo/run it (SQLite; + PostgreSQL with DATABASE_URL)
+	.ci/wheel-check
+
+test: $(STAMP) browser-deps lint wheel-check ## lint + installed-wheel check + all tests on SQLite; also PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set
 	@start=$$(date +%s); covered="SQLite (incl. browser + axe)"; \
 	KLYNGE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
 	if [ -n "$$DATABASE_URL" ]; then \
@@ -55,4 +58,4 @@ lock: $(STAMP) ## refresh constraints.txt from the installed environment
 clean: ## remove the virtualenv, node_modules and var/
 	rm -rf $(VENV) node_modules var
 
-.PHONY: help install run browser-deps lint test bench lock clean
+.PHONY: help install run browser-deps lint wheel-check test bench lock clean

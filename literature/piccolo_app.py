@@ -1,9 +1,8 @@
 """Piccolo app config for `literature`."""
 
-from pathlib import Path
-
 from piccolo.conf.apps import AppConfig
 
+from klynge.paths import migrations_folder
 from literature.tables import (
     Adoption,
     CheckReview,
@@ -20,9 +19,7 @@ from literature.tables import (
 
 APP_CONFIG = AppConfig(
     app_name="literature",
-    migrations_folder_path=str(
-        Path(__file__).resolve().parent.parent / "migrations" / "literature"
-    ),
+    migrations_folder_path=migrations_folder("literature"),
     table_classes=[
         LiteratureCheck,
         LiteratureImport,

@@ -1,9 +1,8 @@
 """Piccolo app config for `priorities`."""
 
-from pathlib import Path
-
 from piccolo.conf.apps import AppConfig
 
+from klynge.paths import migrations_folder
 from priorities.tables import (
     Decision,
     Need,
@@ -19,9 +18,7 @@ from priorities.tables import (
 
 APP_CONFIG = AppConfig(
     app_name="priorities",
-    migrations_folder_path=str(
-        Path(__file__).resolve().parent.parent / "migrations" / "priorities"
-    ),
+    migrations_folder_path=migrations_folder("priorities"),
     table_classes=[
         Need,
         NeedService,

@@ -1,9 +1,8 @@
 """Piccolo app config for `projects`."""
 
-from pathlib import Path
-
 from piccolo.conf.apps import AppConfig
 
+from klynge.paths import migrations_folder
 from projects.tables import (
     Assignment,
     Conflict,
@@ -19,7 +18,7 @@ from projects.tables import (
 
 APP_CONFIG = AppConfig(
     app_name="projects",
-    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations" / "projects"),
+    migrations_folder_path=migrations_folder("projects"),
     table_classes=[
         GroupProfile,
         GroupMember,

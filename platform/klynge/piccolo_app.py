@@ -1,7 +1,5 @@
 """Piccolo app config for the platform core (app name "platform": migrations/platform/)."""
 
-from pathlib import Path
-
 from piccolo.conf.apps import AppConfig
 
 from klynge.audit import AuditEvent
@@ -17,10 +15,11 @@ from klynge.orgs.tables import (
     ResearchGroup,
     Service,
 )
+from klynge.paths import migrations_folder
 
 APP_CONFIG = AppConfig(
     app_name="platform",
-    migrations_folder_path=str(Path(__file__).resolve().parents[2] / "migrations" / "platform"),
+    migrations_folder_path=migrations_folder("platform"),
     table_classes=[
         Municipality,
         Cluster,

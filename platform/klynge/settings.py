@@ -12,11 +12,16 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from klynge.paths import CHECKOUT_ROOT, base_dir
+
+# The source checkout (for development tools such as the message extractor's babel.cfg).
+# Runtime paths (var/, relative SQLite paths) hang off base_dir(), which also works installed.
+REPO_ROOT = CHECKOUT_ROOT
 
 ENV_DOCS: dict[str, str] = {
     "DATABASE_URL": "`sqlite:///path/to/file.sqlite` or `postgresql://user:pw@host:5432/db`. "
-    "Default: SQLite file `var/klynge.sqlite`.",
+    "Default: SQLite file `var/klynge.sqlite` (in the checkout; in the working directory when "
+    "installed from the wheel, which relative paths also start from).",
     "REDIS_URL": "`redis://host:6379/0`. When set, jobs go to arq workers (`klynge worker`); "
     "when unset they run in-process.",
     "KLYNGE_JOB_QUEUE": "Name of the arq queue on Redis (app and workers must agree). "
@@ -144,7 +149,7 @@ def _redact(url: str) -> str:
 def parse_database_url(url: str | None) -> DatabaseSettings:
     """SQLite file by default; PostgreSQL for postgres(ql):// URLs. Anything else is refused."""
     if not url:
-        path = REPO_ROOT / "var" / "klynge.sqlite"
+        path = base_dir() / "var" / "klynge.sqlite"
         return DatabaseSettings(url=f"sqlite:///{path}", engine="sqlite", sqlite_path=path)
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -158,7 +163,7 @@ def parse_database_url(url: str | None) -> DatabaseSettings:
             )
         path = Path(raw_path)
         if not path.is_absolute():
-            path = REPO_ROOT / path
+            path = base_dir() / path
         return DatabaseSettings(url=url, engine="sqlite", sqlite_path=path)
     if parts.scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
         try:
@@ -194,7 +199,7 @@ def _redis_url(env: dict[str, str]) -> str | None:
 def _demo_secret() -> str:
     """Demo mode only: one generated secret in var/, shared by every local app process (so a
     token minted by one process is accepted by the others) and surviving restarts."""
-    path = REPO_ROOT / "var" / ".demo-secret"
+    path = base_dir() / "var" / ".demo-secret"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
