@@ -33,6 +33,7 @@ browser-deps: ## Debian's chromium (apt) and axe-core (npm) for the browser test
 lint: $(STAMP) ## ruff (lint + format check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=platform:. $(BIN)/lint-imports --no-cache
 
 wheel-check: $(STAMP) ## build sdist + wheel, install in a fresh venv, migrate/demo/run it (SQLite; + PostgreSQL with DATABASE_URL)
 	.ci/wheel-check

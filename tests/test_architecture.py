@@ -72,3 +72,18 @@ def test_apps_meet_only_through_their_public_interface() -> None:
                 if top in APPS and top != app and rest != "api":
                     offenders.append(f"{path.relative_to(ROOT)}: {module}")
     assert offenders == []
+
+
+def test_no_module_imports_itself_through_a_cycle() -> None:
+    """No import cycle between modules anywhere (db <-> piccolo_conf, priorities <->
+    literature were the last ones): the strongly connected components are single modules."""
+    import grimp
+
+    graph = grimp.build_graph("klynge", *APPS)
+    cycles = [
+        sorted(chain)
+        for module in sorted(graph.modules)
+        for other in graph.find_modules_directly_imported_by(module)
+        if (chain := graph.find_shortest_chain(importer=other, imported=module)) is not None
+    ]
+    assert cycles == []

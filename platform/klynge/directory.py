@@ -52,3 +52,12 @@ async def municipality_names(ids: list[int]) -> dict[int, str]:
         Municipality.id.is_in(ids or [-1])
     )
     return {r["id"]: r["name"] for r in rows}
+
+
+async def all_services() -> list[dict[str, Any]]:
+    """Every service (id, name, municipality_name), by name."""
+    return list(
+        await Service.select(
+            Service.id, Service.name, Service.municipality.name.as_alias("municipality_name")
+        ).order_by(Service.name)
+    )

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge import directory
 from klynge.auth import accounts
 from klynge.auth.guards import requires_admin
 from klynge.auth.passwords import MIN_LENGTH
@@ -17,7 +18,6 @@ from klynge.auth.roles import ROLE_ORG_KIND, OrgKind, Role
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
-from klynge.orgs.tables import Cluster, Service
 from klynge.views.common import (
     N_,
     Form,
@@ -102,12 +102,10 @@ async def user_create(
 
 async def _org_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Every organisation a role can be held in, grouped by kind, for the picker."""
-    clusters = await Cluster.select(Cluster.id, Cluster.name).order_by(Cluster.name)
-    services = await Service.select(
-        Service.id, Service.name, Service.municipality.name.as_alias("municipality_name")
-    ).order_by(Service.name)
+    clusters = await directory.cluster_names()
+    services = await directory.all_services()
     groups: dict[OrgKind, list[tuple[str, str]]] = {
-        OrgKind.CLUSTER: [(f"cluster:{c['id']}", c["name"]) for c in clusters],
+        OrgKind.CLUSTER: [(f"cluster:{cid}", name) for cid, name in clusters.items()],
         OrgKind.MUNICIPALITY: [
             (f"municipality:{m.id}", f"{m.name} ({m.number})")
             for m in await orgs.list_municipalities()
