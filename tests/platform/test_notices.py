@@ -18,7 +18,7 @@ def test_a_key_registered_twice_with_another_text_is_refused() -> None:
 
     register_notices("testapp", {"saved": "Saved."})
     register_notices("testapp", {"saved": "Saved."})  # the same declaration again is harmless
-    with pytest.raises(NoticeCollision, match="testapp.saved"):
+    with pytest.raises(NoticeCollision, match=r"testapp\.saved"):
         register_notices("testapp", {"saved": "Something else."})
     del NOTICES["testapp.saved"]
 
