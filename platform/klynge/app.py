@@ -138,15 +138,40 @@ def route_handlers() -> list[Any]:
     return [*core_route_handlers(), *(h for app in apps.installed() for h in app.route_handlers())]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or get_settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+def _csrf(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=settings.tokens.secret_key,
+        cookie_name="klynge_csrf",
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        cookie_secure=settings.public_url.startswith("https://"),
+        header_name="x-csrftoken",
+        # The API authenticates with Bearer headers only (never cookies): no CSRF risk.
+        exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
     )
-    apps.load_job_modules(CORE_JOB_MODULES)
-    apps.register_all_notices(register_notices)
-    dispatcher = Dispatcher(settings.redis_url)
-    codec = TokenCodec(settings.tokens)
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Klynge API",
+        version=__version__,
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+            }
+        ),
+        security=[{"bearer": []}],
+        # The API description is public by design (real clients generate code from it).
+        openapi_router=Router(
+            path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False
+        ),
+    )
+
+
+def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
+    """Start and stop: the PostgreSQL pool, and in-process jobs left queued by a stopped process."""
 
     async def on_startup(app: Litestar) -> None:
         from klynge.db import engine
@@ -165,49 +190,31 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if isinstance(db, PostgresEngine) and settings.db_pool_size:
             await db.close_connection_pool()
 
-    secure_cookies = settings.public_url.startswith("https://")
+    return on_startup, on_shutdown
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    apps.load_job_modules(CORE_JOB_MODULES)
+    apps.register_all_notices(register_notices)
+    dispatcher = Dispatcher(settings.redis_url)
+    codec = TokenCodec(settings.tokens)
+    on_startup, on_shutdown = _lifecycle(settings, dispatcher)
+    static = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], opt={"public": True}, include_in_schema=False
+    )
+    templates = build_environment(apps.template_dirs())
     return Litestar(
-        route_handlers=[
-            *route_handlers(),
-            create_static_files_router(
-                path="/static",
-                directories=[STATIC_DIR],
-                opt={"public": True},
-                include_in_schema=False,
-            ),
-        ],
+        route_handlers=[*route_handlers(), static],
         dependencies=DEPENDENCIES,
         middleware=[AuthMiddleware(), LanguageMiddleware(), SecurityHeadersMiddleware()],
-        csrf_config=CSRFConfig(
-            secret=settings.tokens.secret_key,
-            cookie_name="klynge_csrf",
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            cookie_secure=secure_cookies,
-            header_name="x-csrftoken",
-            # The API authenticates with Bearer headers only (never cookies): no CSRF risk.
-            exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
-        ),
-        template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(build_environment(apps.template_dirs())),
-        ),
+        csrf_config=_csrf(settings),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         exception_handlers=EXCEPTION_HANDLERS,
-        openapi_config=OpenAPIConfig(
-            title="Klynge API",
-            version=__version__,
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
-            components=Components(
-                security_schemes={
-                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
-                }
-            ),
-            security=[{"bearer": []}],
-            # The API description is public by design (real clients generate code from it).
-            openapi_router=Router(
-                path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False
-            ),
-        ),
+        openapi_config=_openapi(),
         plugins=[HTMXPlugin()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
