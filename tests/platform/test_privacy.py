@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 
 import pytest
 from stdnum.no import fodselsnummer
@@ -412,3 +413,95 @@ def test_one_megabyte_scans_in_under_a_second(text: str) -> None:
     started = time.perf_counter()
     scan(text)
     assert time.perf_counter() - started < 1.0
+
+
+# --- Normalised text: separators and look-alikes do not hide a number (issue 11) -----------
+
+
+def _spread(number: str, separator: str) -> str:
+    return f"{number[:6]}{separator}{number[6:]}"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        _spread(NORMAL, "\t"),
+        _spread(NORMAL, "\n"),
+        _spread(NORMAL, "  "),
+        _spread(NORMAL, "/"),
+        _spread(NORMAL, "."),
+        _spread(NORMAL, "\u200b"),  # zero-width space
+        _spread(NORMAL, "\u00ad"),  # soft hyphen
+        _spread(NORMAL, "\u2014"),  # em dash
+        _spread(NORMAL, "\u2212"),  # minus sign
+        _spread(NORMAL, " \u2060 "),  # word joiner between spaces
+        " ".join(NORMAL),  # every digit on its own
+        f"{NORMAL[0:2]}.{NORMAL[2:4]}.{NORMAL[4:6]} {NORMAL[6:]}",  # as a date, then the rest
+        f"{NORMAL[0:2]}/{NORMAL[2:4]}/{NORMAL[4:6]}-{NORMAL[6:9]} {NORMAL[9:]}",
+        "".join(chr(0xFF10 + int(d)) for d in NORMAL),  # full-width digits
+    ],
+    ids=[
+        "tab",
+        "newline",
+        "double_space",
+        "slash",
+        "dot",
+        "zero_width_space",
+        "soft_hyphen",
+        "em_dash",
+        "minus",
+        "word_joiner",
+        "spaced_digits",
+        "date_then_rest",
+        "mixed",
+        "full_width",
+    ],
+)
+def test_separators_and_look_alikes_do_not_hide_a_national_id(written: str) -> None:
+    text = f"Saken gjelder {written} i fjor."
+    assert contains_national_id(text)
+    [finding] = [f for f in scan(text) if f.kind is FindingKind.NATIONAL_ID]
+    # The finding points at the number in the original text, so masking removes all of it.
+    assert text[finding.start : finding.end] == written
+    assert mask(text) == f"Saken gjelder {MASK} i fjor."
+    with pytest.raises(PersonalDataError):
+        ensure_no_national_id({"bakgrunn": text})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{NORMAL}2",  # 12 digits: not a national ID
+        "Saksnr 2024/1234, budsjett 1 200 000 kroner, møte 12.03.2024.",
+    ],
+)
+def test_longer_runs_and_ordinary_numbers_are_not_national_ids(text: str) -> None:
+    assert not contains_national_id(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Familien bor i Storgata 5B i sentrum.", "Storgata 5B"),
+        ("Møtet var i Kong Oscars gate 12.", "Oscars gate 12"),
+        ("Skriv til Postboks 7800 Bergen.", "Postboks 7800"),
+        ("Hun flyttet til Fjellveien 112 i fjor.", "Fjellveien 112"),
+    ],
+)
+def test_street_addresses_are_warned_about(text: str, found: str) -> None:
+    findings = [f for f in scan(text) if f.kind is FindingKind.ADDRESS]
+    assert [text[f.start : f.end] for f in findings] == [found]
+    [problem] = check_fields({"bakgrunn": text})
+    assert (problem.kind, problem.blocking) == (FindingKind.ADDRESS, False)
+
+
+def test_ordinary_norwegian_text_gives_under_one_percent_false_warnings() -> None:
+    corpus = Path(__file__).parent / "data" / "ordinary_norwegian.txt"
+    sentences = [
+        line
+        for line in corpus.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    warned = [s for s in sentences if scan(s)]
+    assert len(sentences) >= 700
+    assert len(warned) / len(sentences) < 0.01, warned

@@ -1,0 +1,175 @@
+"""Privacy guard for free text that may be about children: refuses Norwegian national ID
+numbers; warns about phone numbers, e-mail addresses, birth dates and street addresses.
+
+Every check reads the text normalised (klynge.privacy.normalise): separators, look-alike dashes
+and invisible characters cannot hide a number."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from klynge.i18n import N_
+from klynge.i18n import gettext as _
+from klynge.privacy import national_id, warnings
+from klynge.privacy.normalise import normalise
+
+__all__ = [
+    "MASK",
+    "MESSAGES",
+    "FieldProblem",
+    "Finding",
+    "FindingKind",
+    "PersonalDataError",
+    "check_fields",
+    "contains_national_id",
+    "ensure_no_national_id",
+    "guard_text",
+    "is_national_id",
+    "mask",
+    "normalise",
+    "scan",
+]
+
+
+class FindingKind(StrEnum):
+    NATIONAL_ID = "national_id"
+    PHONE = "phone"
+    EMAIL = "email"
+    BIRTH_DATE = "birth_date"
+    ADDRESS = "address"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Where something personal was found (in the original text); the value is never kept."""
+
+    kind: FindingKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    kind: FindingKind
+    blocking: bool
+    message: str  # in the language of the request
+
+
+MASK = "[fjernet]"
+
+MESSAGES: dict[FindingKind, str] = {
+    FindingKind.NATIONAL_ID: N_(
+        "The field contains what looks like a national identity number or D number. Remove "
+        "it. A knowledge need is about groups and practice, never about one person."
+    ),
+    FindingKind.PHONE: N_(
+        "The field seems to contain a phone number. Remove it if it can identify a person."
+    ),
+    FindingKind.EMAIL: N_(
+        "The field seems to contain an e-mail address. Remove it if it can identify a person."
+    ),
+    FindingKind.BIRTH_DATE: N_(
+        "The field seems to contain a date of birth. Remove it if it can identify a person."
+    ),
+    FindingKind.ADDRESS: N_(
+        "The field seems to contain a street address. Remove it if it can identify a person."
+    ),
+}
+REFUSED = N_("The text contains personal data that cannot be stored.")
+
+
+class PersonalDataError(ValueError):
+    """Text contains a national ID number; the message names the fields, never the number."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        fields = list(dict.fromkeys(p.field for p in problems if p.blocking))
+        names = ", ".join(f"«{name}»" for name in fields)
+        super().__init__(f"National identity number found in {names}.")
+
+
+def is_national_id(value: str, *, rule_2032: bool = True) -> bool:
+    """Whether the whole value (11 digits, however separated) is a plausible national ID."""
+    normalised = normalise(value.strip()).text
+    spans = national_id.candidate_spans(normalised, rule_2032=rule_2032)
+    return spans == [(0, len(normalised))]
+
+
+def scan(text: str) -> list[Finding]:
+    """All personal data found in text, ordered by position (spans of the original text)."""
+    normalised = normalise(text)
+    ids = national_id.spans_in(normalised)
+    findings = [Finding(FindingKind.NATIONAL_ID, start, end) for start, end in ids]
+    for kind, finder in (
+        (FindingKind.PHONE, warnings.phone_spans),
+        (FindingKind.EMAIL, warnings.email_spans),
+        (FindingKind.BIRTH_DATE, warnings.birth_date_spans),
+        (FindingKind.ADDRESS, warnings.address_spans),
+    ):
+        for start, end in (normalised.span(s, e) for s, e in finder(normalised.text)):
+            # A warning inside an ID number would only repeat the refusal less precisely.
+            if not any(start < id_end and id_start < end for id_start, id_end in ids):
+                findings.append(Finding(kind, start, end))
+    findings.sort(key=lambda f: (f.start, f.end))
+    return findings
+
+
+def contains_national_id(text: str) -> bool:
+    return bool(national_id.candidate_spans(normalise(text).text))
+
+
+def check_fields(fields: Mapping[str, str | None]) -> list[FieldProblem]:
+    """One problem per field and kind found; only national ID numbers are blocking."""
+    problems: list[FieldProblem] = []
+    for name, value in fields.items():
+        if not value:
+            continue
+        kinds = {finding.kind for finding in scan(value)}
+        problems.extend(
+            FieldProblem(
+                field=name,
+                kind=kind,
+                blocking=kind is FindingKind.NATIONAL_ID,
+                message=_(MESSAGES[kind]),
+            )
+            for kind in FindingKind
+            if kind in kinds
+        )
+    return problems
+
+
+def ensure_no_national_id(fields: Mapping[str, str | None]) -> list[FieldProblem]:
+    """Raise PersonalDataError if any field holds a national ID; otherwise return the warnings."""
+    problems = check_fields(fields)
+    if any(problem.blocking for problem in problems):
+        raise PersonalDataError(problems)
+    return problems
+
+
+def mask(text: str) -> str:
+    """text with every national ID number replaced by MASK, for anything that must be logged."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in national_id.spans_in(normalise(text)):
+        parts.append(text[pos:start])
+        parts.append(MASK)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def guard_text(fields: Mapping[str, str | None]) -> list[FieldProblem]:
+    """The use cases' guard: refuse a national ID number with a 422 naming each field (the
+    number is never echoed, nothing is stored); return the non-blocking warnings."""
+    from klynge.errors import FieldError, Invalid
+
+    try:
+        return ensure_no_national_id(fields)
+    except PersonalDataError as exc:
+        raise Invalid(
+            REFUSED,
+            [FieldError(p.field, MESSAGES[p.kind]) for p in exc.problems if p.blocking],
+        ) from None
