@@ -35,10 +35,13 @@ lint: $(STAMP) ## ruff (lint + format check)
 	$(BIN)/ruff format --check .
 	PYTHONPATH=platform:. $(BIN)/lint-imports --no-cache
 
+typecheck: $(STAMP) ## mypy (strict) on the core package klynge
+	$(BIN)/mypy
+
 wheel-check: $(STAMP) ## build sdist + wheel, install in a fresh venv, migrate/demo/run it (SQLite; + PostgreSQL with DATABASE_URL)
 	.ci/wheel-check
 
-test: $(STAMP) browser-deps lint wheel-check ## lint + installed-wheel check + all tests on SQLite; also PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set
+test: $(STAMP) browser-deps lint typecheck wheel-check ## lint + mypy + installed-wheel check + all tests on SQLite; also PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set
 	@start=$$(date +%s); covered="SQLite (incl. browser + axe)"; \
 	KLYNGE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
 	if [ -n "$$DATABASE_URL" ]; then \
@@ -59,4 +62,4 @@ lock: $(STAMP) ## refresh constraints.txt from the installed environment
 clean: ## remove the virtualenv, node_modules and var/
 	rm -rf $(VENV) node_modules var
 
-.PHONY: help install run browser-deps lint wheel-check test bench lock clean
+.PHONY: help install run browser-deps lint typecheck wheel-check test bench lock clean

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from klynge import audit
 from klynge.auth.passwords import hash_password
@@ -295,13 +296,13 @@ async def seed_core() -> bool:
                         )
                     ).returning(Account.id)
                 )[0]["id"]
-            await RoleAssignment.insert(
-                RoleAssignment(
-                    account=account_id,
-                    role=user.role,
-                    **_org_for(user, orgs, {**muni, **services, **groups}),
-                )
-            )
+            # Any: Piccolo's Table.__init__ takes columns as **kwargs beside typed parameters.
+            values: dict[str, Any] = {
+                "account": account_id,
+                "role": user.role,
+                **_org_for(user, orgs, {**muni, **services, **groups}),
+            }
+            await RoleAssignment.insert(RoleAssignment(**values))
         await audit.record(
             None, "demo.seed", "cluster", cluster, cluster_id=cluster, after={"name": CLUSTER_NAME}
         )

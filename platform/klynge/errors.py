@@ -162,7 +162,7 @@ def problem(
     if wants_html(request):
         if status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return Redirect(path="/login?" + urlencode({"next": target}, safe="/"))  # type: ignore[return-value]
+            return Redirect(path="/login?" + urlencode({"next": target}, safe="/"))
         return Template(
             template_name="error.html",
             context={

@@ -12,9 +12,10 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_204_NO_CONTENT
-from piccolo.columns import ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
 from klynge.auth.guards import requires_authenticated
@@ -26,6 +27,7 @@ from klynge.orgs.tables import Cluster, Municipality, Service
 
 
 class Notification(Table, tablename="notification"):
+    id: Serial  # Piccolo adds the primary key; declared for the type checker
     cluster = ForeignKey(references=Cluster, null=True, on_delete=OnDelete.cascade, index=True)
     account = ForeignKey(references=Account, null=True, on_delete=OnDelete.cascade, index=True)
     service = ForeignKey(references=Service, null=True, on_delete=OnDelete.cascade, index=True)
@@ -77,7 +79,7 @@ async def notify(
 def _recipient_filter(actor: Principal) -> Any:
     services = list(actor.org_ids(Role.SERVICE_LEADER, Role.SERVICE_EMPLOYEE))
     municipalities = list(actor.org_ids(Role.COORDINATOR))
-    where = Notification.account == actor.account_id
+    where: Combinable = Notification.account == actor.account_id
     if services:
         where = where | Notification.service.is_in(services)
     if municipalities:

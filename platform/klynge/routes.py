@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar import Litestar
+from litestar.handlers.base import BaseRouteHandler
 from litestar.handlers.http_handlers import HTTPRouteHandler
+from litestar.routes import HTTPRoute
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,11 @@ def _is_auto_options(handler: HTTPRouteHandler) -> bool:
 def route_table(app: Litestar) -> list[RouteInfo]:
     rows: list[RouteInfo] = []
     for route in app.routes:
-        for handler in route.route_handlers:
+        # ASGI mounts and websockets carry one handler, HTTP routes one per method.
+        handlers: list[BaseRouteHandler] = (
+            list(route.route_handlers) if isinstance(route, HTTPRoute) else [route.route_handler]
+        )
+        for handler in handlers:
             if isinstance(handler, HTTPRouteHandler) and _is_auto_options(handler):
                 continue
             guards = tuple(

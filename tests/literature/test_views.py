@@ -43,7 +43,7 @@ async def _check(client: Any, w: Any, need_id: int, **extra: Any) -> int:
     response = await client.post(
         f"/api/needs/{need_id}/literature-checks", json=body, headers=w.headers["adviser_a"]
     )
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == 201, response.text
     return int(response.json()["id"])
 
 
@@ -125,8 +125,8 @@ async def test_literature_pages_by_role(client, needs_world, need_id) -> None:
     assert "Parent training" not in plain(await _get(client, "/litteratur?q=parent"))
 
     client.cookies.clear()
-    assert (await _get(client, "/litteratur")).status_code in (302, 303, 401)
-    assert (await _get(client, f"/litteratursjekker/{check_id}")).status_code in (302, 303, 401)
+    assert (await _get(client, "/litteratur")).status_code == 302
+    assert (await _get(client, f"/litteratursjekker/{check_id}")).status_code == 302
 
 
 async def test_import_form_starts_a_job_and_shows_the_report(client, needs_world) -> None:
@@ -184,7 +184,7 @@ async def test_import_form_starts_a_job_and_shows_the_report(client, needs_world
         headers=HTML,
         follow_redirects=False,
     )
-    assert response.status_code in (400, 422), response.text
+    assert response.status_code == 422, response.text
     assert 'id="import-file-error"' in response.text
 
 
@@ -320,7 +320,7 @@ async def test_portal_shows_only_public_things(client, needs_world, need_id) -> 
         json={**MEASURE, "reference_ids": [review]},
         headers=w.headers["adviser_a"],
     )
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == 201, response.text
     portal = plain(await _get(client, "/kunnskap?q=parent"))
     assert "Parent training" in portal
     assert "School absence" not in plain(await _get(client, "/kunnskap?q=school"))
@@ -329,7 +329,7 @@ async def test_portal_shows_only_public_things(client, needs_world, need_id) -> 
 async def test_measure_pages_show_the_level_with_its_scale(client, needs_world) -> None:
     w = needs_world
     response = await client.post("/api/measures/", json=MEASURE, headers=w.headers["adviser_a"])
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == 201, response.text
     slug = response.json()["slug"]
     expected = "Ungsinn (gjeldende skala, 0–5): 4 Tilfredsstillende dokumentasjon"
     assert expected in text_of(await _get(client, "/tiltak"))

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from klynge.orgs.tables import Cluster, Funder, Municipality, ResearchGroup
+from tests.conftest import BACKEND
 from tests.platform.conftest import assert_problem, field_names
 
 K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -140,24 +141,31 @@ async def test_unauthenticated_requests_are_401(client, world) -> None:
 async def test_ids_that_are_not_numbers_do_not_crash(client, world) -> None:
     for path in ("/api/clusters/abc", "/api/clusters/1.5", "/api/memberships/x"):
         response = await client.get(path, headers=world.headers["admin"])
-        assert response.status_code in (400, 404), response.text
+        assert response.status_code == 404, (path, response.text)
     admin = world.headers["admin"]
     huge = 99_999_999_999_999_999_999
-    for method, path, payload in (
-        ("GET", f"/api/clusters/{huge}", None),
-        ("GET", f"/api/memberships/{huge}", None),
-        ("GET", f"/api/municipalities/{2**31}", None),
-        ("POST", "/api/clusters", {"name": "Ny", "motor_municipality_id": huge}),
-        ("POST", "/api/municipalities", {"number": "4602", "name": "K", "population": huge}),
+    # An id beyond the database's integer range is a 400 (klynge.errors maps the driver's range
+    # error); 2**31 still fits SQLite's integers and finds nothing there.
+    for method, path, payload, status in (
+        ("GET", f"/api/clusters/{huge}", None, 400),
+        ("GET", f"/api/memberships/{huge}", None, 400),
+        ("GET", f"/api/municipalities/{2**31}", None, 404 if BACKEND == "sqlite" else 400),
+        ("POST", "/api/clusters", {"name": "Ny", "motor_municipality_id": huge}, 400),
+        (
+            "POST",
+            "/api/municipalities",
+            {"number": "4602", "name": "K", "population": huge},
+            400,
+        ),
         (
             "POST",
             f"/api/clusters/{world.ids['cluster_a']}/membership-requests",
             {"municipality_id": huge},
+            400,
         ),
     ):
         response = await client.request(method, path, headers=admin, json=payload)
-        assert response.status_code in (400, 404, 422), (path, response.text)
-        assert_problem(response, response.status_code)
+        assert_problem(response, status)
     assert await Municipality.count() == 4
 
 

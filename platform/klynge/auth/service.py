@@ -94,13 +94,15 @@ async def load_principal(account_id: int) -> Principal | None:
         elif kind is OrgKind.CLUSTER and org_id is not None:
             adviser_clusters.add(org_id)
     if service_ids:
-        services = await Service.select(Service.municipality).where(Service.id.is_in(service_ids))
+        services = await Service.select(Service.municipality).where(
+            Service.id.is_in(list(service_ids))
+        )
         municipality_ids.update(s["municipality"] for s in services)
     cluster_ids = set(adviser_clusters)
     language = account["language"] if account["language"] in LANGUAGES else ""
     if municipality_ids:
         members = await ClusterMembership.select(ClusterMembership.cluster).where(
-            ClusterMembership.municipality.is_in(municipality_ids),
+            ClusterMembership.municipality.is_in(list(municipality_ids)),
             ClusterMembership.status == "member",
         )
         cluster_ids.update(m["cluster"] for m in members)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -12,6 +12,8 @@ from klynge.orgs.tables import Cluster, Funder, Municipality, ResearchGroup, Ser
 
 class Account(Table, tablename="account"):
     """A user. Only name, work e-mail, role and organisation are stored about a person."""
+
+    id: Serial  # Piccolo adds the primary key; declared for the type checker
 
     name = Varchar(length=200)
     email = Varchar(length=254, unique=True)  # stored case-folded: unique case-insensitively
@@ -23,6 +25,8 @@ class Account(Table, tablename="account"):
 
 class RoleAssignment(Table, tablename="role_assignment"):
     """A role held in one organisation; exactly the column that fits the role is set."""
+
+    id: Serial  # Piccolo adds the primary key; declared for the type checker
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=30)
@@ -38,6 +42,8 @@ class RefreshToken(Table, tablename="refresh_token"):
     """Opaque refresh tokens, stored only as a SHA-256 hash. Rotated on every use; reuse of a
     spent token revokes its whole family (a stolen token is then useless)."""
 
+    id: Serial  # Piccolo adds the primary key; declared for the type checker
+
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
     family = Varchar(length=32, index=True)
@@ -50,6 +56,8 @@ class RefreshToken(Table, tablename="refresh_token"):
 class LoginThrottle(Table, tablename="login_throttle"):
     """Failed-login counters shared by every app process. The key is a hash of
     "account:<email>" or "address:<ip>", so no e-mail or address is stored here."""
+
+    id: Serial  # Piccolo adds the primary key; declared for the type checker
 
     key = Varchar(length=64, unique=True)
     failures = Integer(default=0)

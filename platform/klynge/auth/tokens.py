@@ -105,10 +105,12 @@ class TokenCodec:
         if self.algorithm == "RS256":
             kid = self.settings.active_kid
             assert kid is not None
-            return jwt.encode(
+            signed: str = jwt.encode(
                 token.claims(), self._rsa[kid].private_pem, algorithm="RS256", headers={"kid": kid}
             )
-        return jwt.encode(token.claims(), self.settings.secret_key, algorithm="HS256")
+            return signed
+        signed = jwt.encode(token.claims(), self.settings.secret_key, algorithm="HS256")
+        return signed
 
     def _verification_key(self, token: str) -> str:
         if self.algorithm == "HS256":

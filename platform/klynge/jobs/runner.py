@@ -119,7 +119,7 @@ class Dispatcher:
         self.redis_url = redis_url
         self.queue_name = queue_name or default_queue_name()
         self._pool: Any = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[str]] = set()
 
     async def dispatch(self, job_id: uuid.UUID) -> None:
         if self.redis_url:

@@ -298,7 +298,7 @@ async def _membership_out(row: Mapping[str, Any], *, history: bool = False) -> s
     events: list[s.MembershipEventOut] = []
     if history:
         for e in (
-            await MembershipEvent.select(MembershipEvent.all_columns(), MembershipEvent.actor.name)
+            await MembershipEvent.select(*MembershipEvent.all_columns(), MembershipEvent.actor.name)
             .where(MembershipEvent.membership == row["id"])
             .order_by(MembershipEvent.id)
         ):
@@ -681,11 +681,9 @@ async def _grant(actor: Principal | None, account_id: int, role: str, **org: int
     found = await existing.first()
     if found:
         return int(found["id"])
-    row = (
-        await RoleAssignment.insert(RoleAssignment(account=account_id, role=role, **org)).returning(
-            RoleAssignment.id
-        )
-    )[0]
+    # Any: Piccolo's Table.__init__ takes columns as **kwargs beside its own typed parameters.
+    values: dict[str, Any] = {"account": account_id, "role": role, **org}
+    row = (await RoleAssignment.insert(RoleAssignment(**values)).returning(RoleAssignment.id))[0]
     await audit.record(
         actor,
         "role.grant",
