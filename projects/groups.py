@@ -13,17 +13,12 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound
-from klynge.jobs import runner
 from klynge.orgs import service as orgs
 from klynge.orgs import validators
 from klynge.orgs.schemas import ResearchGroupCreate, ServiceType
 from klynge.orgs.tables import ResearchGroup, Service
-from literature.api import DedupRecord, FormatError, find_duplicates
 from projects import schemas as s
 from projects.tables import GroupMember, GroupProfile, GroupPublication, Project, Proposal
-
-IMPORT_PUBLICATIONS = "projects.import_publications"
-PUBLICATION_FORMATS = ("ris", "bibtex", "medline", "csljson", "xlsx", "csv")
 
 
 def may_edit(actor: Principal, group_id: int) -> bool:
@@ -237,286 +232,56 @@ async def list_groups(ids: Sequence[int] | None = None) -> list[s.GroupOut]:
     ).where(GroupPublication.group.is_in(group_ids or [-1]))
     used = await load_used_capacity(group_ids)
     today = dt.date.today()
-    out = []
-    for r in rows:
-        p: Mapping[str, Any] = profiles.get(r["id"]) or {}
-        window = p.get("recency_years")
-        own = [x for x in pubs if x["group"] == r["id"]]
-        capacity = int(p.get("capacity") or 0)
-        out.append(
-            s.GroupOut(
-                id=r["id"],
-                name=r["name"],
-                institution=r["institution"],
-                unit=r["unit"],
-                org_number=r["org_number"],
-                sector=r["sector"],
-                description=r["description"],
-                expertise=p.get("expertise", ""),
-                keywords=json_value(p.get("keywords"), []),
-                methods=json_value(p.get("methods"), []),
-                target_groups=json_value(p.get("target_groups"), []),
-                service_types=json_value(p.get("service_types"), []),
-                languages=json_value(p.get("languages"), []),
-                region=p.get("region", ""),
-                location=p.get("location", ""),
-                latitude=p.get("latitude"),
-                longitude=p.get("longitude"),
-                capacity=capacity,
-                capacity_left=max(0, capacity - used.get(r["id"], 0)),
-                recency_years=window,
-                members=members.get(r["id"], []),
-                publications=len(own),
-                publications_included=sum(
-                    1 for x in own if x["included"] and _in_window(x["year"], window, today)
-                ),
-            )
+    return [
+        _group_out(
+            r,
+            profiles.get(r["id"]) or {},
+            members.get(r["id"], []),
+            [x for x in pubs if x["group"] == r["id"]],
+            used.get(r["id"], 0),
+            today,
         )
-    return out
-
-
-# --- Publications ------------------------------------------------------------------------------
-
-
-def _publication_out(row: Mapping[str, Any], window: int | None) -> s.PublicationOut:
-    authors = json_value(row["authors"], [])
-    return s.PublicationOut(
-        id=row["id"],
-        title=row["title"],
-        abstract=row["abstract"],
-        year=row["year"],
-        doi=row["doi"],
-        container=row["container"],
-        authors=[a if isinstance(a, str) else ", ".join(a) for a in authors],
-        language=row["language"],
-        included=row["included"],
-        in_window=_in_window(row["year"], window, dt.date.today()),
-        source=row["source"],
-    )
-
-
-async def _window(group_id: int) -> int | None:
-    row = (
-        await GroupProfile.select(GroupProfile.recency_years)
-        .where(GroupProfile.group == group_id)
-        .first()
-    )
-    return row["recency_years"] if row else None
-
-
-async def list_publications(group_id: int) -> list[s.PublicationOut]:
-    await _group_row(group_id)
-    window = await _window(group_id)
-    rows = (
-        await GroupPublication.select()
-        .where(GroupPublication.group == group_id)
-        .order_by(GroupPublication.year, ascending=False)
-        .order_by(GroupPublication.id)
-    )
-    return [_publication_out(r, window) for r in rows]
-
-
-async def curated_publications(group_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """What represents each group for matching: included publications inside its window."""
-    windows = {
-        p["group"]: p["recency_years"]
-        for p in await GroupProfile.select(GroupProfile.group, GroupProfile.recency_years).where(
-            GroupProfile.group.is_in(list(group_ids) or [-1])
-        )
-    }
-    today = dt.date.today()
-    out: dict[int, list[dict[str, Any]]] = {g: [] for g in group_ids}
-    rows = await GroupPublication.select(
-        GroupPublication.id,
-        GroupPublication.group,
-        GroupPublication.title,
-        GroupPublication.abstract,
-        GroupPublication.year,
-    ).where(
-        GroupPublication.group.is_in(list(group_ids) or [-1]),
-        GroupPublication.included == True,  # noqa: E712
-    )
-    for r in rows:
-        if _in_window(r["year"], windows.get(r["group"]), today):
-            out[r["group"]].append(r)
-    return out
-
-
-async def add_publication(
-    actor: Principal, group_id: int, data: s.PublicationIn
-) -> s.PublicationOut:
-    await _group_row(group_id)
-    _ensure_editor(actor, group_id)
-    from literature.api import normalise_doi
-
-    async with transaction():
-        inserted = await GroupPublication.insert(
-            GroupPublication(
-                group=group_id,
-                title=" ".join(data.title.split()),
-                abstract=data.abstract,
-                year=data.year,
-                doi=normalise_doi(data.doi),
-                container=data.container,
-                authors=[[a, ""] for a in data.authors if a.strip()],
-                keywords=_clean(data.keywords),
-                language=data.language,
-                url=data.url,
-                source="manual",
-            )
-        ).returning(*GroupPublication.all_columns())
-    return _publication_out(inserted[0], await _window(group_id))
-
-
-async def curate(actor: Principal, group_id: int, data: s.CurationIn) -> list[s.PublicationOut]:
-    """Include/exclude publications and set the recency window; remembered across imports."""
-    await _group_row(group_id)
-    _ensure_editor(actor, group_id)
-    async with transaction():
-        for ids, value in ((data.include, True), (data.exclude, False)):
-            if ids:
-                await GroupPublication.update({GroupPublication.included: value}).where(
-                    GroupPublication.group == group_id, GroupPublication.id.is_in(ids)
-                )
-        if data.recency_years is not None or data.clear_recency:
-            if not await GroupProfile.exists().where(GroupProfile.group == group_id):
-                await GroupProfile.insert(GroupProfile(group=group_id))
-            await GroupProfile.update(
-                {GroupProfile.recency_years: None if data.clear_recency else data.recency_years}
-            ).where(GroupProfile.group == group_id)
-        await audit.record(
-            actor,
-            "research_group.curate",
-            "research_group",
-            group_id,
-            after={"include": data.include, "exclude": data.exclude},
-        )
-    return await list_publications(group_id)
-
-
-async def start_publication_import(
-    actor: Principal,
-    dispatcher: runner.Dispatcher,
-    group_id: int,
-    fmt: str,
-    filename: str,
-    data: bytes,
-) -> Any:
-    from klynge.jobs.service import get_job
-
-    await _group_row(group_id)
-    _ensure_editor(actor, group_id)
-    if fmt not in PUBLICATION_FORMATS:
-        raise Invalid(
-            "Ukjent format.",
-            [FieldError("format", "Formatet må være ett av: " + ", ".join(PUBLICATION_FORMATS))],
-        )
-    job_id = await runner.create(
-        IMPORT_PUBLICATIONS,
-        {"group_id": group_id, "format": fmt, "filename": filename},
-        payload=data,
-        created_by=actor.account_id,
-    )
-    await dispatcher.dispatch(job_id)
-    return await get_job(actor, str(job_id))
-
-
-async def import_publications(
-    group_id: int, fmt: str, filename: str, data: bytes
-) -> s.PublicationImportOut:
-    """Parse with the literature importers; skip what the group already has (DOI/PMID or
-    title+author+year), so a re-import keeps the group's curation."""
-    from literature.api import ImportFormat, parse_file
-
-    parsed = parse_file(data, ImportFormat(fmt), filename)
-    existing = await GroupPublication.select(
-        GroupPublication.id,
-        GroupPublication.title,
-        GroupPublication.authors,
-        GroupPublication.year,
-        GroupPublication.doi,
-        GroupPublication.pmid,
-    ).where(GroupPublication.group == group_id)
-    stored = [
-        DedupRecord(
-            key=r["id"],
-            title=r["title"],
-            authors=tuple(
-                (str(a[0]), str(a[1])) for a in json_value(r["authors"], []) if len(a) == 2
-            ),
-            year=r["year"],
-            doi=r["doi"],
-            pmid=r["pmid"],
-        )
-        for r in existing
+        for r in rows
     ]
-    new = [
-        DedupRecord(
-            key=-(i + 1),
-            title=r.title,
-            authors=tuple((a.family, a.given) for a in r.authors),
-            year=r.year,
-            doi=r.doi,
-            pmid=r.pmid,
-            container=r.container,
-        )
-        for i, r in enumerate(parsed.records)
-    ]
-    duplicates = {m.key for m in find_duplicates(new, stored).exact}
-    rows = [
-        GroupPublication(
-            group=group_id,
-            title=r.title,
-            abstract=r.abstract,
-            authors=[[a.family, a.given] for a in r.authors],
-            year=r.year,
-            container=r.container,
-            doi=r.doi,
-            pmid=r.pmid,
-            keywords=list(r.keywords),
-            language=r.language,
-            url=r.url,
-            source=fmt,
-        )
-        for i, r in enumerate(parsed.records)
-        if -(i + 1) not in duplicates
-    ]
-    async with transaction():
-        if rows:
-            await GroupPublication.insert(*rows)
-    return s.PublicationImportOut(
-        read=parsed.read,
-        imported=len(rows),
-        duplicates=len(duplicates),
-        problems=[{"record": p.record, "reason": p.reason} for p in parsed.problems],
-    )
 
 
-@runner.job(IMPORT_PUBLICATIONS)
-async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | None:
-    if ctx.payload is None:
-        raise runner.JobFailed("Jobben mangler filen den skulle importere.")
-    group_id = int(ctx.params["group_id"])
-    await ctx.progress(10, "Leser filen")
-    try:
-        report = await import_publications(
-            group_id, str(ctx.params["format"]), str(ctx.params["filename"]), bytes(ctx.payload)
-        )
-    except FormatError as exc:
-        raise runner.JobFailed(f"Filen ble ikke importert: {exc}") from None
-    result = {
-        "read": report.read,
-        "imported": report.imported,
-        "duplicates": report.duplicates,
-        "problems": report.problems,
-    }
-    message = (
-        f"{report.read} lest, {report.imported} nye publikasjoner, "
-        f"{report.duplicates} fantes fra før, {len(report.problems)} problemer."
+def _group_out(
+    r: Mapping[str, Any],
+    p: Mapping[str, Any],
+    members: list[s.MemberOut],
+    own: list[dict[str, Any]],
+    used: int,
+    today: dt.date,
+) -> s.GroupOut:
+    window = p.get("recency_years")
+    capacity = int(p.get("capacity") or 0)
+    return s.GroupOut(
+        id=r["id"],
+        name=r["name"],
+        institution=r["institution"],
+        unit=r["unit"],
+        org_number=r["org_number"],
+        sector=r["sector"],
+        description=r["description"],
+        expertise=p.get("expertise", ""),
+        keywords=json_value(p.get("keywords"), []),
+        methods=json_value(p.get("methods"), []),
+        target_groups=json_value(p.get("target_groups"), []),
+        service_types=json_value(p.get("service_types"), []),
+        languages=json_value(p.get("languages"), []),
+        region=p.get("region", ""),
+        location=p.get("location", ""),
+        latitude=p.get("latitude"),
+        longitude=p.get("longitude"),
+        capacity=capacity,
+        capacity_left=max(0, capacity - used),
+        recency_years=window,
+        members=members,
+        publications=len(own),
+        publications_included=sum(
+            1 for x in own if x["included"] and _in_window(x["year"], window, today)
+        ),
     )
-    async with transaction():
-        await ctx.finish(result, message, f"/forskergrupper/{group_id}")
-    return None
 
 
 async def groups_of_researcher(actor: Principal) -> list[int]:
