@@ -10,7 +10,7 @@ from litestar import Controller, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from klynge.auth.guards import requires_authenticated, requires_role
@@ -32,6 +32,8 @@ from projects import schemas as s
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
+# The most rows one list call returns (the proposals list returned at most this before paging).
+MAX_PAGE = 500
 
 
 @dataclass
@@ -50,8 +52,12 @@ class ResearchGroupController(Controller):
         operation_id="ListResearchGroups",
         summary="Research groups with their profiles",
     )
-    async def list_groups(self) -> list[s.GroupOut]:
-        return await groups.list_groups()
+    async def list_groups(
+        self,
+        limit: Annotated[int | None, Parameter(ge=1, le=MAX_PAGE)] = None,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[s.GroupOut]:
+        return await groups.list_groups(limit=limit, offset=offset)
 
     @post(
         "/",
@@ -282,8 +288,12 @@ class ProposalController(Controller):
         actor: NamedDependency[Principal],
         cluster_id: FromQuery[int | None] = None,
         group_id: FromQuery[int | None] = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> list[s.ProposalOut]:
-        return await proposals.list_proposals(actor, cluster_id=cluster_id, group_id=group_id)
+        return await proposals.list_proposals(
+            actor, cluster_id=cluster_id, group_id=group_id, limit=limit, offset=offset
+        )
 
     @get(
         "/{proposal_id:int}",

@@ -18,6 +18,7 @@ from klynge.orgs import validators
 from klynge.orgs.schemas import ResearchGroupCreate, ServiceType
 from klynge.orgs.tables import ResearchGroup, Service
 from projects import schemas as s
+from projects.paging import PAGE_SIZE, Page, pages_for
 from projects.tables import GroupMember, GroupProfile, GroupPublication, Project, Proposal
 
 
@@ -203,10 +204,27 @@ async def get_group(group_id: int) -> s.GroupOut:
     return (await list_groups([group_id]))[0]
 
 
-async def list_groups(ids: Sequence[int] | None = None) -> list[s.GroupOut]:
-    query = ResearchGroup.select().order_by(ResearchGroup.name)
+async def count_groups() -> int:
+    return await ResearchGroup.count()
+
+
+async def page_groups(number: int, size: int = PAGE_SIZE) -> Page:
+    """One page of the groups list (a count and five queries, whatever the page size)."""
+    total = await count_groups()
+    number = min(number, pages_for(total, size))
+    items = await list_groups(limit=size, offset=(number - 1) * size)
+    return Page(items, number, pages_for(total, size), total)
+
+
+async def list_groups(
+    ids: Sequence[int] | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[s.GroupOut]:
+    """Groups by name (those in `ids`, or a page of all); five queries whatever the number."""
+    query = ResearchGroup.select().order_by(ResearchGroup.name).order_by(ResearchGroup.id)
     if ids is not None:
         query = query.where(ResearchGroup.id.is_in(list(ids) or [-1]))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     rows = await query
     if ids is not None and len(rows) != len(set(ids)):
         raise NotFound("Fant ikke forskergruppen.")

@@ -11,8 +11,23 @@ from klynge.directory import cluster_services, member_municipalities, municipali
 from klynge.orgs.tables import Service
 from klynge.scoping import can_manage_cluster
 from priorities import api as priorities
-from projects import match_lists, proposals
+from projects import match_lists, proposals, workspace
 from projects import schemas as s
+from projects.paging import PAGE_SIZE, Page, pages_for
+
+
+async def proposals_overview(
+    actor: Principal, number: int, size: int = PAGE_SIZE
+) -> dict[str, Any]:
+    """The proposals page: a page of the proposals the actor may see, and their projects."""
+    total = await proposals.count_proposals(actor)
+    number = min(number, pages_for(total, size))
+    items = await proposals.list_proposals(actor, limit=size, offset=(number - 1) * size)
+    return {
+        "proposals": Page(items, number, pages_for(total, size), total),
+        "projects": await workspace.list_projects(actor),
+        "may_propose": bool(actor.org_ids(Role.RESEARCHER)),
+    }
 
 
 def may_revise(actor: Principal, out: s.ProposalOut) -> bool:

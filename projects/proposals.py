@@ -5,7 +5,7 @@ creates. The services that asked are told through in-app notifications."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klynge import audit
@@ -239,18 +239,30 @@ async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
     return row
 
 
-async def _proposal_out(row: Mapping[str, Any]) -> s.ProposalOut:
-    group = (
-        await ResearchGroup.select(ResearchGroup.name)
-        .where(ResearchGroup.id == row["group"])
-        .first()
-    )
-    project = await Project.select(Project.id).where(Project.proposal == row["id"]).first()
+async def _proposal_outs(rows: Sequence[Mapping[str, Any]]) -> list[s.ProposalOut]:
+    """Proposals with their group's name and project: two queries for any number of rows."""
+    ids = [r["id"] for r in rows]
+    names = {
+        r["id"]: r["name"]
+        for r in await ResearchGroup.select(ResearchGroup.id, ResearchGroup.name).where(
+            ResearchGroup.id.is_in(sorted({r["group"] for r in rows}) or [-1])
+        )
+    }
+    projects = {
+        r["proposal"]: r["id"]
+        for r in await Project.select(Project.id, Project.proposal).where(
+            Project.proposal.is_in(ids or [-1])
+        )
+    }
+    return [_proposal_out(r, names.get(r["group"], ""), projects.get(r["id"])) for r in rows]
+
+
+def _proposal_out(row: Mapping[str, Any], group_name: str, project_id: int | None) -> s.ProposalOut:
     return s.ProposalOut(
         id=row["id"],
         cluster_id=row["cluster"],
         group_id=row["group"],
-        group_name=group["name"] if group else "",
+        group_name=group_name,
         need_ids=[int(i) for i in json_value(row["need_ids"], [])],
         title=row["title"],
         aims=row["aims"],
@@ -266,31 +278,52 @@ async def _proposal_out(row: Mapping[str, Any]) -> s.ProposalOut:
         timeline=row["timeline"],
         status=row["status"],
         review_reason=row["review_reason"],
-        project_id=project["id"] if project else None,
+        project_id=project_id,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
 
 
 async def get_proposal(actor: Principal, proposal_id: int) -> s.ProposalOut:
-    return await _proposal_out(await _load(actor, proposal_id))
+    return (await _proposal_outs([await _load(actor, proposal_id)]))[0]
+
+
+def _visible(actor: Principal, cluster_id: int | None, group_id: int | None) -> list[Any]:
+    """Advisers see their clusters' proposals; researchers their groups' own."""
+    where: list[Any] = []
+    if not actor.is_admin:
+        own = Proposal.group.is_in(sorted(actor.org_ids(Role.RESEARCHER)) or [-1])
+        advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
+        where.append(Proposal.cluster.is_in(advised or [-1]) | own)
+    if cluster_id is not None:
+        where.append(Proposal.cluster == cluster_id)
+    if group_id is not None:
+        where.append(Proposal.group == group_id)
+    return where
 
 
 async def list_proposals(
-    actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
+    actor: Principal,
+    *,
+    cluster_id: int | None = None,
+    group_id: int | None = None,
+    limit: int = 500,
+    offset: int = 0,
 ) -> list[s.ProposalOut]:
-    """Advisers see their clusters' proposals; researchers their groups' own."""
+    """A page of the proposals the actor may see, newest first (three queries)."""
     query = Proposal.select().order_by(Proposal.id, ascending=False)
-    groups = sorted(actor.org_ids(Role.RESEARCHER))
-    if not actor.is_admin:
-        own = Proposal.group.is_in(groups or [-1])
-        advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
-        query = query.where(Proposal.cluster.is_in(advised or [-1]) | own)
-    if cluster_id is not None:
-        query = query.where(Proposal.cluster == cluster_id)
-    if group_id is not None:
-        query = query.where(Proposal.group == group_id)
-    return [await _proposal_out(r) for r in await query.limit(500)]
+    for condition in _visible(actor, cluster_id, group_id):
+        query = query.where(condition)
+    return await _proposal_outs(await query.limit(limit).offset(offset))
+
+
+async def count_proposals(
+    actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
+) -> int:
+    query = Proposal.count()
+    for condition in _visible(actor, cluster_id, group_id):
+        query = query.where(condition)
+    return await query
 
 
 _REVIEW = {"accept": "accepted", "changes": "changes_requested", "decline": "declined"}

@@ -28,6 +28,7 @@ from klynge.views.common import (
 )
 from projects import groups
 from projects import schemas as s
+from projects.paging import page_number
 from projects.views import common as c
 
 EMPTY_MEMBER_ROWS = 3
@@ -177,9 +178,11 @@ async def groups_page(
 ) -> Template:
     from klynge.auth.roles import Role
 
+    page = await groups.page_groups(page_number(request.query_params.get("side")))
     return render(
         "projects/groups.html",
-        groups=await groups.list_groups(),
+        groups=page.items,
+        page=page,
         may_create=actor.is_admin or Role.ADVISER in actor.roles,
         mine=set(actor.org_ids(Role.RESEARCHER)),
         notice=notice_text(request.query_params.get("notice")),

@@ -12,7 +12,6 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
 from klynge.errors import DomainError
 from klynge.i18n import gettext as _
 from klynge.views.common import (
@@ -26,8 +25,9 @@ from klynge.views.common import (
     text,
 )
 from projects import proposal_pages as pages
-from projects import proposals, workspace
+from projects import proposals
 from projects import schemas as s
+from projects.paging import page_number
 from projects.views import common as c
 
 PROPOSAL_FIELDS = (
@@ -129,12 +129,13 @@ async def _new_page(actor: Principal, form: Form, *, status: int = 200) -> Templ
 async def proposals_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal]
 ) -> Template:
-    items = await proposals.list_proposals(actor)
+    overview = await pages.proposals_overview(actor, page_number(request.query_params.get("side")))
     return render(
         "projects/proposals.html",
-        proposals=items,
-        projects=await workspace.list_projects(actor),
-        may_propose=bool(actor.org_ids(Role.RESEARCHER)),
+        proposals=overview["proposals"].items,
+        page=overview["proposals"],
+        projects=overview["projects"],
+        may_propose=overview["may_propose"],
         notice=notice_text(request.query_params.get("notice")),
         **c.labels(),
     )
