@@ -13,6 +13,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs import service as orgs
 from klynge.orgs import validators
 from klynge.orgs.schemas import ResearchGroupCreate, ServiceType
@@ -28,7 +29,7 @@ def may_edit(actor: Principal, group_id: int) -> bool:
 
 def _ensure_editor(actor: Principal, group_id: int) -> None:
     if not may_edit(actor, group_id):
-        raise Forbidden("Bare gruppens forskere kan endre profilen.")
+        raise Forbidden(N_("Only the group's researchers can edit the profile."))
 
 
 def _orcid(value: str, index: int) -> str:
@@ -45,9 +46,15 @@ def _profile_errors(data: s.ProfileIn) -> list[FieldError]:
     known = {t.value for t in ServiceType}
     for i, value in enumerate(data.service_types):
         if value not in known:
-            errors.append(FieldError(f"service_types.{i}", f"Ukjent tjeneste «{value}»."))
+            errors.append(
+                FieldError(
+                    f"service_types.{i}",
+                    N_("Unknown service type «%(value)s»."),
+                    params={"value": value},
+                )
+            )
     if (data.latitude is None) != (data.longitude is None):
-        errors.append(FieldError("longitude", "Oppgi både breddegrad og lengdegrad, eller ingen."))
+        errors.append(FieldError("longitude", N_("Give both latitude and longitude, or neither.")))
     return errors
 
 
@@ -118,14 +125,14 @@ def _clean(values: Sequence[str]) -> list[str]:
 
 async def create_group(actor: Principal, data: s.GroupCreate) -> s.GroupOut:
     if not (actor.is_admin or Role.ADVISER in actor.roles):
-        raise Forbidden("Bare administratorer og FoU-rådgivere kan registrere forskergrupper.")
+        raise Forbidden(N_("Only administrators and R&D advisers can register research groups."))
     errors = _profile_errors(data)
     if not data.name.strip():
-        errors.append(FieldError("name", "Oppgi gruppens navn."))
+        errors.append(FieldError("name", N_("Give the group's name.")))
     if not data.institution.strip():
-        errors.append(FieldError("institution", "Oppgi institusjonen."))
+        errors.append(FieldError("institution", N_("Give the institution.")))
     if errors:
-        raise Invalid("Forskergruppen kan ikke lagres.", errors)
+        raise Invalid(N_("The research group cannot be saved."), errors)
     await _check_services(data.members)
     async with transaction():
         core = await orgs.create_research_group(
@@ -151,8 +158,8 @@ async def _check_services(members: Sequence[s.MemberIn]) -> None:
     for i, member in enumerate(members):
         if member.employer_service_id is not None and member.employer_service_id not in found:
             raise Invalid(
-                "Ukjent tjeneste.",
-                [FieldError(f"members.{i}.employer_service_id", "Tjenesten finnes ikke.")],
+                N_("Unknown service."),
+                [FieldError(f"members.{i}.employer_service_id", N_("The service does not exist."))],
             )
 
 
@@ -161,7 +168,7 @@ async def update_profile(actor: Principal, group_id: int, data: s.ProfileIn) -> 
     _ensure_editor(actor, group_id)
     errors = _profile_errors(data)
     if errors:
-        raise Invalid("Profilen kan ikke lagres.", errors)
+        raise Invalid(N_("The profile cannot be saved."), errors)
     await _check_services(data.members)
     async with transaction():
         before = await get_group(group_id)
@@ -180,7 +187,7 @@ async def update_profile(actor: Principal, group_id: int, data: s.ProfileIn) -> 
 async def _group_row(group_id: int) -> dict[str, Any]:
     row = await ResearchGroup.select().where(ResearchGroup.id == group_id).first()
     if row is None:
-        raise NotFound("Fant ikke forskergruppen.")
+        raise NotFound(N_("We could not find the research group."))
     return row
 
 
@@ -227,7 +234,7 @@ async def list_groups(
         query = query.limit(limit).offset(offset)
     rows = await query
     if ids is not None and len(rows) != len(set(ids)):
-        raise NotFound("Fant ikke forskergruppen.")
+        raise NotFound(N_("We could not find the research group."))
     group_ids = [r["id"] for r in rows]
     profiles = {
         p["group"]: p

@@ -9,6 +9,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value
 from klynge.errors import NotFound
+from klynge.i18n import N_
 from priorities import api as priorities
 from projects import proposals
 from projects import schemas as s
@@ -48,11 +49,11 @@ async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
     ).where(Match.need == need_id, Match.run == (run["id"] if run else -1))
     if not in_cluster:
         if not researcher_groups:
-            raise NotFound("Fant ikke kunnskapsbehovet.")
+            raise NotFound(N_("We could not find the knowledge need."))
         query = query.where(Match.group.is_in(researcher_groups))
     rows = await query.order_by(Match.rank)
     if not in_cluster and not rows:
-        raise NotFound("Fant ikke kunnskapsbehovet.")
+        raise NotFound(N_("We could not find the knowledge need."))
     answers = await proposals.interests([r["group"] for r in rows])
     return s.MatchList(
         need_id=need_id,

@@ -12,6 +12,7 @@ from klynge.auth.principal import Principal
 from klynge.db import bulk_insert, transaction
 from klynge.errors import Conflict as ConflictError
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
@@ -225,7 +226,7 @@ async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluste
 
     ensure_cluster_visible(actor, cluster_id)
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan kjøre matching.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can run matching."))
     async with transaction():
         inserted = await MatchRun.insert(
             MatchRun(cluster=cluster_id, created_by=actor.account_id)
@@ -245,7 +246,7 @@ async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluste
 async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
     row = await MatchRun.select().where(MatchRun.id == run_id).first()
     if row is None:
-        raise NotFound("Fant ikke matchingen.")
+        raise NotFound(N_("We could not find the matching run."))
     # Claim first: of two workers given the same run only one computes and writes it.
     claimed = (
         await MatchRun.update({MatchRun.status: "running"})
@@ -253,7 +254,7 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
         .returning(MatchRun.id)
     )
     if not claimed:
-        raise ConflictError("Matchingen kjøres allerede.")
+        raise ConflictError(N_("Matching is already running."))
     rows, n_needs, n_groups, need_ids = await compute(row["cluster"], progress)
     previously = {
         r["need"]
@@ -311,13 +312,17 @@ async def run_matching(ctx: runner.JobContext) -> dict[str, Any] | None:
 async def add_conflict(actor: Principal, cluster_id: int, data: s.ConflictIn) -> dict[str, Any]:
     ensure_cluster_visible(actor, cluster_id)
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan registrere interessekonflikter.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can register conflicts of interest."))
     if not await ResearchGroup.exists().where(ResearchGroup.id == data.group_id):
-        raise Invalid("Ukjent gruppe.", [FieldError("group_id", "Gruppen finnes ikke.")])
+        raise Invalid(
+            N_("Unknown group."), [FieldError("group_id", N_("The group does not exist."))]
+        )
     if data.need_id is not None:
         need = await priorities.load_need(data.need_id)
         if need["cluster"] != cluster_id:
-            raise Invalid("Ukjent behov.", [FieldError("need_id", "Behovet er ikke i klyngen.")])
+            raise Invalid(
+                N_("Unknown need."), [FieldError("need_id", N_("The need is not in the cluster."))]
+            )
     async with transaction():
         inserted = await Conflict.insert(
             Conflict(

@@ -13,6 +13,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs import service as orgs
 from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
@@ -24,7 +25,7 @@ from projects.tables import Interest, Match, Project, Proposal
 
 def _ensure_researcher(actor: Principal, group_id: int) -> None:
     if not (actor.is_admin or actor.has(Role.RESEARCHER, group_id)):
-        raise Forbidden("Bare gruppens forskere kan svare for gruppen.")
+        raise Forbidden(N_("Only the group's researchers can answer for the group."))
 
 
 async def group_sees_need(group_id: int, need_id: int) -> bool:
@@ -35,7 +36,7 @@ async def group_sees_need(group_id: int, need_id: int) -> bool:
 async def _need_for_group(actor: Principal, group_id: int, need_id: int) -> dict[str, Any]:
     _ensure_researcher(actor, group_id)
     if not actor.is_admin and not await group_sees_need(group_id, need_id):
-        raise NotFound("Fant ikke kunnskapsbehovet.")
+        raise NotFound(N_("We could not find the knowledge need."))
     return await priorities.load_need(need_id)
 
 
@@ -43,7 +44,10 @@ async def set_interest(actor: Principal, need_id: int, data: s.InterestIn) -> di
     need = await _need_for_group(actor, data.group_id, need_id)
     reason = data.reason.strip()
     if not data.interested and not reason:
-        raise Invalid("Begrunn avslaget.", [FieldError("reason", "Skriv hvorfor gruppen avslår.")])
+        raise Invalid(
+            N_("Give a reason for declining."),
+            [FieldError("reason", N_("Write why the group declines."))],
+        )
     orgs.guard_text({"reason": reason})
     async with transaction():
         await Interest.delete().where(Interest.need == need_id, Interest.group == data.group_id)
@@ -85,14 +89,14 @@ async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dic
         try:
             rows.append(await _need_for_group(actor, data.group_id, need_id))
         except NotFound:
-            errors.append(FieldError(f"need_ids.{i}", "Behovet er ikke matchet til gruppen."))
+            errors.append(FieldError(f"need_ids.{i}", N_("The need is not matched to the group.")))
     clusters = {r["cluster"] for r in rows}
     if len(clusters) > 1:
-        errors.append(FieldError("need_ids", "Alle behov må høre til samme klynge."))
+        errors.append(FieldError("need_ids", N_("All needs must belong to the same cluster.")))
     if data.start and data.end and data.end < data.start:
-        errors.append(FieldError("end", "Sluttdato må være etter startdato."))
+        errors.append(FieldError("end", N_("The end date must be after the start date.")))
     if errors:
-        raise Invalid("Forslaget kan ikke sendes.", errors)
+        raise Invalid(N_("The proposal cannot be submitted."), errors)
     cluster_id = clusters.pop()
     members = {
         r["municipality"]
@@ -103,7 +107,10 @@ async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dic
     for i, muni in enumerate(data.codesign.municipality_ids):
         if muni not in members:
             errors.append(
-                FieldError(f"codesign.municipality_ids.{i}", "Kommunen er ikke med i klyngen.")
+                FieldError(
+                    f"codesign.municipality_ids.{i}",
+                    N_("The municipality is not a member of the cluster."),
+                )
             )
     if data.codesign.service_ids:
         services = await Service.select(Service.id, Service.municipality).where(
@@ -113,10 +120,12 @@ async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dic
         for i, service_id in enumerate(data.codesign.service_ids):
             if known.get(service_id) not in members:
                 errors.append(
-                    FieldError(f"codesign.service_ids.{i}", "Tjenesten er ikke med i klyngen.")
+                    FieldError(
+                        f"codesign.service_ids.{i}", N_("The service is not in the cluster.")
+                    )
                 )
     if errors:
-        raise Invalid("Forslaget kan ikke sendes.", errors)
+        raise Invalid(N_("The proposal cannot be submitted."), errors)
     orgs.guard_text(
         {
             "title": data.title,
@@ -193,10 +202,11 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
     row = await _load(actor, proposal_id)
     _ensure_researcher(actor, row["group"])
     if row["status"] != "changes_requested":
-        raise Conflict("Bare et forslag med ønskede endringer kan sendes inn på nytt.")
+        raise Conflict(N_("Only a proposal with requested changes can be resubmitted."))
     if data.group_id != row["group"]:
         raise Invalid(
-            "Feil gruppe.", [FieldError("group_id", "Forslaget tilhører en annen gruppe.")]
+            N_("Wrong group."),
+            [FieldError("group_id", N_("The proposal belongs to another group."))],
         )
     _, rows = await _validate(actor, data)
     async with transaction():
@@ -228,14 +238,14 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
 async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
     row = await Proposal.select().where(Proposal.id == proposal_id).first()
     if row is None:
-        raise NotFound("Fant ikke forslaget.")
+        raise NotFound(N_("We could not find the proposal."))
     if not (
         can_manage_cluster(actor, row["cluster"])
         or actor.is_admin
         or actor.has(Role.RESEARCHER, row["group"])
     ):
         ensure_cluster_visible(actor, row["cluster"])
-        raise NotFound("Fant ikke forslaget.")
+        raise NotFound(N_("We could not find the proposal."))
     return row
 
 
@@ -335,12 +345,17 @@ async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.Prop
     async with transaction():
         row = await _load(actor, proposal_id)
         if not can_manage_cluster(actor, row["cluster"]):
-            raise Forbidden("Bare klyngens FoU-rådgiver kan vurdere forslag.")
+            raise Forbidden(N_("Only the cluster's R&D adviser can review proposals."))
         if row["status"] != "submitted":
-            raise Conflict(f"Forslaget har status «{row['status']}» og kan ikke vurderes nå.")
+            raise Conflict(
+                N_("The proposal has status «%(status)s» and cannot be reviewed now."),
+                params={"status": row["status"]},
+            )
         reason = data.reason.strip()
         if data.decision != "accept" and not reason:
-            raise Invalid("Begrunn vurderingen.", [FieldError("reason", "Skriv en begrunnelse.")])
+            raise Invalid(
+                N_("Give a reason for the decision."), [FieldError("reason", N_("Write a reason."))]
+            )
         orgs.guard_text({"reason": reason})
         status = _REVIEW[data.decision]
         await Proposal.update(

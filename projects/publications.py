@@ -10,7 +10,8 @@ from typing import Any
 from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import json_value, transaction
-from klynge.errors import FieldError, Invalid
+from klynge.errors import FieldError, Invalid, translate
+from klynge.i18n import N_
 from klynge.jobs import runner
 from literature.api import DedupRecord, FormatError, find_duplicates
 from projects import schemas as s
@@ -151,8 +152,14 @@ async def start_publication_import(
     _ensure_editor(actor, group_id)
     if fmt not in PUBLICATION_FORMATS:
         raise Invalid(
-            "Ukjent format.",
-            [FieldError("format", "Formatet må være ett av: " + ", ".join(PUBLICATION_FORMATS))],
+            N_("Unknown format."),
+            [
+                FieldError(
+                    "format",
+                    N_("The format must be one of: %(formats)s"),
+                    params={"formats": ", ".join(PUBLICATION_FORMATS)},
+                )
+            ],
         )
     job_id = await runner.create(
         IMPORT_PUBLICATIONS,
@@ -248,7 +255,7 @@ async def import_publications(
 @runner.job(IMPORT_PUBLICATIONS)
 async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | None:
     if ctx.payload is None:
-        raise runner.JobFailed("Jobben mangler filen den skulle importere.")
+        raise runner.JobFailed(translate(N_("The job is missing the file it was to import.")))
     group_id = int(ctx.params["group_id"])
     await ctx.progress(10, "Leser filen")
     try:
@@ -256,7 +263,9 @@ async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | No
             group_id, str(ctx.params["format"]), str(ctx.params["filename"]), bytes(ctx.payload)
         )
     except FormatError as exc:
-        raise runner.JobFailed(f"Filen ble ikke importert: {exc}") from None
+        raise runner.JobFailed(
+            translate(N_("The file was not imported: %(reason)s"), {"reason": str(exc)})
+        ) from None
     result = {
         "read": report.read,
         "imported": report.imported,

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.orgs.schemas import Sector, ServiceType
 from klynge.views.common import (
@@ -274,7 +275,7 @@ def _ensure_editor(actor: Principal, group_id: int) -> None:
     from klynge.errors import Forbidden
 
     if not groups.may_edit(actor, group_id):
-        raise Forbidden("Bare gruppens forskere kan endre profilen.")
+        raise Forbidden(N_("Only the group's researchers can edit the profile."))
 
 
 @get(
