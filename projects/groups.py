@@ -27,6 +27,11 @@ def may_edit(actor: Principal, group_id: int) -> bool:
     return actor.is_admin or actor.has(Role.RESEARCHER, group_id)
 
 
+def may_create(actor: Principal) -> bool:
+    """Administrators and R&D advisers register research groups."""
+    return actor.is_admin or Role.ADVISER in actor.roles
+
+
 def _ensure_editor(actor: Principal, group_id: int) -> None:
     if not may_edit(actor, group_id):
         raise Forbidden(N_("Only the group's researchers can edit the profile."))
@@ -124,7 +129,7 @@ def _clean(values: Sequence[str]) -> list[str]:
 
 
 async def create_group(actor: Principal, data: s.GroupCreate) -> s.GroupOut:
-    if not (actor.is_admin or Role.ADVISER in actor.roles):
+    if not may_create(actor):
         raise Forbidden(N_("Only administrators and R&D advisers can register research groups."))
     errors = _profile_errors(data)
     if not data.name.strip():

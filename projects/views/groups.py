@@ -184,7 +184,7 @@ async def groups_page(
         "projects/groups.html",
         groups=page.items,
         page=page,
-        may_create=actor.is_admin or Role.ADVISER in actor.roles,
+        may_create=groups.may_create(actor),
         mine=set(actor.org_ids(Role.RESEARCHER)),
         notice=notice_text(request.query_params.get("notice")),
         **c.labels(),
