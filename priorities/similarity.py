@@ -1,18 +1,18 @@
 """Find knowledge needs that are near-duplicates of another, in bokmål, nynorsk or English.
 
-Word TF-IDF (after stop words and light stemming) finds needs that say the same thing; character
-trigrams of the same words still match when spelling, typos or inflection differ.
+Word TF-IDF (after stop words and stemming, by the core's text pipeline) finds needs that say the
+same thing; character trigrams of the same words still match when spelling, typos or inflection
+differ.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from klynge.text import pipeline
 
 __all__ = ["DEFAULT_MIN_SCORE", "NeedText", "similar_needs"]
 
@@ -38,78 +38,13 @@ _GRAM_SHARE = 1.0 - _WORD_SHARE
 # high enough that one shared topic word (barnevern, skole) among several is not enough.
 DEFAULT_MIN_SCORE = 1 / 3
 
-_STOP_WORDS_NB = """
-alle andre at av bare begge ble blei bli blir blitt både da de dem den denne der deres det dette
-dere deg din disse ditt du eller en ene enn er et ett etter for fordi fra før ha hadde han hans
-har hennes henne her hos hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i ikke inn
-ingen jeg kan kom kunne man mange med meg mellom men mer mest min mitt mot mye må ned noe noen
-når nå og også om opp oss over på samme seg selv sin sine sitt skal skulle slik som så sånn til
-under ut uten var vi vil ville vår være vært å
-"""
-_STOP_WORDS_NN = """
-berre blei dei deira deim dykk dykkar eg ein eit eitt elles frå ho honom hjå ikkje ingi inkje
-kva kvar kven kvi kvifor korleis korso kor me medan meir mykje no noko nokon nokre når også
-sjølv sidan skal skulle slik som somme til vart vere vore vil ville òg
-"""
-_STOP_WORDS_EN = """
-a about after all also an and any are as at be been being but by can could did do does for from
-had has have how i if in into is it its may more most no not of on or our should so than that
-the their them then there these they this those to was we were what when where which who why
-will with would you your
-"""
-STOP_WORDS = frozenset((_STOP_WORDS_NB + _STOP_WORDS_NN + _STOP_WORDS_EN).split())
-
-# Longest first; a suffix is only removed when at least _MIN_STEM characters remain.
-_SUFFIX_TEXT = """
-heitene heita heiten heit hetene heten het ingane ingene inga ingen ing
-lige lege lig leg ene ane ande ende er ar en et a e
-"""
-_SUFFIXES = tuple(sorted(_SUFFIX_TEXT.split(), key=len, reverse=True))
-_MIN_STEM = 3
-
-# Stems that bokmål and nynorsk spell differently for the same word (after stemming).
-_NYNORSK_STEMS = {
-    "skul": "skol",  # skule/skole
-    "betr": "bedr",  # betre/bedre
-    "fråvær": "fravær",
-    "tenest": "tjenest",  # teneste/tjeneste
-    "heim": "hjem",
-    "tilbod": "tilbud",
-    "vaksn": "voksn",  # vaksne/voksne
-    "born": "barn",
-    "ungdomm": "ungdom",
-    "høg": "høy",
-    "høgt": "høyt",
-    "saman": "samm",  # saman/sammen
-    "heil": "hel",
-    "vald": "vold",
-    "utanforskap": "utenforskap",
-    "avgjerd": "beslutn",  # avgjerd/beslutning
-    "auk": "øke",  # auke/øke
-}
-
-_WORD_RE = re.compile(r"[^\W\d_]+|\d+")
-
-
-def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-@functools.lru_cache(maxsize=65_536)
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            word = word[: -len(suffix)]
-            break
-    return _NYNORSK_STEMS.get(word, word)
-
 
 def _content_words(text: str) -> list[str]:
     """Normalised words of text without stop words and one-letter words, not yet stemmed."""
     return [
         word
-        for word in _WORD_RE.findall(_normalise(text))
-        if len(word) > 1 and word not in STOP_WORDS
+        for word in pipeline.words(text, numbers=True)
+        if len(word) > 1 and word not in pipeline.STOP_WORDS
     ]
 
 
@@ -127,9 +62,12 @@ class _Terms:
 def _terms(need: NeedText) -> _Terms:
     words: defaultdict[str, float] = defaultdict(float)
     grams: defaultdict[str, float] = defaultdict(float)
+    # One language for the whole need: a title alone has too few words to tell.
+    text = " ".join(getattr(need, field) or "" for field, _ in _FIELD_WEIGHTS)
+    lang = pipeline.detect_language(text)
     for field, weight in _FIELD_WEIGHTS:
         for word in _content_words(getattr(need, field) or ""):
-            words[_stem(word)] += weight
+            words[pipeline.stem(word, lang)] += weight
     # Trigrams of the stems, so that inflection does not count as a difference.
     for stem, weight in words.items():
         for gram in _trigrams(stem):

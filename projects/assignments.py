@@ -10,7 +10,8 @@ from typing import Any
 from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import json_value, transaction
-from klynge.errors import FieldError, Forbidden, Invalid, NotFound
+from klynge.errors import FieldError, Forbidden, Invalid, NotFound, translate
+from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
@@ -34,14 +35,22 @@ async def start_assignment(
 ) -> s.AssignmentOut:
     row = await _round(actor, round_id)
     if not can_manage_cluster(actor, row["cluster"]):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan fordele behov.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can assign needs."))
     if row["status"] != "closed":
-        raise Invalid("Runden er ikke lukket.", [FieldError("round", "Lukk runden først.")])
+        raise Invalid(
+            N_("The round is not closed."), [FieldError("round", N_("Close the round first."))]
+        )
     overlap = set(data.pins) & set(data.forbids)
     if overlap:
         raise Invalid(
-            "Et par kan ikke både låses og utelukkes.",
-            [FieldError("forbids", f"Både låst og utelukket: {sorted(overlap)}")],
+            N_("A pair cannot be both pinned and forbidden."),
+            [
+                FieldError(
+                    "forbids",
+                    N_("Both pinned and forbidden: %(pairs)s"),
+                    params={"pairs": str(sorted(overlap))},
+                )
+            ],
         )
     async with transaction():
         inserted = await Assignment.insert(
@@ -125,16 +134,22 @@ def result_json(result: Any) -> dict[str, Any]:
 async def run(assignment_id: int) -> dict[str, Any]:
     row = await Assignment.select().where(Assignment.id == assignment_id).first()
     if row is None:
-        raise NotFound("Fant ikke fordelingen.")
+        raise NotFound(N_("We could not find the assignment."))
     problem = await problem_for(row)
     if not problem.needs:
-        raise runner.JobFailed("Runden har ingen prioriterte behov å fordele.")
+        raise runner.JobFailed(translate(N_("The round has no prioritised needs to assign.")))
     if not problem.fit:
-        raise runner.JobFailed("Ingen lagrede matcher for rundens behov: kjør matching først.")
+        raise runner.JobFailed(
+            translate(N_("No stored matches for the round's needs: run matching first."))
+        )
     result = solve(problem, time_limit=120)
     problems = validate(problem, result) if result.ok else []
     if problems:  # the solver's answer must obey every rule; never store one that does not
-        raise runner.JobFailed("Fordelingen brøt en regel: " + "; ".join(problems))
+        raise runner.JobFailed(
+            translate(
+                N_("The assignment broke a rule: %(problems)s"), {"problems": "; ".join(problems)}
+            )
+        )
     data = result_json(result)
     async with transaction():
         await Assignment.update(
@@ -159,7 +174,12 @@ async def run_assignment(ctx: runner.JobContext) -> dict[str, Any] | None:
         ).where(Assignment.id == assignment_id)
         raise
     if data["status"] not in ("optimal", "time_limit"):
-        raise runner.JobFailed("Fordelingen er ikke mulig: " + "; ".join(data["conflicts"]))
+        raise runner.JobFailed(
+            translate(
+                N_("The assignment is not possible: %(conflicts)s"),
+                {"conflicts": "; ".join(data["conflicts"])},
+            )
+        )
     async with transaction():
         await ctx.finish(
             {"assignment_id": assignment_id, "covered": data["covered"]},
@@ -172,7 +192,7 @@ async def run_assignment(ctx: runner.JobContext) -> dict[str, Any] | None:
 async def get_assignment(actor: Principal, assignment_id: int) -> s.AssignmentOut:
     row = await Assignment.select().where(Assignment.id == assignment_id).first()
     if row is None:
-        raise NotFound("Fant ikke fordelingen.")
+        raise NotFound(N_("We could not find the assignment."))
     ensure_cluster_visible(actor, row["cluster"])
     job = None
     if row["job_id"]:

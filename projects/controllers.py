@@ -10,7 +10,7 @@ from litestar import Controller, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from klynge.auth.guards import requires_authenticated, requires_role
@@ -19,11 +19,21 @@ from klynge.auth.roles import Role
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
 from klynge.settings import Settings
-from projects import assignments, groups, matches, proposals
+from projects import (
+    assignments,
+    groups,
+    match_lists,
+    matches,
+    proposals,
+    publications,
+    workspace,
+)
 from projects import schemas as s
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
+# The most rows one list call returns (the proposals list returned at most this before paging).
+MAX_PAGE = 500
 
 
 @dataclass
@@ -42,8 +52,12 @@ class ResearchGroupController(Controller):
         operation_id="ListResearchGroups",
         summary="Research groups with their profiles",
     )
-    async def list_groups(self) -> list[s.GroupOut]:
-        return await groups.list_groups()
+    async def list_groups(
+        self,
+        limit: Annotated[int | None, Parameter(ge=1, le=MAX_PAGE)] = None,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[s.GroupOut]:
+        return await groups.list_groups(limit=limit, offset=offset)
 
     @post(
         "/",
@@ -86,7 +100,7 @@ class ResearchGroupController(Controller):
         summary="The group's publications with its curation",
     )
     async def publications(self, group_id: FromPath[int]) -> list[s.PublicationOut]:
-        return await groups.list_publications(group_id)
+        return await publications.list_publications(group_id)
 
     @post(
         "/{group_id:int}/publications",
@@ -100,7 +114,7 @@ class ResearchGroupController(Controller):
         group_id: FromPath[int],
         data: JSONBody[s.PublicationIn],
     ) -> s.PublicationOut:
-        return await groups.add_publication(actor, group_id, data)
+        return await publications.add_publication(actor, group_id, data)
 
     @post(
         "/{group_id:int}/publications/import",
@@ -121,7 +135,7 @@ class ResearchGroupController(Controller):
 
         allowed = (".ris", ".txt", ".bib", ".nbib", ".json", ".xlsx", ".csv")
         name, content = await read_upload(data.file, settings, allowed=allowed)
-        return await groups.start_publication_import(
+        return await publications.start_publication_import(
             actor, dispatcher, group_id, data.format.strip().lower(), name, content
         )
 
@@ -138,7 +152,7 @@ class ResearchGroupController(Controller):
         group_id: FromPath[int],
         data: JSONBody[s.CurationIn],
     ) -> list[s.PublicationOut]:
-        return await groups.curate(actor, group_id, data)
+        return await publications.curate(actor, group_id, data)
 
 
 class MatchingController(Controller):
@@ -169,7 +183,7 @@ class MatchingController(Controller):
     async def need_matches(
         self, actor: NamedDependency[Principal], need_id: FromPath[int]
     ) -> s.MatchList:
-        return await matches.need_matches(actor, need_id)
+        return await match_lists.need_matches(actor, need_id)
 
     @post(
         "/clusters/{cluster_id:int}/conflicts",
@@ -230,7 +244,7 @@ class MatchingController(Controller):
         summary="Needs matched to the caller's research groups, with explanations",
     )
     async def inbox(self, actor: NamedDependency[Principal]) -> list[dict[str, Any]]:
-        return await matches.inbox(actor)
+        return await match_lists.inbox(actor)
 
     @post(
         "/needs/{need_id:int}/interest",
@@ -274,8 +288,12 @@ class ProposalController(Controller):
         actor: NamedDependency[Principal],
         cluster_id: FromQuery[int | None] = None,
         group_id: FromQuery[int | None] = None,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> list[s.ProposalOut]:
-        return await proposals.list_proposals(actor, cluster_id=cluster_id, group_id=group_id)
+        return await proposals.list_proposals(
+            actor, cluster_id=cluster_id, group_id=group_id, limit=limit, offset=offset
+        )
 
     @get(
         "/{proposal_id:int}",
@@ -328,7 +346,7 @@ class ProposalController(Controller):
 async def list_projects(
     actor: NamedDependency[Principal], cluster_id: FromQuery[int | None] = None
 ) -> list[s.ProjectOut]:
-    return await proposals.list_projects(actor, cluster_id)
+    return await workspace.list_projects(actor, cluster_id)
 
 
 ROUTE_HANDLERS = [ResearchGroupController, MatchingController, ProposalController, list_projects]

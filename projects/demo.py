@@ -3,9 +3,10 @@
 needs, with interest, a reasoned decline, a manual conflict of interest and one accepted
 proposal that has become a planned project.
 
-The groups and their people are in projects/demo_data/groups.json; the publication lists are
+The groups and their people are in projects/demo_data/groups.json, the story (conflict,
+interest, decline, the proposal) in story.json; the publication lists are
 committed files in three formats (RIS, BibTeX, CSL-JSON) read by the literature importers
-through `groups.import_publications`. Everything else goes through the real use cases
+through `publications.import_publications`. Everything else goes through the real use cases
 (create_group, update_profile, curate, add_conflict, matches.run, set_interest,
 create_proposal, review), so rules, audit log and notifications are those of real use.
 Runs after priorities.demo (it needs the closed round's decisions) and literature.demo (the
@@ -27,44 +28,25 @@ from klynge.db import transaction
 from klynge.demo import CLUSTER_NAME
 from klynge.orgs.tables import Cluster, Municipality, ResearchGroup, Service
 from priorities import api as priorities
-from projects import groups, matches, proposals
+from projects import groups, matches, proposals, publications
 from projects import schemas as s
 from projects.tables import GroupPublication, MatchRun
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 ADVISER = "fou@demo.klynge.no"
 
-# Administrative centres of the demo municipalities (WGS84, approx.): Bergen sentrum,
-# Kleppestø, Straume, Osøyro, Knarvik and Lonevåg.
-COORDINATES = {
-    "4601": (60.3913, 5.3221),
-    "4627": (60.4077, 5.2280),
-    "4626": (60.3585, 5.1233),
-    "4624": (60.1846, 5.4670),
-    "4631": (60.5450, 5.2870),
-    "4630": (60.5219, 5.4950),
-}
-
-# The demo story, by need key (priorities.demo.NEEDS) and group key (groups.json).
-CONFLICT = (
-    "helse_bergen_bup",
-    "bup_ventetid",
-    "Gruppa driv sjølv BUP-poliklinikken som ventelistene gjeld, og forskingsleiaren sit i "
-    "styringsgruppa for lågterskeltilbodet. Gruppa skal ikkje evaluere sitt eige tilbod.",
-)
-INTEREST = ("rkbu_vest", "bup_ventetid")
-DECLINE = (
-    "hvl_barnevern",
-    "minoritet",
-    "Vi har ikke kapasitet i 2027 ved siden av ettervernsprosjektet, og NOVA har mer relevant "
-    "kompetanse på minoritetsfamilier og tillit.",
-)
-PROPOSAL_NEED = "ettervern"
-PROPOSAL_GROUP = "hvl_barnevern"
+# The demo story (by need key of priorities.demo.NEEDS and group key of groups.json): municipal
+# coordinates (administrative centres, WGS84 approx.), a conflict of interest, an interest, a
+# reasoned decline and the proposal that becomes a project.
+STORY_FILE = DATA / "story.json"
 
 
 def load_spec() -> dict[str, Any]:
     return json.loads((DATA / "groups.json").read_text(encoding="utf-8"))
+
+
+def load_story() -> dict[str, Any]:
+    return json.loads(STORY_FILE.read_text(encoding="utf-8"))
 
 
 async def _principal(email: str) -> Principal | None:
@@ -113,8 +95,8 @@ def _editor_email(group: dict[str, Any]) -> str | None:
     return next((m["account_email"] for m in group["members"] if "account_email" in m), None)
 
 
-async def _coordinates() -> None:
-    for number, (lat, lon) in COORDINATES.items():
+async def _coordinates(coordinates: dict[str, list[float]]) -> None:
+    for number, (lat, lon) in coordinates.items():
         await Municipality.update({Municipality.latitude: lat, Municipality.longitude: lon}).where(
             Municipality.number == number,
             Municipality.valid_to.is_null(),
@@ -166,7 +148,7 @@ async def _publications(spec: dict[str, Any], ids: dict[str, int]) -> None:
     for group in spec["groups"]:
         pubs = group["publications"]
         data = (DATA / pubs["file"]).read_bytes()
-        report = await groups.import_publications(
+        report = await publications.import_publications(
             ids[group["key"]], pubs["format"], pubs["file"], data
         )
         if report.problems or not report.imported:
@@ -187,7 +169,7 @@ async def _curate(spec: dict[str, Any], ids: dict[str, int], editors: dict[str, 
                 GroupPublication.group == group_id, GroupPublication.doi.is_in(dois or [""])
             )
         ]
-        await groups.curate(
+        await publications.curate(
             editors[group["key"]],
             group_id,
             s.CurationIn(exclude=exclude, recency_years=curation.get("recency_years")),
@@ -204,8 +186,39 @@ async def _match(cluster_id: int, adviser: Principal) -> int:
     return run_id
 
 
+def _proposal_in(
+    spec: dict[str, Any],
+    group_id: int,
+    need_id: int,
+    munis: dict[str, int],
+    services: dict[str, int],
+) -> s.ProposalIn:
+    """The demo proposal (story.json) with the ids of its municipalities and services."""
+    return s.ProposalIn(
+        group_id=group_id,
+        need_ids=[need_id],
+        title=spec["title"],
+        aims=spec["aims"],
+        research_questions=spec["research_questions"],
+        design=spec["design"],
+        methods=[s.Method(m) for m in spec["methods"]],
+        codesign=s.CodesignIn(
+            municipality_ids=[munis[n] for n in spec["municipality_numbers"]],
+            service_ids=[services[n] for n in spec["service_names"]],
+            user_representatives=spec["user_representatives"],
+            how=spec["how"],
+        ),
+        ethics=[s.Ethics(e) for e in spec["ethics"]],
+        ethics_note=spec["ethics_note"],
+        budget_nok=spec["budget_nok"],
+        start=dt.date.fromisoformat(spec["start"]),
+        end=dt.date.fromisoformat(spec["end"]),
+        timeline=spec["timeline"],
+    )
+
+
 async def _propose(
-    actor: Principal, adviser: Principal, cluster_id: int, group_id: int, need_id: int
+    spec: dict[str, Any], actor: Principal, adviser: Principal, group_id: int, need_id: int
 ) -> None:
     munis = {
         r["number"]: r["id"]
@@ -215,58 +228,10 @@ async def _propose(
     }
     services = {r["name"]: r["id"] for r in await Service.select(Service.id, Service.name)}
     proposal = await proposals.create_proposal(
-        actor,
-        s.ProposalIn(
-            group_id=group_id,
-            need_ids=[need_id],
-            title="Ettervern som varer: felles ettervernsteam i barnevern og NAV",
-            aims=(
-                "Utvikle og prøve ut et felles ettervernsteam mellom barnevernstjenesten og NAV "
-                "for unge voksne 18–24 år, og undersøke om teamet gir en mer stabil overgang til "
-                "bolig, utdanning og arbeid."
-            ),
-            research_questions=(
-                "1. Hva kjennetegner ettervern som unge voksne takker ja til og blir i?\n"
-                "2. Hvordan bør ansvaret mellom barnevern og NAV fordeles før og etter 18 år?\n"
-                "3. Har unge som får oppfølging fra teamet mer stabil bolig og mer utdanning "
-                "eller arbeid etter to år enn sammenlignbare unge uten teamet?"
-            ),
-            design=(
-                "Deltakende følgeforskning der unge med barnevernserfaring er medforskere, "
-                "kvalitative intervjuer med unge og ansatte, og en registerbasert sammenligning "
-                "av unge med og uten oppfølging fra teamet."
-            ),
-            methods=[s.Method.PARTICIPATORY, s.Method.QUALITATIVE, s.Method.REGISTER],
-            codesign=s.CodesignIn(
-                municipality_ids=[munis["4601"], munis["4631"]],
-                service_ids=[services["Barnevernstjenesten i Bergen"], services["NAV Alver"]],
-                user_representatives=(
-                    "To unge voksne med erfaring fra barnevernet (via Landsforeningen for "
-                    "barnevernsbarn) og ungdomsrådet i Bergen."
-                ),
-                how=(
-                    "Tjenestene og de unge er med i en arbeidsgruppe som utformer teamet og "
-                    "intervjuguidene, og de tolker funnene sammen med forskerne."
-                ),
-            ),
-            ethics=[s.Ethics.SIKT, s.Ethics.BUFDIR, s.Ethics.DPIA],
-            ethics_note=(
-                "Registerdata krever fritak fra taushetsplikt; deltakerne samtykker til "
-                "intervjuene."
-            ),
-            budget_nok=2_400_000,
-            start=dt.date(2027, 3, 1),
-            end=dt.date(2029, 12, 31),
-            timeline=(
-                "2027: utforming av teamet og intervjuer. 2028: utprøving og følgeforskning. "
-                "2029: registeranalyse, sluttrapport og formidling til klyngens kommuner."
-            ),
-        ),
+        actor, _proposal_in(spec, group_id, need_id, munis, services)
     )
     await proposals.review(
-        adviser,
-        proposal.id,
-        s.ReviewIn(decision="accept", reason="Godt forankret i tjenestene; svarer på behovet."),
+        adviser, proposal.id, s.ReviewIn(decision="accept", reason=spec["review_reason"])
     )
 
 
@@ -286,12 +251,14 @@ async def seed_demo() -> bool:
     if not need_ids:
         return False  # the priorities demo has not run: nothing to match
     accounts = await _accounts(spec)
+    story = load_story()
     async with transaction():
-        await _coordinates()
+        await _coordinates(story["coordinates"])
         ids, editors = await _groups(spec, adviser, accounts)
         await _publications(spec, ids)
         await _curate(spec, ids, editors)
-        group_key, need_key, reason = CONFLICT
+        conflict = story["conflict"]
+        group_key, need_key, reason = conflict["group"], conflict["need"], conflict["reason"]
         if need_key in need_ids:
             await matches.add_conflict(
                 adviser,
@@ -299,19 +266,18 @@ async def seed_demo() -> bool:
                 s.ConflictIn(group_id=ids[group_key], need_id=need_ids[need_key], reason=reason),
             )
         await _match(cluster_id, adviser)
-        for (group_key, need_key), interested, why in (
-            (INTEREST, True, ""),
-            (DECLINE[:2], False, DECLINE[2]),
-        ):
-            group_id, need_id = ids[group_key], need_ids.get(need_key)
+        for answer, interested in ((story["interest"], True), (story["decline"], False)):
+            group_key, why = answer["group"], answer.get("reason", "")
+            group_id, need_id = ids[group_key], need_ids.get(answer["need"])
             if need_id is not None and await proposals.group_sees_need(group_id, need_id):
                 await proposals.set_interest(
                     editors[group_key],
                     need_id,
                     s.InterestIn(group_id=group_id, interested=interested, reason=why),
                 )
-        need_id = need_ids.get(PROPOSAL_NEED)
-        group_id = ids[PROPOSAL_GROUP]
+        spec_p = story["proposal"]
+        need_id = need_ids.get(spec_p["need"])
+        group_id = ids[spec_p["group"]]
         if need_id is not None and await proposals.group_sees_need(group_id, need_id):
-            await _propose(editors[PROPOSAL_GROUP], adviser, cluster_id, group_id, need_id)
+            await _propose(spec_p, editors[spec_p["group"]], adviser, group_id, need_id)
     return True

@@ -13,26 +13,28 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound
-from klynge.jobs import runner
+from klynge.i18n import N_
 from klynge.orgs import service as orgs
 from klynge.orgs import validators
 from klynge.orgs.schemas import ResearchGroupCreate, ServiceType
 from klynge.orgs.tables import ResearchGroup, Service
-from literature.api import DedupRecord, FormatError, find_duplicates
 from projects import schemas as s
+from projects.paging import PAGE_SIZE, Page, pages_for
 from projects.tables import GroupMember, GroupProfile, GroupPublication, Project, Proposal
-
-IMPORT_PUBLICATIONS = "projects.import_publications"
-PUBLICATION_FORMATS = ("ris", "bibtex", "medline", "csljson", "xlsx", "csv")
 
 
 def may_edit(actor: Principal, group_id: int) -> bool:
     return actor.is_admin or actor.has(Role.RESEARCHER, group_id)
 
 
+def may_create(actor: Principal) -> bool:
+    """Administrators and R&D advisers register research groups."""
+    return actor.is_admin or Role.ADVISER in actor.roles
+
+
 def _ensure_editor(actor: Principal, group_id: int) -> None:
     if not may_edit(actor, group_id):
-        raise Forbidden("Bare gruppens forskere kan endre profilen.")
+        raise Forbidden(N_("Only the group's researchers can edit the profile."))
 
 
 def _orcid(value: str, index: int) -> str:
@@ -49,9 +51,15 @@ def _profile_errors(data: s.ProfileIn) -> list[FieldError]:
     known = {t.value for t in ServiceType}
     for i, value in enumerate(data.service_types):
         if value not in known:
-            errors.append(FieldError(f"service_types.{i}", f"Ukjent tjeneste «{value}»."))
+            errors.append(
+                FieldError(
+                    f"service_types.{i}",
+                    N_("Unknown service type «%(value)s»."),
+                    params={"value": value},
+                )
+            )
     if (data.latitude is None) != (data.longitude is None):
-        errors.append(FieldError("longitude", "Oppgi både breddegrad og lengdegrad, eller ingen."))
+        errors.append(FieldError("longitude", N_("Give both latitude and longitude, or neither.")))
     return errors
 
 
@@ -121,15 +129,15 @@ def _clean(values: Sequence[str]) -> list[str]:
 
 
 async def create_group(actor: Principal, data: s.GroupCreate) -> s.GroupOut:
-    if not (actor.is_admin or Role.ADVISER in actor.roles):
-        raise Forbidden("Bare administratorer og FoU-rådgivere kan registrere forskergrupper.")
+    if not may_create(actor):
+        raise Forbidden(N_("Only administrators and R&D advisers can register research groups."))
     errors = _profile_errors(data)
     if not data.name.strip():
-        errors.append(FieldError("name", "Oppgi gruppens navn."))
+        errors.append(FieldError("name", N_("Give the group's name.")))
     if not data.institution.strip():
-        errors.append(FieldError("institution", "Oppgi institusjonen."))
+        errors.append(FieldError("institution", N_("Give the institution.")))
     if errors:
-        raise Invalid("Forskergruppen kan ikke lagres.", errors)
+        raise Invalid(N_("The research group cannot be saved."), errors)
     await _check_services(data.members)
     async with transaction():
         core = await orgs.create_research_group(
@@ -155,8 +163,8 @@ async def _check_services(members: Sequence[s.MemberIn]) -> None:
     for i, member in enumerate(members):
         if member.employer_service_id is not None and member.employer_service_id not in found:
             raise Invalid(
-                "Ukjent tjeneste.",
-                [FieldError(f"members.{i}.employer_service_id", "Tjenesten finnes ikke.")],
+                N_("Unknown service."),
+                [FieldError(f"members.{i}.employer_service_id", N_("The service does not exist."))],
             )
 
 
@@ -165,7 +173,7 @@ async def update_profile(actor: Principal, group_id: int, data: s.ProfileIn) -> 
     _ensure_editor(actor, group_id)
     errors = _profile_errors(data)
     if errors:
-        raise Invalid("Profilen kan ikke lagres.", errors)
+        raise Invalid(N_("The profile cannot be saved."), errors)
     await _check_services(data.members)
     async with transaction():
         before = await get_group(group_id)
@@ -184,7 +192,7 @@ async def update_profile(actor: Principal, group_id: int, data: s.ProfileIn) -> 
 async def _group_row(group_id: int) -> dict[str, Any]:
     row = await ResearchGroup.select().where(ResearchGroup.id == group_id).first()
     if row is None:
-        raise NotFound("Fant ikke forskergruppen.")
+        raise NotFound(N_("We could not find the research group."))
     return row
 
 
@@ -208,13 +216,30 @@ async def get_group(group_id: int) -> s.GroupOut:
     return (await list_groups([group_id]))[0]
 
 
-async def list_groups(ids: Sequence[int] | None = None) -> list[s.GroupOut]:
-    query = ResearchGroup.select().order_by(ResearchGroup.name)
+async def count_groups() -> int:
+    return await ResearchGroup.count()
+
+
+async def page_groups(number: int, size: int = PAGE_SIZE) -> Page:
+    """One page of the groups list (a count and five queries, whatever the page size)."""
+    total = await count_groups()
+    number = min(number, pages_for(total, size))
+    items = await list_groups(limit=size, offset=(number - 1) * size)
+    return Page(items, number, pages_for(total, size), total)
+
+
+async def list_groups(
+    ids: Sequence[int] | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[s.GroupOut]:
+    """Groups by name (those in `ids`, or a page of all); five queries whatever the number."""
+    query = ResearchGroup.select().order_by(ResearchGroup.name).order_by(ResearchGroup.id)
     if ids is not None:
         query = query.where(ResearchGroup.id.is_in(list(ids) or [-1]))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     rows = await query
     if ids is not None and len(rows) != len(set(ids)):
-        raise NotFound("Fant ikke forskergruppen.")
+        raise NotFound(N_("We could not find the research group."))
     group_ids = [r["id"] for r in rows]
     profiles = {
         p["group"]: p
@@ -237,286 +262,56 @@ async def list_groups(ids: Sequence[int] | None = None) -> list[s.GroupOut]:
     ).where(GroupPublication.group.is_in(group_ids or [-1]))
     used = await load_used_capacity(group_ids)
     today = dt.date.today()
-    out = []
-    for r in rows:
-        p: Mapping[str, Any] = profiles.get(r["id"]) or {}
-        window = p.get("recency_years")
-        own = [x for x in pubs if x["group"] == r["id"]]
-        capacity = int(p.get("capacity") or 0)
-        out.append(
-            s.GroupOut(
-                id=r["id"],
-                name=r["name"],
-                institution=r["institution"],
-                unit=r["unit"],
-                org_number=r["org_number"],
-                sector=r["sector"],
-                description=r["description"],
-                expertise=p.get("expertise", ""),
-                keywords=json_value(p.get("keywords"), []),
-                methods=json_value(p.get("methods"), []),
-                target_groups=json_value(p.get("target_groups"), []),
-                service_types=json_value(p.get("service_types"), []),
-                languages=json_value(p.get("languages"), []),
-                region=p.get("region", ""),
-                location=p.get("location", ""),
-                latitude=p.get("latitude"),
-                longitude=p.get("longitude"),
-                capacity=capacity,
-                capacity_left=max(0, capacity - used.get(r["id"], 0)),
-                recency_years=window,
-                members=members.get(r["id"], []),
-                publications=len(own),
-                publications_included=sum(
-                    1 for x in own if x["included"] and _in_window(x["year"], window, today)
-                ),
-            )
+    return [
+        _group_out(
+            r,
+            profiles.get(r["id"]) or {},
+            members.get(r["id"], []),
+            [x for x in pubs if x["group"] == r["id"]],
+            used.get(r["id"], 0),
+            today,
         )
-    return out
-
-
-# --- Publications ------------------------------------------------------------------------------
-
-
-def _publication_out(row: Mapping[str, Any], window: int | None) -> s.PublicationOut:
-    authors = json_value(row["authors"], [])
-    return s.PublicationOut(
-        id=row["id"],
-        title=row["title"],
-        abstract=row["abstract"],
-        year=row["year"],
-        doi=row["doi"],
-        container=row["container"],
-        authors=[a if isinstance(a, str) else ", ".join(a) for a in authors],
-        language=row["language"],
-        included=row["included"],
-        in_window=_in_window(row["year"], window, dt.date.today()),
-        source=row["source"],
-    )
-
-
-async def _window(group_id: int) -> int | None:
-    row = (
-        await GroupProfile.select(GroupProfile.recency_years)
-        .where(GroupProfile.group == group_id)
-        .first()
-    )
-    return row["recency_years"] if row else None
-
-
-async def list_publications(group_id: int) -> list[s.PublicationOut]:
-    await _group_row(group_id)
-    window = await _window(group_id)
-    rows = (
-        await GroupPublication.select()
-        .where(GroupPublication.group == group_id)
-        .order_by(GroupPublication.year, ascending=False)
-        .order_by(GroupPublication.id)
-    )
-    return [_publication_out(r, window) for r in rows]
-
-
-async def curated_publications(group_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """What represents each group for matching: included publications inside its window."""
-    windows = {
-        p["group"]: p["recency_years"]
-        for p in await GroupProfile.select(GroupProfile.group, GroupProfile.recency_years).where(
-            GroupProfile.group.is_in(list(group_ids) or [-1])
-        )
-    }
-    today = dt.date.today()
-    out: dict[int, list[dict[str, Any]]] = {g: [] for g in group_ids}
-    rows = await GroupPublication.select(
-        GroupPublication.id,
-        GroupPublication.group,
-        GroupPublication.title,
-        GroupPublication.abstract,
-        GroupPublication.year,
-    ).where(
-        GroupPublication.group.is_in(list(group_ids) or [-1]),
-        GroupPublication.included == True,  # noqa: E712
-    )
-    for r in rows:
-        if _in_window(r["year"], windows.get(r["group"]), today):
-            out[r["group"]].append(r)
-    return out
-
-
-async def add_publication(
-    actor: Principal, group_id: int, data: s.PublicationIn
-) -> s.PublicationOut:
-    await _group_row(group_id)
-    _ensure_editor(actor, group_id)
-    from literature.api import normalise_doi
-
-    async with transaction():
-        inserted = await GroupPublication.insert(
-            GroupPublication(
-                group=group_id,
-                title=" ".join(data.title.split()),
-                abstract=data.abstract,
-                year=data.year,
-                doi=normalise_doi(data.doi),
-                container=data.container,
-                authors=[[a, ""] for a in data.authors if a.strip()],
-                keywords=_clean(data.keywords),
-                language=data.language,
-                url=data.url,
-                source="manual",
-            )
-        ).returning(*GroupPublication.all_columns())
-    return _publication_out(inserted[0], await _window(group_id))
-
-
-async def curate(actor: Principal, group_id: int, data: s.CurationIn) -> list[s.PublicationOut]:
-    """Include/exclude publications and set the recency window; remembered across imports."""
-    await _group_row(group_id)
-    _ensure_editor(actor, group_id)
-    async with transaction():
-        for ids, value in ((data.include, True), (data.exclude, False)):
-            if ids:
-                await GroupPublication.update({GroupPublication.included: value}).where(
-                    GroupPublication.group == group_id, GroupPublication.id.is_in(ids)
-                )
-        if data.recency_years is not None or data.clear_recency:
-            if not await GroupProfile.exists().where(GroupProfile.group == group_id):
-                await GroupProfile.insert(GroupProfile(group=group_id))
-            await GroupProfile.update(
-                {GroupProfile.recency_years: None if data.clear_recency else data.recency_years}
-            ).where(GroupProfile.group == group_id)
-        await audit.record(
-            actor,
-            "research_group.curate",
-            "research_group",
-            group_id,
-            after={"include": data.include, "exclude": data.exclude},
-        )
-    return await list_publications(group_id)
-
-
-async def start_publication_import(
-    actor: Principal,
-    dispatcher: runner.Dispatcher,
-    group_id: int,
-    fmt: str,
-    filename: str,
-    data: bytes,
-) -> Any:
-    from klynge.jobs.service import get_job
-
-    await _group_row(group_id)
-    _ensure_editor(actor, group_id)
-    if fmt not in PUBLICATION_FORMATS:
-        raise Invalid(
-            "Ukjent format.",
-            [FieldError("format", "Formatet må være ett av: " + ", ".join(PUBLICATION_FORMATS))],
-        )
-    job_id = await runner.create(
-        IMPORT_PUBLICATIONS,
-        {"group_id": group_id, "format": fmt, "filename": filename},
-        payload=data,
-        created_by=actor.account_id,
-    )
-    await dispatcher.dispatch(job_id)
-    return await get_job(actor, str(job_id))
-
-
-async def import_publications(
-    group_id: int, fmt: str, filename: str, data: bytes
-) -> s.PublicationImportOut:
-    """Parse with the literature importers; skip what the group already has (DOI/PMID or
-    title+author+year), so a re-import keeps the group's curation."""
-    from literature.api import ImportFormat, parse_file
-
-    parsed = parse_file(data, ImportFormat(fmt), filename)
-    existing = await GroupPublication.select(
-        GroupPublication.id,
-        GroupPublication.title,
-        GroupPublication.authors,
-        GroupPublication.year,
-        GroupPublication.doi,
-        GroupPublication.pmid,
-    ).where(GroupPublication.group == group_id)
-    stored = [
-        DedupRecord(
-            key=r["id"],
-            title=r["title"],
-            authors=tuple(
-                (str(a[0]), str(a[1])) for a in json_value(r["authors"], []) if len(a) == 2
-            ),
-            year=r["year"],
-            doi=r["doi"],
-            pmid=r["pmid"],
-        )
-        for r in existing
+        for r in rows
     ]
-    new = [
-        DedupRecord(
-            key=-(i + 1),
-            title=r.title,
-            authors=tuple((a.family, a.given) for a in r.authors),
-            year=r.year,
-            doi=r.doi,
-            pmid=r.pmid,
-            container=r.container,
-        )
-        for i, r in enumerate(parsed.records)
-    ]
-    duplicates = {m.key for m in find_duplicates(new, stored).exact}
-    rows = [
-        GroupPublication(
-            group=group_id,
-            title=r.title,
-            abstract=r.abstract,
-            authors=[[a.family, a.given] for a in r.authors],
-            year=r.year,
-            container=r.container,
-            doi=r.doi,
-            pmid=r.pmid,
-            keywords=list(r.keywords),
-            language=r.language,
-            url=r.url,
-            source=fmt,
-        )
-        for i, r in enumerate(parsed.records)
-        if -(i + 1) not in duplicates
-    ]
-    async with transaction():
-        if rows:
-            await GroupPublication.insert(*rows)
-    return s.PublicationImportOut(
-        read=parsed.read,
-        imported=len(rows),
-        duplicates=len(duplicates),
-        problems=[{"record": p.record, "reason": p.reason} for p in parsed.problems],
-    )
 
 
-@runner.job(IMPORT_PUBLICATIONS)
-async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | None:
-    if ctx.payload is None:
-        raise runner.JobFailed("Jobben mangler filen den skulle importere.")
-    group_id = int(ctx.params["group_id"])
-    await ctx.progress(10, "Leser filen")
-    try:
-        report = await import_publications(
-            group_id, str(ctx.params["format"]), str(ctx.params["filename"]), bytes(ctx.payload)
-        )
-    except FormatError as exc:
-        raise runner.JobFailed(f"Filen ble ikke importert: {exc}") from None
-    result = {
-        "read": report.read,
-        "imported": report.imported,
-        "duplicates": report.duplicates,
-        "problems": report.problems,
-    }
-    message = (
-        f"{report.read} lest, {report.imported} nye publikasjoner, "
-        f"{report.duplicates} fantes fra før, {len(report.problems)} problemer."
+def _group_out(
+    r: Mapping[str, Any],
+    p: Mapping[str, Any],
+    members: list[s.MemberOut],
+    own: list[dict[str, Any]],
+    used: int,
+    today: dt.date,
+) -> s.GroupOut:
+    window = p.get("recency_years")
+    capacity = int(p.get("capacity") or 0)
+    return s.GroupOut(
+        id=r["id"],
+        name=r["name"],
+        institution=r["institution"],
+        unit=r["unit"],
+        org_number=r["org_number"],
+        sector=r["sector"],
+        description=r["description"],
+        expertise=p.get("expertise", ""),
+        keywords=json_value(p.get("keywords"), []),
+        methods=json_value(p.get("methods"), []),
+        target_groups=json_value(p.get("target_groups"), []),
+        service_types=json_value(p.get("service_types"), []),
+        languages=json_value(p.get("languages"), []),
+        region=p.get("region", ""),
+        location=p.get("location", ""),
+        latitude=p.get("latitude"),
+        longitude=p.get("longitude"),
+        capacity=capacity,
+        capacity_left=max(0, capacity - used),
+        recency_years=window,
+        members=members,
+        publications=len(own),
+        publications_included=sum(
+            1 for x in own if x["included"] and _in_window(x["year"], window, today)
+        ),
     )
-    async with transaction():
-        await ctx.finish(result, message, f"/forskergrupper/{group_id}")
-    return None
 
 
 async def groups_of_researcher(actor: Principal) -> list[int]:

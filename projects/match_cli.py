@@ -18,19 +18,14 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from projects.matching.core import (
-    DEFAULT_VARIANT,
-    VARIANTS,
-    GroupText,
-    MatchIndex,
-    NeedText,
-)
+from projects.matching.core import MatchIndex
 from projects.matching.evaluation import (
     JsonLinesError,
     evaluate_scores,
     group_judgements,
     read_jsonl,
 )
+from projects.matching.model import DEFAULT_VARIANT, VARIANTS, GroupText, NeedText
 
 
 class MatchCommandError(Exception):

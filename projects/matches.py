@@ -9,16 +9,16 @@ from typing import Any
 
 from klynge import audit
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
-from klynge.db import bulk_insert, json_value, transaction
+from klynge.db import bulk_insert, transaction
 from klynge.errors import Conflict as ConflictError
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import api as priorities
 from projects import groups as group_service
-from projects import proposals
+from projects import publications, workspace
 from projects import schemas as s
 from projects.matching import GroupText, MatchIndex, NeedText, Publication, factors
 from projects.tables import Conflict, GroupMember, Match, MatchRun
@@ -48,7 +48,7 @@ def _need_text(row: Mapping[str, Any]) -> NeedText:
 async def _group_texts(group_ids: Sequence[int]) -> tuple[list[GroupText], dict[int, list[int]]]:
     """The groups as the matcher sees them, and each group's publication ids by position."""
     profiles = {g.id: g for g in await group_service.list_groups(group_ids)}
-    curated = await group_service.curated_publications(group_ids)
+    curated = await publications.curated_publications(group_ids)
     texts = []
     pub_ids: dict[int, list[int]] = {}
     for group_id in group_ids:
@@ -131,23 +131,7 @@ async def compute(
         text = _need_text(need)
         excluded = conflicts.excluded_groups(str(need["id"]))
         ranked = index.rank(text, exclude=excluded)
-        best = ranked[0].score if ranked else 0.0
-        scored = []
-        for m in ranked:
-            g = profiles[int(m.group_id)]
-            km = factors.distance_km(
-                coords.get(need["municipality"]),
-                (g.latitude, g.longitude) if g.latitude is not None else None,
-            )
-            combined = factors.combine(
-                factors.relative_text_fit(m.score, best),
-                method=factors.method_fit(METHODS_FOR_USE.get(need["intended_use"], ()), g.methods),
-                target=factors.set_fit(service_types.get(need["id"], set()), g.service_types),
-                capacity=factors.capacity_fit(g.capacity, g.capacity - g.capacity_left),
-                distance=factors.distance_fit(km),
-            )
-            scored.append((combined, m, g, km))
-        scored.sort(key=lambda x: (-x[0].score, int(x[1].group_id)))
+        scored = _scored(need, ranked, profiles, coords, service_types)
         for rank, (combined, m, g, km) in enumerate(scored[:KEEP_PER_NEED], start=1):
             if combined.score <= 0:
                 break
@@ -169,6 +153,34 @@ async def compute(
                 10 + int(80 * done / max(1, len(need_rows))), f"{done} av {len(need_rows)} behov"
             )
     return rows, len(need_rows), len(group_ids), [n["id"] for n in need_rows]
+
+
+def _scored(
+    need: Mapping[str, Any],
+    ranked: Sequence[Any],
+    profiles: Mapping[int, s.GroupOut],
+    coords: Mapping[int, tuple[float, float]],
+    service_types: Mapping[int, set[str]],
+) -> list[tuple[factors.Combined, Any, s.GroupOut, float | None]]:
+    """Text fit combined with method, target group, capacity and distance; best first."""
+    best = ranked[0].score if ranked else 0.0
+    scored = []
+    for m in ranked:
+        g = profiles[int(m.group_id)]
+        km = factors.distance_km(
+            coords.get(need["municipality"]),
+            (g.latitude, g.longitude) if g.latitude is not None else None,
+        )
+        combined = factors.combine(
+            factors.relative_text_fit(m.score, best),
+            method=factors.method_fit(METHODS_FOR_USE.get(need["intended_use"], ()), g.methods),
+            target=factors.set_fit(service_types.get(need["id"], set()), g.service_types),
+            capacity=factors.capacity_fit(g.capacity, g.capacity - g.capacity_left),
+            distance=factors.distance_fit(km),
+        )
+        scored.append((combined, m, g, km))
+    scored.sort(key=lambda x: (-x[0].score, int(x[1].group_id)))
+    return scored
 
 
 def _explanation_json(
@@ -214,7 +226,7 @@ async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluste
 
     ensure_cluster_visible(actor, cluster_id)
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan kjøre matching.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can run matching."))
     async with transaction():
         inserted = await MatchRun.insert(
             MatchRun(cluster=cluster_id, created_by=actor.account_id)
@@ -234,7 +246,7 @@ async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluste
 async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
     row = await MatchRun.select().where(MatchRun.id == run_id).first()
     if row is None:
-        raise NotFound("Fant ikke matchingen.")
+        raise NotFound(N_("We could not find the matching run."))
     # Claim first: of two workers given the same run only one computes and writes it.
     claimed = (
         await MatchRun.update({MatchRun.status: "running"})
@@ -242,7 +254,7 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
         .returning(MatchRun.id)
     )
     if not claimed:
-        raise ConflictError("Matchingen kjøres allerede.")
+        raise ConflictError(N_("Matching is already running."))
     rows, n_needs, n_groups, need_ids = await compute(row["cluster"], progress)
     previously = {
         r["need"]
@@ -274,7 +286,7 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
             per_need[r["need"]] = per_need.get(r["need"], 0) + 1
         for need_id, count in per_need.items():
             if need_id not in previously:
-                await proposals.notify_matched(need_id, row["cluster"], count)
+                await workspace.notify_matched(need_id, row["cluster"], count)
     return {"run_id": run_id, "needs": n_needs, "groups": n_groups, "matches": len(rows)}
 
 
@@ -297,107 +309,20 @@ async def run_matching(ctx: runner.JobContext) -> dict[str, Any] | None:
     return None
 
 
-async def latest_run(cluster_id: int) -> dict[str, Any] | None:
-    return (
-        await MatchRun.select()
-        .where(MatchRun.cluster == cluster_id, MatchRun.status == "done")
-        .order_by(MatchRun.id, ascending=False)
-        .first()
-    )
-
-
-async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
-    """A need's stored matches: the adviser and the cluster see all; a researcher only sees
-    the need when their group is among its matches, and then only their group's match."""
-    need = await priorities.load_need(need_id)
-    researcher_groups = sorted(actor.org_ids(Role.RESEARCHER))
-    in_cluster = actor.is_admin or need["cluster"] in actor.cluster_ids
-    latest = (
-        await Match.select(Match.run)
-        .where(Match.need == need_id)
-        .order_by(Match.run, ascending=False)
-        .first()
-    )
-    run = await MatchRun.select().where(MatchRun.id == latest["run"]).first() if latest else None
-    query = Match.select(
-        Match.group,
-        Match.rank,
-        Match.score,
-        Match.text_fit,
-        Match.explanation,
-        Match.group.name.as_alias("group_name"),
-        Match.group.institution.as_alias("institution"),
-    ).where(Match.need == need_id, Match.run == (run["id"] if run else -1))
-    if not in_cluster:
-        if not researcher_groups:
-            raise NotFound("Fant ikke kunnskapsbehovet.")
-        query = query.where(Match.group.is_in(researcher_groups))
-    rows = await query.order_by(Match.rank)
-    if not in_cluster and not rows:
-        raise NotFound("Fant ikke kunnskapsbehovet.")
-    answers = await proposals.interests([r["group"] for r in rows])
-    return s.MatchList(
-        need_id=need_id,
-        run_id=run["id"] if run else None,
-        computed_at=run["finished_at"] if run else None,
-        matches=[
-            s.MatchOut(
-                group_id=r["group"],
-                group_name=r["group_name"],
-                institution=r["institution"],
-                rank=r["rank"],
-                score=r["score"],
-                text_fit=r["text_fit"],
-                explanation=json_value(r["explanation"], {}),
-                interest=answers.get((need_id, r["group"])),
-            )
-            for r in rows
-        ],
-    )
-
-
-async def inbox(actor: Principal) -> list[dict[str, Any]]:
-    """The researcher's matched needs: each (need, group) of their groups, best first."""
-    groups = sorted(actor.org_ids(Role.RESEARCHER))
-    if not groups:
-        return []
-    runs = {r["id"] for r in await MatchRun.select(MatchRun.id).where(MatchRun.status == "done")}
-    rows = (
-        await Match.select(
-            Match.need,
-            Match.group,
-            Match.rank,
-            Match.score,
-            Match.explanation,
-            Match.need.title.as_alias("need_title"),
-            Match.need.question.as_alias("need_question"),
-            Match.need.status.as_alias("need_status"),
-            Match.group.name.as_alias("group_name"),
-        )
-        .where(Match.group.is_in(groups), Match.run.is_in(list(runs) or [-1]))
-        .order_by(Match.score, ascending=False)
-    )
-    answers = await proposals.interests(groups)
-    return [
-        {
-            **r,
-            "explanation": json_value(r["explanation"], {}),
-            "interest": answers.get((r["need"], r["group"])),
-        }
-        for r in rows
-    ]
-
-
 async def add_conflict(actor: Principal, cluster_id: int, data: s.ConflictIn) -> dict[str, Any]:
     ensure_cluster_visible(actor, cluster_id)
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan registrere interessekonflikter.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can register conflicts of interest."))
     if not await ResearchGroup.exists().where(ResearchGroup.id == data.group_id):
-        raise Invalid("Ukjent gruppe.", [FieldError("group_id", "Gruppen finnes ikke.")])
+        raise Invalid(
+            N_("Unknown group."), [FieldError("group_id", N_("The group does not exist."))]
+        )
     if data.need_id is not None:
         need = await priorities.load_need(data.need_id)
         if need["cluster"] != cluster_id:
-            raise Invalid("Ukjent behov.", [FieldError("need_id", "Behovet er ikke i klyngen.")])
+            raise Invalid(
+                N_("Unknown need."), [FieldError("need_id", N_("The need is not in the cluster."))]
+            )
     async with transaction():
         inserted = await Conflict.insert(
             Conflict(

@@ -5,25 +5,27 @@ creates. The services that asked are told through in-app notifications."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from klynge import audit, notifications
+from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs import service as orgs
 from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
-from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
+from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import api as priorities
 from projects import schemas as s
+from projects import workspace
 from projects.tables import Interest, Match, Project, Proposal
 
 
 def _ensure_researcher(actor: Principal, group_id: int) -> None:
     if not (actor.is_admin or actor.has(Role.RESEARCHER, group_id)):
-        raise Forbidden("Bare gruppens forskere kan svare for gruppen.")
+        raise Forbidden(N_("Only the group's researchers can answer for the group."))
 
 
 async def group_sees_need(group_id: int, need_id: int) -> bool:
@@ -34,7 +36,7 @@ async def group_sees_need(group_id: int, need_id: int) -> bool:
 async def _need_for_group(actor: Principal, group_id: int, need_id: int) -> dict[str, Any]:
     _ensure_researcher(actor, group_id)
     if not actor.is_admin and not await group_sees_need(group_id, need_id):
-        raise NotFound("Fant ikke kunnskapsbehovet.")
+        raise NotFound(N_("We could not find the knowledge need."))
     return await priorities.load_need(need_id)
 
 
@@ -42,7 +44,10 @@ async def set_interest(actor: Principal, need_id: int, data: s.InterestIn) -> di
     need = await _need_for_group(actor, data.group_id, need_id)
     reason = data.reason.strip()
     if not data.interested and not reason:
-        raise Invalid("Begrunn avslaget.", [FieldError("reason", "Skriv hvorfor gruppen avslår.")])
+        raise Invalid(
+            N_("Give a reason for declining."),
+            [FieldError("reason", N_("Write why the group declines."))],
+        )
     orgs.guard_text({"reason": reason})
     async with transaction():
         await Interest.delete().where(Interest.need == need_id, Interest.group == data.group_id)
@@ -84,14 +89,14 @@ async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dic
         try:
             rows.append(await _need_for_group(actor, data.group_id, need_id))
         except NotFound:
-            errors.append(FieldError(f"need_ids.{i}", "Behovet er ikke matchet til gruppen."))
+            errors.append(FieldError(f"need_ids.{i}", N_("The need is not matched to the group.")))
     clusters = {r["cluster"] for r in rows}
     if len(clusters) > 1:
-        errors.append(FieldError("need_ids", "Alle behov må høre til samme klynge."))
+        errors.append(FieldError("need_ids", N_("All needs must belong to the same cluster.")))
     if data.start and data.end and data.end < data.start:
-        errors.append(FieldError("end", "Sluttdato må være etter startdato."))
+        errors.append(FieldError("end", N_("The end date must be after the start date.")))
     if errors:
-        raise Invalid("Forslaget kan ikke sendes.", errors)
+        raise Invalid(N_("The proposal cannot be submitted."), errors)
     cluster_id = clusters.pop()
     members = {
         r["municipality"]
@@ -102,7 +107,10 @@ async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dic
     for i, muni in enumerate(data.codesign.municipality_ids):
         if muni not in members:
             errors.append(
-                FieldError(f"codesign.municipality_ids.{i}", "Kommunen er ikke med i klyngen.")
+                FieldError(
+                    f"codesign.municipality_ids.{i}",
+                    N_("The municipality is not a member of the cluster."),
+                )
             )
     if data.codesign.service_ids:
         services = await Service.select(Service.id, Service.municipality).where(
@@ -112,10 +120,12 @@ async def _validate(actor: Principal, data: s.ProposalIn) -> tuple[int, list[dic
         for i, service_id in enumerate(data.codesign.service_ids):
             if known.get(service_id) not in members:
                 errors.append(
-                    FieldError(f"codesign.service_ids.{i}", "Tjenesten er ikke med i klyngen.")
+                    FieldError(
+                        f"codesign.service_ids.{i}", N_("The service is not in the cluster.")
+                    )
                 )
     if errors:
-        raise Invalid("Forslaget kan ikke sendes.", errors)
+        raise Invalid(N_("The proposal cannot be submitted."), errors)
     orgs.guard_text(
         {
             "title": data.title,
@@ -192,10 +202,11 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
     row = await _load(actor, proposal_id)
     _ensure_researcher(actor, row["group"])
     if row["status"] != "changes_requested":
-        raise Conflict("Bare et forslag med ønskede endringer kan sendes inn på nytt.")
+        raise Conflict(N_("Only a proposal with requested changes can be resubmitted."))
     if data.group_id != row["group"]:
         raise Invalid(
-            "Feil gruppe.", [FieldError("group_id", "Forslaget tilhører en annen gruppe.")]
+            N_("Wrong group."),
+            [FieldError("group_id", N_("The proposal belongs to another group."))],
         )
     _, rows = await _validate(actor, data)
     async with transaction():
@@ -227,29 +238,41 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
 async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
     row = await Proposal.select().where(Proposal.id == proposal_id).first()
     if row is None:
-        raise NotFound("Fant ikke forslaget.")
+        raise NotFound(N_("We could not find the proposal."))
     if not (
         can_manage_cluster(actor, row["cluster"])
         or actor.is_admin
         or actor.has(Role.RESEARCHER, row["group"])
     ):
         ensure_cluster_visible(actor, row["cluster"])
-        raise NotFound("Fant ikke forslaget.")
+        raise NotFound(N_("We could not find the proposal."))
     return row
 
 
-async def _proposal_out(row: Mapping[str, Any]) -> s.ProposalOut:
-    group = (
-        await ResearchGroup.select(ResearchGroup.name)
-        .where(ResearchGroup.id == row["group"])
-        .first()
-    )
-    project = await Project.select(Project.id).where(Project.proposal == row["id"]).first()
+async def _proposal_outs(rows: Sequence[Mapping[str, Any]]) -> list[s.ProposalOut]:
+    """Proposals with their group's name and project: two queries for any number of rows."""
+    ids = [r["id"] for r in rows]
+    names = {
+        r["id"]: r["name"]
+        for r in await ResearchGroup.select(ResearchGroup.id, ResearchGroup.name).where(
+            ResearchGroup.id.is_in(sorted({r["group"] for r in rows}) or [-1])
+        )
+    }
+    projects = {
+        r["proposal"]: r["id"]
+        for r in await Project.select(Project.id, Project.proposal).where(
+            Project.proposal.is_in(ids or [-1])
+        )
+    }
+    return [_proposal_out(r, names.get(r["group"], ""), projects.get(r["id"])) for r in rows]
+
+
+def _proposal_out(row: Mapping[str, Any], group_name: str, project_id: int | None) -> s.ProposalOut:
     return s.ProposalOut(
         id=row["id"],
         cluster_id=row["cluster"],
         group_id=row["group"],
-        group_name=group["name"] if group else "",
+        group_name=group_name,
         need_ids=[int(i) for i in json_value(row["need_ids"], [])],
         title=row["title"],
         aims=row["aims"],
@@ -265,31 +288,52 @@ async def _proposal_out(row: Mapping[str, Any]) -> s.ProposalOut:
         timeline=row["timeline"],
         status=row["status"],
         review_reason=row["review_reason"],
-        project_id=project["id"] if project else None,
+        project_id=project_id,
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
 
 
 async def get_proposal(actor: Principal, proposal_id: int) -> s.ProposalOut:
-    return await _proposal_out(await _load(actor, proposal_id))
+    return (await _proposal_outs([await _load(actor, proposal_id)]))[0]
+
+
+def _visible(actor: Principal, cluster_id: int | None, group_id: int | None) -> list[Any]:
+    """Advisers see their clusters' proposals; researchers their groups' own."""
+    where: list[Any] = []
+    if not actor.is_admin:
+        own = Proposal.group.is_in(sorted(actor.org_ids(Role.RESEARCHER)) or [-1])
+        advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
+        where.append(Proposal.cluster.is_in(advised or [-1]) | own)
+    if cluster_id is not None:
+        where.append(Proposal.cluster == cluster_id)
+    if group_id is not None:
+        where.append(Proposal.group == group_id)
+    return where
 
 
 async def list_proposals(
-    actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
+    actor: Principal,
+    *,
+    cluster_id: int | None = None,
+    group_id: int | None = None,
+    limit: int = 500,
+    offset: int = 0,
 ) -> list[s.ProposalOut]:
-    """Advisers see their clusters' proposals; researchers their groups' own."""
+    """A page of the proposals the actor may see, newest first (three queries)."""
     query = Proposal.select().order_by(Proposal.id, ascending=False)
-    groups = sorted(actor.org_ids(Role.RESEARCHER))
-    if not actor.is_admin:
-        own = Proposal.group.is_in(groups or [-1])
-        advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
-        query = query.where(Proposal.cluster.is_in(advised or [-1]) | own)
-    if cluster_id is not None:
-        query = query.where(Proposal.cluster == cluster_id)
-    if group_id is not None:
-        query = query.where(Proposal.group == group_id)
-    return [await _proposal_out(r) for r in await query.limit(500)]
+    for condition in _visible(actor, cluster_id, group_id):
+        query = query.where(condition)
+    return await _proposal_outs(await query.limit(limit).offset(offset))
+
+
+async def count_proposals(
+    actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
+) -> int:
+    query = Proposal.count()
+    for condition in _visible(actor, cluster_id, group_id):
+        query = query.where(condition)
+    return await query
 
 
 _REVIEW = {"accept": "accepted", "changes": "changes_requested", "decline": "declined"}
@@ -301,12 +345,17 @@ async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.Prop
     async with transaction():
         row = await _load(actor, proposal_id)
         if not can_manage_cluster(actor, row["cluster"]):
-            raise Forbidden("Bare klyngens FoU-rådgiver kan vurdere forslag.")
+            raise Forbidden(N_("Only the cluster's R&D adviser can review proposals."))
         if row["status"] != "submitted":
-            raise Conflict(f"Forslaget har status «{row['status']}» og kan ikke vurderes nå.")
+            raise Conflict(
+                N_("The proposal has status «%(status)s» and cannot be reviewed now."),
+                params={"status": row["status"]},
+            )
         reason = data.reason.strip()
         if data.decision != "accept" and not reason:
-            raise Invalid("Begrunn vurderingen.", [FieldError("reason", "Skriv en begrunnelse.")])
+            raise Invalid(
+                N_("Give a reason for the decision."), [FieldError("reason", N_("Write a reason."))]
+            )
         orgs.guard_text({"reason": reason})
         status = _REVIEW[data.decision]
         await Proposal.update(
@@ -319,7 +368,7 @@ async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.Prop
             }
         ).where(Proposal.id == proposal_id, Proposal.status == "submitted")
         if data.decision == "accept":
-            await _create_project(actor, row)
+            await workspace.create_project(actor, row)
         await audit.record(
             actor,
             f"proposal.{status}",
@@ -330,86 +379,3 @@ async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.Prop
             after={"status": status, "reason": reason},
         )
     return await get_proposal(actor, proposal_id)
-
-
-async def _create_project(actor: Principal, row: Mapping[str, Any]) -> int:
-    need_ids = [int(i) for i in json_value(row["need_ids"], [])]
-    codesign = json_value(row["codesign"], {})
-    municipalities: list[int] = list(codesign.get("municipality_ids", []))
-    for need_id in need_ids:
-        for muni, _ in await priorities.asker_orgs(need_id):
-            if muni not in municipalities:
-                municipalities.append(muni)
-    inserted = await Project.insert(
-        Project(
-            cluster=row["cluster"],
-            proposal=row["id"],
-            group=row["group"],
-            title=row["title"],
-            status="planned",
-            need_ids=need_ids,
-            municipality_ids=municipalities,
-        )
-    ).returning(Project.id)
-    project_id = int(inserted[0]["id"])
-    for need_id in need_ids:
-        need = await priorities.load_need(need_id)
-        if need["status"] != "matched":
-            await priorities.mark_matched(actor, need_id, f"Prosjektforslag {row['id']} er godtatt")
-        await _notify_askers(
-            need_id,
-            row["cluster"],
-            "proposal_accepted",
-            f"Et forskningsprosjekt skal svare på behovet «{need['title']}»: "
-            f"«{row['title']}» er godtatt.",
-            f"/behov/{need_id}",
-        )
-    return project_id
-
-
-async def _notify_askers(need_id: int, cluster_id: int, kind: str, text: str, link: str) -> None:
-    for municipality, service in await priorities.asker_orgs(need_id):
-        await notifications.notify(
-            kind,
-            text,
-            link=link,
-            cluster_id=cluster_id,
-            service_id=service,
-            municipality_id=None if service else municipality,
-        )
-
-
-async def notify_matched(need_id: int, cluster_id: int, groups: int) -> None:
-    """Tell the services that asked: research groups have been matched to their need."""
-    need = await priorities.load_need(need_id)
-    await _notify_askers(
-        need_id,
-        cluster_id,
-        "need_matched",
-        f"Behovet «{need['title']}» er matchet med {groups} forskergrupper.",
-        f"/behov/{need_id}/matcher",
-    )
-
-
-async def list_projects(actor: Principal, cluster_id: int | None = None) -> list[s.ProjectOut]:
-    query = Project.select().order_by(Project.id, ascending=False)
-    where = cluster_filter(Project.cluster, actor)
-    groups = sorted(actor.org_ids(Role.RESEARCHER))
-    if where is not None:
-        query = query.where(where | Project.group.is_in(groups or [-1]))
-    if cluster_id is not None:
-        query = query.where(Project.cluster == cluster_id)
-    return [
-        s.ProjectOut(
-            id=r["id"],
-            cluster_id=r["cluster"],
-            title=r["title"],
-            status=r["status"],
-            group_id=r["group"],
-            proposal_id=r["proposal"],
-            need_ids=[int(i) for i in json_value(r["need_ids"], [])],
-            municipality_ids=[int(i) for i in json_value(r["municipality_ids"], [])],
-            created_at=r["created_at"],
-        )
-        for r in await query.limit(500)
-    ]

@@ -6,7 +6,8 @@ constraints (`factors`): `method_fit`, `set_fit`, `capacity_left`, `distance_km`
 `find_conflicts`, `apply_conflicts`. Evaluation metrics (`evaluation`).
 """
 
-from projects.matching.core import (
+from projects.matching.core import MatchIndex, score_matrix
+from projects.matching.model import (
     DEFAULT_VARIANT,
     VARIANTS,
     DrivingPublication,
@@ -14,11 +15,9 @@ from projects.matching.core import (
     GroupText,
     Match,
     MatcherConfig,
-    MatchIndex,
     NeedText,
     Publication,
     SharedTerm,
-    score_matrix,
 )
 from projects.matching.text import Analyzer, TextOptions, detect_language, load_glossary
 

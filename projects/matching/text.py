@@ -5,25 +5,24 @@ the bilingual glossary (`projects/data/glossary.tsv`). Bokmål, nynorsk and Engl
 concepts (skolefravær, skulefråvær and "school absenteeism" all give ``c:school_absence``), and
 bokmål and nynorsk also meet on word stems (nynorsk stems are mapped to bokmål ones).
 
-Steps: NFKC + casefold; words are runs of letters (æøå kept); the language of the whole text is
-guessed from stop-word counts (or given); stop words of nb, nn and en are dropped; words are
-stemmed with Snowball (norwegian or english) and nynorsk stems mapped to bokmål; Norwegian
-compounds are split by a dictionary of known stems (skolefravær → skole + fravær,
-barnevernstjenesten → barnevern + s + tjeneste); glossary phrases are found on the stem stream.
+Steps (the generic ones are the core's text pipeline, `klynge.text.pipeline`): normalise; words
+are runs of letters (æøå kept); the language of the whole text is guessed from stop-word counts
+(or given); stop words of nb, nn and en are dropped; words are stemmed with Snowball (norwegian
+or english) and nynorsk stems mapped to bokmål. Here, for matching: Norwegian compounds are
+split by a dictionary of known stems (skolefravær → skole + fravær, barnevernstjenesten →
+barnevern + s + tjeneste); glossary phrases are found on the stem stream.
 An empty key is never produced, so an empty text matches nothing.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import Stemmer
+from klynge.text.pipeline import STOP_WORDS, detect_language, normalise, stem, words
 
 __all__ = [
     "STOP_WORDS",
@@ -37,193 +36,10 @@ __all__ = [
     "words",
 ]
 
-_STOP_NB = """
-alle andre at av bare begge ble blei bli blir blitt både da de dem den denne der deres det dette
-dere deg din disse ditt du eller en ene enn er et ett etter for fordi fra før ha hadde han hans
-har hennes henne her hos hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i ikke inn
-ingen jeg kan kom kunne man mange med meg mellom men mer mest min mitt mot mye må ned noe noen
-når nå og også om opp oss over på samme seg selv sin sine sitt skal skulle slik som så sånn til
-under ut uten var vi vil ville vår våre være vært å hvilket blant særlig spesielt ønsker trenger
-gjør gjøre får få finnes hvordan dag dagens både bør vet vite jo nok
-"""
-_STOP_NN = """
-berre blei dei deira deim dykk dykkar eg ein eit eitt elles frå ho honom hjå ikkje ingi inkje
-kva kvar kven kvi kvifor korleis korso kor me medan meir mykje no noko nokon nokre når også
-sjølv sidan skal skulle slik som somme til vart vere vore vil ville òg oss vår våre kva slags
-kan korleis gjer gjere få finst treng ønskjer bør veit vite mellom blant særleg
-"""
-_STOP_EN = """
-a about after all also an and any are as at be been being but by can could did do does for from
-had has have how i if in into is it its may more most no not of on or our should so than that
-the their them then there these they this those to was we were what when where which who why
-will with would you your among between both during each further here how however its less
-many much must only other over same such through under until upon very whether while within
-without yet using used use based whose thus therefore
-"""
-STOP_WORDS = frozenset((_STOP_NB + _STOP_NN + _STOP_EN).split())
-
-# Language cues: stop words that only one of the languages uses (cheap and good enough for a
-# title + abstract; a short text without cues falls back to the letters æøå, then to nb).
-_CUE_NB = frozenset(
-    str.split(
-        "ikke jeg hva hvem hvordan hvor hvilke hvilken noen mye fra være også hun bare hvorfor "
-        "ble blir en et hjem mellom etter"
-    )
-)
-_CUE_NN = frozenset(
-    str.split(
-        "ikkje eg kva kven korleis kor kvifor nokon noko nokre mykje frå vere òg ho berre dei "
-        "eit ein vart blei deira sjølv"
-    )
-)
-_CUE_EN = frozenset(
-    str.split(
-        "the and of to in is are for with on that this we was were among from by an be as or "
-        "these which their"
-    )
-)
-
-# Norwegian in both written standards: says "Norwegian", not which one.
-_CUE_NO = frozenset(str.split("på som er det til og med i av eller har at skal kan ved"))
-_CUES = _CUE_NB | _CUE_NN | _CUE_EN | _CUE_NO
-_NORWEGIAN_LETTERS = re.compile("[æøå]")
-
-# Snowball stems that nynorsk and bokmål spell differently (nynorsk → bokmål), and a few
-# inflected stems that Snowball leaves apart.
-NYNORSK_STEMS = {
-    "skul": "skol",
-    "born": "barn",
-    "borna": "barn",
-    "tenest": "tjenest",
-    "tilbod": "tilbud",
-    "heim": "hjem",
-    "hjemm": "hjem",
-    "vald": "vold",
-    "åtferd": "atferd",
-    "fråvær": "fravær",
-    "ungdomm": "ungdom",
-    "vaksn": "voksn",
-    "betr": "bedr",
-    "høg": "høy",
-    "saman": "samm",
-    "utanforskap": "utenforskap",
-    "rettleiing": "veiledning",
-    "rettleiar": "veiled",
-    "rettleid": "veiled",
-    "fosterheim": "fosterhjem",
-    "barnehagelær": "barnehagelær",
-    "oppvekst": "oppvekst",
-    "kommun": "kommun",
-    "tidleg": "tidlig",
-    "innsat": "innsats",
-    "sjukepleiar": "sykepleier",
-    "sjukepleier": "sykepleier",
-    "helsesjukepleiar": "helsesykepleier",
-    "lærar": "lær",
-    "lærer": "lær",
-    "elev": "elev",
-    "fråfall": "frafall",
-    "psykolog": "psykolog",
-    "overgrep": "overgrep",
-    "omsorgssvikt": "omsorgssvikt",
-    "mobbing": "mobbing",
-    "einsem": "ensom",
-    "einsemd": "ensom",
-    "ensomhet": "ensom",
-    "sjølvskad": "selvskad",
-    "sjølvmord": "selvmord",
-    "arbeidsl": "arbeidsl",
-    "minoritetsspråkleg": "minoritetsspråk",
-    "minoritetsspråklig": "minoritetsspråk",
-    "språkleg": "språk",
-    "språklig": "språk",
-    "tilsett": "ansatt",
-    "tilsette": "ansatt",
-    "ansatt": "ansatt",
-    "førebygg": "forebygg",
-    "forebygging": "forebygg",
-    "førebygging": "forebygg",
-    "meistring": "mestring",
-    "meistr": "mestr",
-    "barnevernsteneste": "barnevernstjenest",
-    "førebyggj": "forebygg",
-    "forebygg": "forebygg",
-}
-
-_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _LINKS = ("", "s", "e")
 _MIN_PART = 3
 _MIN_COMPOUND = 6
 _MAX_PHRASE = 4
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").casefold()
-
-
-def _fold(stem: str) -> str:
-    """Fold diacritics other than æ, ø, å (é → e, ü → u) for matching keys."""
-    if stem.isascii():
-        return stem
-    out = []
-    for ch in stem:
-        if ch in "æøå":
-            out.append(ch)
-            continue
-        decomposed = unicodedata.normalize("NFD", ch)
-        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return "".join(out)
-
-
-def words(text: str) -> list[str]:
-    """Normalised words (hyphenated words split), stop words kept."""
-    out: list[str] = []
-    for token in _WORD_RE.findall(normalise(text)):
-        out.extend(part for part in token.split("-") if part)
-    return out
-
-
-def detect_language(
-    text_or_words: str | Sequence[str],
-    *,
-    english_words: frozenset[str] | set[str] = frozenset(),
-    norwegian_words: frozenset[str] | set[str] = frozenset(),
-) -> str:
-    """'nb', 'nn' or 'en' from stop-word cues.
-
-    A text without cues (a short title) is voted on by known words (the glossary's English and
-    Norwegian words, when given), then by the letters æøå; bokmål is the last fallback.
-    """
-    tokens = words(text_or_words) if isinstance(text_or_words, str) else text_or_words
-    en = nb = nn = no = 0
-    for token in tokens:
-        if token in _CUES:
-            en += token in _CUE_EN
-            nb += token in _CUE_NB
-            nn += token in _CUE_NN
-            no += token in _CUE_NO
-    if en > nb + nn + no:
-        return "en"
-    if nb or nn or no:
-        return "nn" if nn > nb else "nb"
-    if any(_NORWEGIAN_LETTERS.search(t) for t in tokens):
-        return "nb"
-    english = sum(t in english_words for t in tokens)
-    norwegian = sum(t in norwegian_words for t in tokens)
-    return "en" if english > norwegian else "nb"
-
-
-_STEMMERS = {"no": Stemmer.Stemmer("norwegian"), "en": Stemmer.Stemmer("english")}
-
-
-@functools.lru_cache(maxsize=262_144)
-def stem(word: str, lang: str) -> str:
-    """The matching stem of one normalised word: Snowball, nynorsk → bokmål, folded."""
-    if lang == "en":
-        return _fold(_STEMMERS["en"].stemWord(word))
-    base = _STEMMERS["no"].stemWord(word)
-    base = NYNORSK_STEMS.get(base, NYNORSK_STEMS.get(word, base))
-    return _fold(base)
 
 
 # --- the bilingual glossary --------------------------------------------------------------------

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from projects.views import assignments, groups, inbox, matches, notifications, proposals
+from projects.views import (
+    assignments,
+    groups,
+    inbox,
+    matches,
+    notifications,
+    proposals,
+    publications,
+)
 
 VIEW_HANDLERS: list[Any] = [
     *groups.HANDLERS,
+    *publications.HANDLERS,
     *matches.HANDLERS,
     *assignments.HANDLERS,
     *inbox.HANDLERS,

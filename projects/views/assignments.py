@@ -18,62 +18,12 @@ from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.views.common import Form, form_failed, form_values, parse, render, see_other, text
 from priorities import api as priorities
-from projects import assignments, groups
+from projects import assignment_pages as pages
+from projects import assignments
 from projects import schemas as s
 from projects.views import common as c
 
 ASSIGN_FIELDS = ("k", "weak_threshold", "forbids")
-
-
-async def _table(out: s.AssignmentOut | None) -> dict[str, Any]:
-    """What the result table needs: names of needs and groups, candidates per need in rank
-    order, and each group's load against its capacity."""
-    if out is None or not out.result:
-        return {"rows": [], "loads": [], "result": {}}
-    result = out.result
-    pairs = {int(n): cands for n, cands in (result.get("pairs") or {}).items()}
-    alternates = {int(n): alts for n, alts in (result.get("alternates") or {}).items()}
-    need_ids = list(pairs) + [n for n in alternates if n not in pairs]
-    need_ids += [int(n) for n in result.get("unassigned") or [] if int(n) not in need_ids]
-    order = await priorities.prioritised_needs(out.round_id)
-    need_ids.sort(key=lambda n: (order.index(n) if n in order else 10**6, n))
-    group_ids = {int(g) for cands in pairs.values() for g, *_ in cands}
-    group_ids |= {int(g) for alts in alternates.values() for g, *_ in alts}
-    group_ids |= {int(g) for g in (result.get("load") or {})}
-    listed = {g.id: g for g in await groups.list_groups(sorted(group_ids))} if group_ids else {}
-    titles = await priorities.need_titles(need_ids)
-    rows = [
-        {
-            "need_id": n,
-            "rank": order.index(n) + 1 if n in order else None,
-            "title": titles.get(n, str(n)),
-            "candidates": [
-                {"group": listed.get(int(g)), "group_id": int(g), "fit": f}
-                for g, f in pairs.get(n, [])
-            ],
-            "alternates": [
-                {"group": listed.get(int(g)), "group_id": int(g), "fit": f, "why": why}
-                for g, f, why in alternates.get(n, [])
-            ],
-            "weakest": n == result.get("weakest_need"),
-            "only_weak": n in (result.get("needs_with_only_weak") or []),
-            "no_eligible": n in (result.get("no_eligible") or []),
-        }
-        for n in need_ids
-    ]
-    loads = [
-        {"group": listed.get(int(g)), "group_id": int(g), "used": used}
-        for g, used in (result.get("load") or {}).items()
-    ]
-    return {"rows": rows, "loads": loads, "result": result}
-
-
-async def _choices(round_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    need_ids = await priorities.prioritised_needs(round_id)
-    titles = await priorities.need_titles(need_ids)
-    needs = [(n, titles.get(n, str(n))) for n in need_ids]
-    options = [(g.id, f"{g.name} ({g.institution})") for g in await groups.list_groups()]
-    return needs, options
 
 
 async def _round_page(
@@ -82,7 +32,7 @@ async def _round_page(
     out = await priorities.round_out(actor, round_id)
     runs = await assignments.list_assignments(actor, round_id)
     last = runs[0] if runs else None
-    needs, options = await _choices(round_id)
+    needs, options = await pages.round_choices(round_id)
     values: dict[str, Any] = {"k": "2", "weak_threshold": "0.2"}
     if last is not None:
         values = {"k": str(last.k), "weak_threshold": str(last.weak_threshold)}
@@ -97,7 +47,7 @@ async def _round_page(
         round=out,
         runs=runs,
         last=last,
-        table=await _table(last) if last and last.status == "done" else None,
+        table=await pages.result_table(last) if last and last.status == "done" else None,
         job=await c.job_or_none(actor, last.job_id) if last else None,
         needs=needs,
         group_options=options,
@@ -145,7 +95,7 @@ async def assignment_run(
     round_id: FromPath[int],
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
-    needs, _options = await _choices(round_id)
+    needs, _options = await pages.round_choices(round_id)
     fields = ASSIGN_FIELDS + tuple(f"{kind}-{n}" for n, _t in needs for kind in ("pin", "forbid"))
     form = Form("assign", fields, values=form_values(data))
     body = {
@@ -184,7 +134,7 @@ async def assignment_page(
         "projects/assignment.html",
         item=out,
         round=round_out,
-        table=await _table(out) if out.status == "done" else None,
+        table=await pages.result_table(out) if out.status == "done" else None,
         job=await c.job_or_none(actor, out.job_id),
         **c.labels(),
     )

@@ -23,7 +23,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from projects import matches, proposals
+from projects import match_lists, proposals
 from projects import schemas as s
 from projects.views import common as c
 
@@ -31,7 +31,7 @@ from projects.views import common as c
 async def _inbox_page(
     actor: Principal, *, failed: Form | None = None, notice: str = "", status: int = 200
 ) -> Template:
-    rows = await matches.inbox(actor)
+    rows = await match_lists.inbox(actor)
     keys = [f"decline-{r['need']}-{r['group']}" for r in rows]
     forms = {key: Form(key, ("reason",)) for key in keys}
     if failed is not None:

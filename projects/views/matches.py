@@ -26,7 +26,7 @@ from klynge.views.common import (
     text,
 )
 from priorities import api as priorities
-from projects import groups, matches
+from projects import groups, match_lists, matches
 from projects import schemas as s
 from projects.views import common as c
 
@@ -42,7 +42,7 @@ async def _matches_page(
     notice: str = "",
     status: int = 200,
 ) -> Template:
-    listed = await matches.need_matches(actor, need_id)
+    listed = await match_lists.need_matches(actor, need_id)
     need = await priorities.load_need(need_id)
     manager = c.manages(actor, need["cluster"])
     form = failed or Form("conflict", CONFLICT_FIELDS, values={"scope": "need"})

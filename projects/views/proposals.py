@@ -12,11 +12,8 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
-from klynge.directory import cluster_services, member_municipalities, municipality_names
 from klynge.errors import DomainError
 from klynge.i18n import gettext as _
-from klynge.orgs.tables import Service
 from klynge.views.common import (
     Form,
     form_failed,
@@ -27,9 +24,10 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from priorities import api as priorities
-from projects import matches, proposals
+from projects import proposal_pages as pages
+from projects import proposals
 from projects import schemas as s
+from projects.paging import page_number
 from projects.views import common as c
 
 PROPOSAL_FIELDS = (
@@ -112,34 +110,6 @@ def _body(data: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-async def _form_context(actor: Principal, need_ids: list[int]) -> dict[str, Any]:
-    """The choices of the form: the caller's groups and needs matched to them, and the member
-    municipalities and services of the needs' clusters."""
-    inbox = [r for r in await matches.inbox(actor) if r["interest"] != "declined"]
-    own = sorted(actor.org_ids(Role.RESEARCHER))
-    group_names = {r["group"]: r["group_name"] for r in inbox}
-    groups = [(g, group_names.get(g, str(g))) for g in own if g in group_names]
-    choices: dict[int, str] = {}
-    for r in inbox:
-        choices.setdefault(r["need"], r["need_title"])
-    for need_id, title in (await priorities.need_titles(need_ids)).items():
-        choices.setdefault(need_id, title)
-    clusters = sorted(set((await priorities.need_clusters(list(choices))).values()))
-    municipalities: list[tuple[int, str]] = []
-    services: list[dict[str, Any]] = []
-    for cluster_id in clusters:
-        municipalities += await member_municipalities(cluster_id)
-        services += await cluster_services(cluster_id)
-    return {
-        "group_choices": groups,
-        "need_choices": list(choices.items()),
-        "municipality_choices": municipalities,
-        "service_choices": services,
-        "method_choices": list(s.Method),
-        "ethics_choices": list(s.Ethics),
-    }
-
-
 async def _new_page(actor: Principal, form: Form, *, status: int = 200) -> Template:
     need_ids = c.int_list(form.value("need_ids", []))
     return render(
@@ -150,7 +120,7 @@ async def _new_page(actor: Principal, form: Form, *, status: int = 200) -> Templ
         action="/forslag/ny",
         here="/forslag/ny",
         status=status,
-        **await _form_context(actor, need_ids),
+        **await pages.form_choices(actor, need_ids),
         **c.labels(),
     )
 
@@ -159,12 +129,13 @@ async def _new_page(actor: Principal, form: Form, *, status: int = 200) -> Templ
 async def proposals_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal]
 ) -> Template:
-    items = await proposals.list_proposals(actor)
+    overview = await pages.proposals_overview(actor, page_number(request.query_params.get("side")))
     return render(
         "projects/proposals.html",
-        proposals=items,
-        projects=await proposals.list_projects(actor),
-        may_propose=bool(actor.org_ids(Role.RESEARCHER)),
+        proposals=overview["proposals"].items,
+        page=overview["proposals"],
+        projects=overview["projects"],
+        may_propose=overview["may_propose"],
         notice=notice_text(request.query_params.get("notice")),
         **c.labels(),
     )
@@ -229,37 +200,30 @@ async def _proposal_page(
     notice: str = "",
     status: int = 200,
 ) -> Template:
-    out = await proposals.get_proposal(actor, proposal_id)
+    detail = await pages.proposal_detail(actor, proposal_id)
+    out = detail["proposal"]
     forms = {
         "review": Form("review", REVIEW_FIELDS),
         "proposal": Form("proposal", PROPOSAL_FIELDS, values=_values(out)),
     }
     if failed is not None:
         forms[failed.id] = failed
-    may_revise = out.status == "changes_requested" and (
-        actor.is_admin or actor.has(Role.RESEARCHER, out.group_id)
-    )
-    codesign = out.codesign or {}
-    services = await Service.select(Service.id, Service.name).where(
-        Service.id.is_in(list(codesign.get("service_ids", [])) or [-1])
-    )
-    context = await _form_context(actor, out.need_ids) if may_revise else {}
     return render(
         "projects/proposal.html",
         proposal=out,
         forms=forms,
         form=forms["proposal"],
         failed=failed,
-        manager=c.manages(actor, out.cluster_id) and out.status == "submitted",
-        may_revise=may_revise,
-        need_titles=await priorities.need_titles(out.need_ids),
-        municipality_names=await municipality_names(list(codesign.get("municipality_ids", []))),
-        service_names={r["id"]: r["name"] for r in services},
+        manager=detail["manager"],
+        may_revise=detail["may_revise"],
+        need_titles=detail["need_titles"],
+        municipality_names=detail["municipality_names"],
+        service_names=detail["service_names"],
         action=f"/forslag/{proposal_id}/revider",
         notice=notice,
         here=f"/forslag/{proposal_id}",
         status=status,
-        **context,
+        **detail["context"],
         **c.labels(),
     )
 

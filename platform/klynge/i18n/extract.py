@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -143,8 +144,16 @@ def save(domain: Domain, catalog: Catalog, language: str) -> None:
     catalog.revision_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
     path = po_path(domain, language)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, ignore_obsolete=True, include_lineno=False)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, ignore_obsolete=True, include_lineno=False)
+    # Rewrite only when a message changed: a new date alone would make every branch conflict.
+    if path.is_file() and _undated(path.read_bytes()) == _undated(buffer.getvalue()):
+        return
+    path.write_bytes(buffer.getvalue())
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"(PO-Revision-Date|POT-Creation-Date): [^"]*"', b"", po)
 
 
 def update(domain: Domain) -> dict[str, list[str]]:

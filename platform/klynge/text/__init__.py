@@ -1,4 +1,5 @@
-"""Unicode-aware text helpers (SQLite's LIKE folds ASCII only: "Ø" would not find "ø")."""
+"""Unicode-aware text helpers (SQLite's LIKE folds ASCII only: "Ø" would not find "ø"), and
+the one nb/nn/en text pipeline (`klynge.text.pipeline`: normalise, words, language, stems)."""
 
 from __future__ import annotations
 
