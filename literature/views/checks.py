@@ -15,12 +15,9 @@ from litestar.response import Redirect, Template
 
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
-from klynge.auth.tables import Account, RoleAssignment
-from klynge.directory import member_municipalities
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import current_language
 from klynge.i18n import gettext as _
-from klynge.orgs.tables import Service
 from klynge.views.common import (
     Form,
     form_failed,
@@ -31,7 +28,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import checks, service
+from literature import checks, people, service
 from literature import schemas as s
 from literature.views import common as c
 from literature.views.search import _file
@@ -50,27 +47,6 @@ CHECK_FIELDS = (
 )
 SEARCH_FIELDS = ("source", "query", "searched_on", "hits", "notes")
 VERDICT_FIELDS = ("verdict", "reason_code", "certainty", "reviews", "summary", "public")
-
-
-async def cluster_accounts(cluster_id: int) -> list[tuple[int, str]]:
-    """Active accounts with a role in the cluster or in one of its member municipalities or
-    their services: who may be asked to screen."""
-    munis = [m[0] for m in await member_municipalities(cluster_id)] or [-1]
-    services = [
-        r["id"] for r in await Service.select(Service.id).where(Service.municipality.is_in(munis))
-    ] or [-1]
-    grants = await RoleAssignment.select(RoleAssignment.account).where(
-        (RoleAssignment.cluster == cluster_id)
-        | RoleAssignment.municipality.is_in(munis)
-        | RoleAssignment.service.is_in(services)
-    )
-    ids = sorted({g["account"] for g in grants}) or [-1]
-    rows = (
-        await Account.select(Account.id, Account.name)
-        .where(Account.id.is_in(ids), Account.is_active == True)  # noqa: E712
-        .order_by(Account.name)
-    )
-    return [(r["id"], r["name"]) for r in rows]
 
 
 # --- start a check ---------------------------------------------------------------------------
@@ -95,7 +71,7 @@ async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int =
         form=form,
         failed=form if form.failed else None,
         need=need,
-        accounts=await cluster_accounts(need["cluster"]),
+        accounts=await people.cluster_accounts(need["cluster"]),
         here=f"/behov/{need_id}/litteratursjekk/ny",
         status=status,
         **c.labels(),
@@ -274,7 +250,7 @@ async def _check_page(
         screener=screener and check.status == "open",
         review_options=_review_options(check, candidates),
         prisma_svg=await service.prisma_svg(actor, check_id, lang),
-        names=dict(await cluster_accounts(check.cluster_id)),
+        names=dict(await people.cluster_accounts(check.cluster_id)),
         notice=notice,
         here=f"/litteratursjekker/{check_id}",
         status=status,

@@ -17,7 +17,6 @@ from klynge.directory import cluster_names
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import gettext as _
 from klynge.orgs.schemas import ServiceType
-from klynge.orgs.tables import Municipality, Service
 from klynge.views.common import (
     Form,
     form_failed,
@@ -27,7 +26,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import measures
+from literature import measures, people
 from literature import schemas as s
 from literature.views import common as c
 
@@ -174,22 +173,6 @@ async def measure_create(
 # --- one measure -----------------------------------------------------------------------------
 
 
-async def _adopt_choices(actor: Principal) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Municipalities and services the actor may record a use for."""
-    query = Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name)
-    if not actor.is_admin:
-        query = query.where(Municipality.id.is_in(sorted(actor.municipality_ids) or [-1]))
-    munis = [(r["id"], r["name"]) for r in await query.where(Municipality.valid_to.is_null())]
-    names = dict(munis)
-    rows = (
-        await Service.select(Service.id, Service.name, Service.municipality)
-        .where(Service.municipality.is_in(list(names) or [-1]))
-        .order_by(Service.name)
-    )
-    services = [(r["id"], f"{r['name']} ({names.get(r['municipality'], '')})") for r in rows]
-    return munis, services
-
-
 async def _measure_page(
     actor: Principal | None,
     slug: str,
@@ -202,7 +185,7 @@ async def _measure_page(
     may_adopt = actor is not None and (
         actor.is_admin or bool({r.value for r in actor.roles} & ADOPTER_ROLES)
     )
-    munis, services = await _adopt_choices(actor) if may_adopt and actor else ([], [])
+    munis, services = await people.adopt_choices(actor) if may_adopt and actor else ([], [])
     clusters = await cluster_names([int(k) for k in measure.adoptions_in_cluster])
     return render(
         "literature/measure.html",
