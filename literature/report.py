@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from literature.prisma import LABELS_NB, UNSPECIFIED, PrismaCounts, prisma_description, prisma_svg
+from literature.prisma import UNSPECIFIED, PrismaCounts
+from literature.prisma_diagram import LABELS_NB, prisma_description, prisma_svg
 
 __all__ = [
     "EVIDENCE_TYPES_NB",

@@ -11,7 +11,7 @@ from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid, NotFound
 from klynge.orgs.tables import Cluster
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
-from literature import checks, prisma, references, report, search
+from literature import checks, prisma, prisma_diagram, references, report, search
 from literature import schemas as s
 from literature.export import EXPORTERS
 from literature.tables import CheckReview, LiteratureCheck
@@ -184,7 +184,11 @@ async def export_check(
     return await _export(refs, fmt, f"litteratursjekk-{check_id}-{selection}")
 
 
-LABELS = {"nb": prisma.LABELS_NB, "nn": prisma.LABELS_NN, "en": prisma.LABELS_EN}
+LABELS = {
+    "nb": prisma_diagram.LABELS_NB,
+    "nn": prisma_diagram.LABELS_NN,
+    "en": prisma_diagram.LABELS_EN,
+}
 NOT_RETRIEVED_LABEL = {"nb": "Ikke hentet", "nn": "Ikkje henta", "en": "Not retrieved"}
 
 
@@ -199,7 +203,9 @@ def reason_labels(lang: str) -> dict[str, str]:
 
 async def prisma_svg(actor: Principal | None, check_id: int, lang: str) -> str:
     counts = await checks.prisma_for(actor, check_id)
-    return prisma.prisma_svg(counts, LABELS.get(lang, prisma.LABELS_NB), reason_labels(lang))
+    return prisma_diagram.prisma_svg(
+        counts, LABELS.get(lang, prisma_diagram.LABELS_NB), reason_labels(lang)
+    )
 
 
 def citation(ref: s.ReferenceOut) -> str:
@@ -247,7 +253,7 @@ async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str
         certainty=out.certainty.value if out.certainty else None,
         summary=out.verdict_summary,
         date=out.completed_at.date() if out.completed_at else None,
-        svg=prisma.prisma_svg(counts, prisma.LABELS_NB, reason_labels("nb")),
+        svg=prisma_diagram.prisma_svg(counts, prisma_diagram.LABELS_NB, reason_labels("nb")),
         reason_labels=reason_labels("nb"),
     )
     content = await asyncio.to_thread(report.check_report_docx, data)
