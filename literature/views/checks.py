@@ -16,7 +16,6 @@ from litestar.response import Redirect, Template
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
-from klynge.i18n import current_language
 from klynge.i18n import gettext as _
 from klynge.views.common import (
     Form,
@@ -28,7 +27,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import checks, people, service
+from literature import check_screen, checks, people, service
 from literature import schemas as s
 from literature.views import common as c
 from literature.views.search import _file
@@ -129,32 +128,6 @@ async def check_create(
 # --- the check's page ------------------------------------------------------------------------
 
 
-def _review_options(check: s.CheckOut, candidates: list[s.CandidateOut]) -> list[s.ReferenceOut]:
-    """Records a verdict may rest on: included at full text, or summarised research; plus the
-    reviews already chosen."""
-    chosen = {r.reference.id for r in check.reviews}
-    out = [
-        x.reference
-        for x in candidates
-        if x.fulltext_state == "include" or x.reference.summarised or x.reference.id in chosen
-    ]
-    known = {r.id for r in out}
-    out += [r.reference for r in check.reviews if r.reference.id not in known]
-    return out
-
-
-PAGE_SIZE = 50  # records per screening list page: a check can have thousands
-# ?vis= filter of the screening lists -> the states it shows ("" = all)
-SHOW_STATES: dict[str, tuple[str, ...]] = {
-    "alle": (),
-    "ubehandlet": ("pending",),
-    "inkludert": ("include",),
-    "usikker": ("uncertain",),
-    "ekskludert": ("exclude",),
-    "uenighet": ("conflict",),
-}
-
-
 @dataclass(frozen=True)
 class ListView:
     """Which slice of the screening lists a page shows (kept across a screening POST)."""
@@ -167,7 +140,7 @@ class ListView:
     def parse(cls, params: Mapping[str, Any]) -> ListView:
         show = str(params.get("vis") or "alle")
         return cls(
-            show=show if show in SHOW_STATES else "alle",
+            show=show if show in check_screen.SHOW_STATES else "alle",
             page=max(1, c.int_or_none(str(params.get("side") or "")) or 1),
             ft_page=max(1, c.int_or_none(str(params.get("ft") or "")) or 1),
         )
@@ -175,12 +148,6 @@ class ListView:
     def query(self, **changes: Any) -> str:
         values = {"vis": self.show, "side": self.page, "ft": self.ft_page, **changes}
         return urlencode({k: v for k, v in values.items() if v not in ("alle", 1)})
-
-
-def _paged(items: list[Any], page: int) -> tuple[list[Any], int, int]:
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    page = min(page, pages)
-    return items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
 
 
 async def _check_page(
@@ -193,26 +160,11 @@ async def _check_page(
     view: ListView | None = None,
 ) -> Template:
     view = view or ListView()
-    check = await checks.get_check(actor, check_id)
-    candidates = await checks.candidates(actor, check_id)
-    manager = c.manages(actor, check.cluster_id)
-    screener = manager or actor.account_id in check.screeners
-    wanted = SHOW_STATES[view.show]
-    title_all = [x for x in candidates if not wanted or x.title_state in wanted]
-    fulltext_all = [
-        x
-        for x in candidates
-        if x.title_state in ("include", "uncertain") and (not wanted or x.fulltext_state in wanted)
-    ]
-    title_stage, title_page, title_pages = _paged(title_all, view.page)
-    fulltext_stage, ft_page, ft_pages = _paged(fulltext_all, view.ft_page)
-    view = ListView(show=view.show, page=title_page, ft_page=ft_page)
-    conflicts = [
-        (stage, x)
-        for x in candidates
-        for stage in ("title", "fulltext")
-        if (x.title_state if stage == "title" else x.fulltext_state) == "conflict"
-    ]
+    screen = await check_screen.check_screen(
+        actor, check_id, show=view.show, page=view.page, ft_page=view.ft_page
+    )
+    check = screen.check
+    view = ListView(show=view.show, page=screen.title_page, ft_page=screen.ft_page)
     forms = {
         "search": Form("search", SEARCH_FIELDS),
         "verdict": Form(
@@ -231,26 +183,25 @@ async def _check_page(
     }
     if failed is not None:
         forms[failed.id] = failed
-    lang = current_language()
     return render(
         "literature/check.html",
         check=check,
-        title_stage=title_stage,
-        fulltext_stage=fulltext_stage,
-        title_count=len(title_all),
-        fulltext_count=len(fulltext_all),
-        title_pages=title_pages,
-        ft_pages=ft_pages,
+        title_stage=screen.title_stage,
+        fulltext_stage=screen.fulltext_stage,
+        title_count=screen.title_count,
+        fulltext_count=screen.fulltext_count,
+        title_pages=screen.title_pages,
+        ft_pages=screen.ft_pages,
         view=view,
-        show_states=list(SHOW_STATES),
-        conflicts=conflicts,
+        show_states=list(check_screen.SHOW_STATES),
+        conflicts=screen.conflicts,
         forms=forms,
         failed=failed,
-        manager=manager,
-        screener=screener and check.status == "open",
-        review_options=_review_options(check, candidates),
-        prisma_svg=await service.prisma_svg(actor, check_id, lang),
-        names=dict(await people.cluster_accounts(check.cluster_id)),
+        manager=screen.manager,
+        screener=screen.screener and check.status == "open",
+        review_options=screen.review_options,
+        prisma_svg=screen.prisma_svg,
+        names=screen.names,
         notice=notice,
         here=f"/litteratursjekker/{check_id}",
         status=status,
