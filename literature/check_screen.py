@@ -10,7 +10,7 @@ from typing import Any
 from klynge.auth.principal import Principal
 from klynge.i18n import current_language
 from klynge.scoping import can_manage_cluster
-from literature import checks, people, service
+from literature import check_screening, checks, people, service
 from literature import schemas as s
 
 
@@ -72,7 +72,7 @@ async def check_screen(
 ) -> CheckScreen:
     """The check's page: screening lists filtered by `show` (a SHOW_STATES key) and paged."""
     check = await checks.get_check(actor, check_id)
-    candidates = await checks.candidates(actor, check_id)
+    candidates = await check_screening.candidates(actor, check_id)
     manager = can_manage_cluster(actor, check.cluster_id)
     wanted = SHOW_STATES.get(show, ())
     title_all = [x for x in candidates if not wanted or x.title_state in wanted]

@@ -16,7 +16,7 @@ from klynge.auth.tables import Account
 from klynge.db import transaction
 from klynge.demo import CLUSTER_NAME
 from klynge.orgs.tables import Cluster, Municipality, Service
-from literature import checks, imports, measures
+from literature import check_screening, checks, imports, measures, verdicts
 from literature import schemas as s
 from literature.tables import LiteratureImport, Measure, Reference, ReferenceSource
 from priorities import api as priorities
@@ -128,7 +128,7 @@ async def _run_check(actor: Principal, spec: dict[str, Any], files: dict[str, An
     )
     for name in spec["files"]:
         await _import(actor, check.cluster_id, files[name], check.id)
-    candidates = await checks.candidates(actor, check.id)
+    candidates = await check_screening.candidates(actor, check.id)
     included: list[int] = []
     for c in candidates:
         ref = c.reference
@@ -139,7 +139,7 @@ async def _run_check(actor: Principal, spec: dict[str, Any], files: dict[str, An
             choice, reason = s.ScreeningChoice.EXCLUDE, "Ikke en systematisk oversikt"
         else:
             choice, reason = s.ScreeningChoice.EXCLUDE, "Feil populasjon"
-        await checks.decide(
+        await check_screening.decide(
             actor,
             check.id,
             s.DecisionCreate(reference_id=ref.id, decision=choice, reason=reason),
@@ -153,14 +153,14 @@ async def _run_check(actor: Principal, spec: dict[str, Any], files: dict[str, An
         else:
             choice, reason = s.ScreeningChoice.INCLUDE, ""
             reviews.append(ref_id)
-        await checks.decide(
+        await check_screening.decide(
             actor,
             check.id,
             s.DecisionCreate(
                 reference_id=ref_id, decision=choice, stage=s.Stage.FULLTEXT, reason=reason
             ),
         )
-    await checks.set_verdict(
+    await verdicts.set_verdict(
         actor,
         check.id,
         s.VerdictCreate(

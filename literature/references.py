@@ -281,7 +281,7 @@ async def _unmerge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -
 async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
     """Undo an automatic merge (tier 1/2): the source becomes a reference of its own again,
     and the pair is remembered as "not a duplicate"."""
-    from literature.imports import reference_values
+    from literature.import_run import reference_values
 
     async with transaction():
         src = await ReferenceSource.select().where(ReferenceSource.id == source_id).first()

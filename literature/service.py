@@ -11,7 +11,15 @@ from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid, NotFound
 from klynge.orgs.tables import Cluster
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
-from literature import checks, prisma, prisma_diagram, references, report, search
+from literature import (
+    check_screening,
+    checks,
+    prisma,
+    prisma_diagram,
+    references,
+    report,
+    search,
+)
 from literature import schemas as s
 from literature.export import EXPORTERS
 from literature.tables import CheckReview, LiteratureCheck
@@ -174,7 +182,7 @@ async def export_check(
     if selection == "reviews":
         ids = [r.reference.id for r in out.reviews]
     else:
-        candidates = await checks.candidates(actor, check_id)
+        candidates = await check_screening.candidates(actor, check_id)
         ids = [
             c.reference.id
             for c in candidates

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from klynge.auth.guards import requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from literature import checks, service
+from literature import check_screening, checks, service, verdicts
 from literature import schemas as s
 from literature.controllers.references import file_response
 
@@ -97,7 +97,7 @@ class CheckController(Controller):
         stage: FromQuery[s.Stage | None] = None,
         outcome: Annotated[str | None, QueryParameter(name="state")] = None,
     ) -> list[s.CandidateOut]:
-        return await checks.candidates(
+        return await check_screening.candidates(
             actor, check_id, stage=stage.value if stage else None, state=outcome
         )
 
@@ -113,7 +113,7 @@ class CheckController(Controller):
         check_id: FromPath[int],
         data: JSONBody[s.DecisionCreate],
     ) -> s.DecisionOut:
-        return await checks.decide(actor, check_id, data)
+        return await check_screening.decide(actor, check_id, data)
 
     @post(
         "/literature-checks/{check_id:int}/verdict",
@@ -128,7 +128,7 @@ class CheckController(Controller):
         check_id: FromPath[int],
         data: JSONBody[s.VerdictCreate],
     ) -> s.CheckOut:
-        return await checks.set_verdict(actor, check_id, data)
+        return await verdicts.set_verdict(actor, check_id, data)
 
     @get(
         "/literature-checks/{check_id:int}/prisma.svg",

@@ -27,7 +27,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import check_screen, checks, people, service
+from literature import check_screen, check_screening, checks, people, service, verdicts
 from literature import schemas as s
 from literature.views import common as c
 from literature.views.search import _file
@@ -279,7 +279,7 @@ async def check_decide(
                 _("Some fields need attention."),
                 [FieldError("decision", _("Choose include, exclude or uncertain."))],
             )
-        await checks.decide(
+        await check_screening.decide(
             actor,
             check_id,
             s.DecisionCreate(
@@ -335,7 +335,7 @@ async def check_verdict(
             )
         if errors:
             raise Invalid(_("Some fields need attention."), errors)
-        await checks.set_verdict(
+        await verdicts.set_verdict(
             actor,
             check_id,
             s.VerdictCreate(
