@@ -278,6 +278,27 @@ async def _unmerge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -
     ).where(DuplicateCandidate.id == row["id"])
 
 
+def _stored_record(raw: str, data: Mapping[str, Any]) -> Record:
+    """The record a source's import read, from its stored JSON."""
+    return make_record(
+        raw=raw,
+        title=data.get("title", ""),
+        abstract=data.get("abstract", ""),
+        authors=[Author(str(a[0]), str(a[1])) for a in data.get("authors", [])],
+        year=data.get("year"),
+        container=data.get("container", ""),
+        volume=data.get("volume", ""),
+        issue=data.get("issue", ""),
+        pages=data.get("pages", ""),
+        doi=data.get("doi", ""),
+        pmid=data.get("pmid", ""),
+        publication_types=data.get("publication_types", []),
+        keywords=data.get("keywords", []),
+        language=data.get("language", ""),
+        url=data.get("url", ""),
+    )
+
+
 async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
     """Undo an automatic merge (tier 1/2): the source becomes a reference of its own again,
     and the pair is remembered as "not a duplicate"."""
@@ -294,23 +315,7 @@ async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
         data = json_value(src["record"], {})
         if not data.get("title"):
             raise Conflict("Kilden mangler den leste posten og kan ikke skilles ut.")
-        record = make_record(
-            raw=src["raw"],
-            title=data.get("title", ""),
-            abstract=data.get("abstract", ""),
-            authors=[Author(str(a[0]), str(a[1])) for a in data.get("authors", [])],
-            year=data.get("year"),
-            container=data.get("container", ""),
-            volume=data.get("volume", ""),
-            issue=data.get("issue", ""),
-            pages=data.get("pages", ""),
-            doi=data.get("doi", ""),
-            pmid=data.get("pmid", ""),
-            publication_types=data.get("publication_types", []),
-            keywords=data.get("keywords", []),
-            language=data.get("language", ""),
-            url=data.get("url", ""),
-        )
+        record = _stored_record(src["raw"], data)
         (new_id,) = await bulk_insert(
             Reference,
             [reference_values(keeper["cluster"], record, src["literature_import"])],
