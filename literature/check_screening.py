@@ -10,6 +10,7 @@ from klynge import privacy
 from klynge.auth.principal import Principal
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
+from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster
 from literature import references, screening
 from literature import schemas as s
@@ -90,22 +91,24 @@ async def decide(actor: Principal, check_id: int, data: s.DecisionCreate) -> s.D
     async with transaction():
         row = await _load(actor, check_id)
         if not _may_screen(actor, row):
-            raise Forbidden("Du er ikke screener i denne litteratursjekken.")
+            raise Forbidden(N_("You are not a screener in this literature check."))
         if data.reconcile and not can_manage_cluster(actor, row["cluster"]):
-            raise Forbidden("Bare FoU-rådgiveren kan avgjøre uenighet mellom screenere.")
+            raise Forbidden(N_("Only the R&D adviser can settle disagreement between screeners."))
         if row["status"] != "open":
-            raise Conflict("Litteratursjekken er avsluttet; screeningen er låst.")
+            raise Conflict(N_("The literature check is closed; screening is locked."))
         privacy.guard_text({"note": data.note})
         errors = []
         if data.reference_id not in await candidate_ids(check_id):
-            errors.append(FieldError("reference_id", "Referansen hører ikke til denne sjekken."))
+            errors.append(
+                FieldError("reference_id", N_("The reference does not belong to this check."))
+            )
         reasons = [str(r) for r in json_value(row["exclusion_reasons"], [])]
         reason = " ".join(data.reason.split())
         if data.decision is s.ScreeningChoice.EXCLUDE:
             if data.stage is s.Stage.FULLTEXT and not reason:
-                errors.append(FieldError("reason", "Velg en eksklusjonsgrunn."))
+                errors.append(FieldError("reason", N_("Choose a reason for exclusion.")))
             if reason and reason not in reasons:
-                errors.append(FieldError("reason", "Ukjent eksklusjonsgrunn for denne sjekken."))
+                errors.append(FieldError("reason", N_("Unknown exclusion reason for this check.")))
         elif reason:
             reason = ""  # a reason belongs to an exclusion only
         if data.stage is s.Stage.FULLTEXT and not errors:
@@ -113,11 +116,12 @@ async def decide(actor: Principal, check_id: int, data: s.DecisionCreate) -> s.D
             if not title.moves_on:
                 errors.append(
                     FieldError(
-                        "stage", "Posten må inkluderes i tittel/sammendrag før fulltekstvurdering."
+                        "stage",
+                        N_("Include the record at title/abstract before its full-text assessment."),
                     )
                 )
         if errors:
-            raise Invalid("Beslutningen kan ikke lagres.", errors)
+            raise Invalid(N_("The decision cannot be saved."), errors)
         inserted = await ScreeningDecision.insert(
             ScreeningDecision(
                 check=check_id,

@@ -11,6 +11,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
 from literature import imports, prisma, references, screening
 from literature import schemas as s
@@ -40,14 +41,14 @@ DEFAULT_EXCLUSION_REASONS = (
 async def _load(actor: Principal | None, check_id: int) -> dict[str, Any]:
     row = await LiteratureCheck.select().where(LiteratureCheck.id == check_id).first()
     if row is None:
-        raise NotFound("Fant ikke litteratursjekken.")
+        raise NotFound(N_("We could not find the literature check."))
     ensure_cluster_visible(actor, row["cluster"])
     return row
 
 
 def _ensure_manager(actor: Principal, cluster_id: int) -> None:
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan gjøre dette.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can do this."))
 
 
 async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
@@ -56,8 +57,14 @@ async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
         principal = await load_principal(account_id)
         if principal is None or not (principal.is_admin or cluster_id in principal.cluster_ids):
             raise Invalid(
-                "Ugyldig screener.",
-                [FieldError("screeners", f"Konto {account_id} er ikke med i klyngen.")],
+                N_("Invalid screener."),
+                [
+                    FieldError(
+                        "screeners",
+                        N_("Account %(account)s is not a member of the cluster."),
+                        params={"account": account_id},
+                    )
+                ],
             )
         out.append(account_id)
     return out
@@ -78,8 +85,8 @@ async def create_check(actor: Principal, need_id: int, data: s.CheckCreate) -> s
     screeners = await _valid_screeners(need["cluster"], data.screeners)
     if data.blind and len(screeners) < 2:
         raise Invalid(
-            "Blind screening trenger to screenere.",
-            [FieldError("screeners", "Velg minst to screenere for blind screening.")],
+            N_("Blind screening needs two screeners."),
+            [FieldError("screeners", N_("Choose at least two screeners for blind screening."))],
         )
     reasons = [" ".join(r.split()) for r in data.exclusion_reasons if r.strip()]
     if not reasons:
@@ -120,7 +127,7 @@ async def add_search(actor: Principal, check_id: int, data: s.SearchCreate) -> s
         row = await _load(actor, check_id)
         _ensure_manager(actor, row["cluster"])
         if row["status"] != "open":
-            raise Conflict("Litteratursjekken er avsluttet.")
+            raise Conflict(N_("The literature check is closed."))
         privacy.guard_text({"query": data.query, "notes": data.notes})
         await CheckSearch.insert(
             CheckSearch(

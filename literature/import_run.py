@@ -12,6 +12,7 @@ from klynge import audit
 from klynge.auth.service import load_principal
 from klynge.db import bulk_insert, json_value, transaction
 from klynge.errors import Conflict, NotFound
+from klynge.i18n import N_
 from literature import schemas as s
 from literature.classify import SUMMARISED, classify
 from literature.dedup import DedupRecord, find_duplicates
@@ -135,9 +136,12 @@ async def _queued(import_id: int) -> dict[str, Any]:
     """The import to run; refused when it is not waiting to run."""
     row = await LiteratureImport.select().where(LiteratureImport.id == import_id).first()
     if row is None:
-        raise NotFound("Fant ikke importen.")
+        raise NotFound(N_("We could not find the import."))
     if row["status"] not in ("queued", "running"):
-        raise Conflict(f"Importen har status «{row['status']}» og kjøres ikke på nytt.")
+        raise Conflict(
+            N_("The import has status «%(status)s» and is not run again."),
+            params={"status": row["status"]},
+        )
     return row
 
 
@@ -248,7 +252,7 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
             .returning(LiteratureImport.id)
         )
         if not claimed:
-            raise Conflict("Importen kjøres allerede.")
+            raise Conflict(N_("The import is already running."))
         new_ids = await _insert_new(cluster_id, import_id, parsed.records, exact)
         by_tier = await _write_sources(import_id, parsed.records, exact, new_ids)
         candidates = [

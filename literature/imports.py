@@ -12,6 +12,7 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
@@ -45,21 +46,25 @@ EXTENSIONS: dict[s.ImportFormat, tuple[str, ...]] = {
 def _ensure_manager(actor: Principal, cluster_id: int) -> None:
     ensure_cluster_visible(actor, cluster_id)
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan importere og endre referanser.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can import and change references."))
 
 
 def import_problems(source: str, filename: str, fmt: s.ImportFormat) -> list[FieldError]:
     """What is wrong with an import's source (normalised) and file name for its format."""
     errors = []
     if not source:
-        errors.append(FieldError("source", "Oppgi kilden (databasen) filen kommer fra."))
+        errors.append(FieldError("source", N_("Give the source (database) the file comes from.")))
     elif len(source) > 120:
-        errors.append(FieldError("source", "Kilden kan være høyst 120 tegn."))
+        errors.append(FieldError("source", N_("The source can be at most 120 characters.")))
     suffix = PurePath(filename).suffix.lower()
     if suffix not in EXTENSIONS[fmt]:
         allowed = ", ".join(EXTENSIONS[fmt])
         errors.append(
-            FieldError("file", f"Filen passer ikke til formatet {fmt.value} (ventet {allowed}).")
+            FieldError(
+                "file",
+                N_("The file does not fit the format %(format)s (expected %(allowed)s)."),
+                params={"format": fmt.value, "allowed": allowed},
+            )
         )
     return errors
 
@@ -73,11 +78,11 @@ async def _ensure_open_check(check_id: int, cluster_id: int) -> None:
     )
     if check is None or check["cluster"] != cluster_id:
         raise Invalid(
-            "Sjekken finnes ikke i denne klyngen.",
-            [FieldError("check_id", "Ukjent litteratursjekk.")],
+            N_("The check does not exist in this cluster."),
+            [FieldError("check_id", N_("Unknown literature check."))],
         )
     if check["status"] != "open":
-        raise Conflict("Litteratursjekken er avsluttet; nye søk kan ikke legges til.")
+        raise Conflict(N_("The literature check is closed; new searches cannot be added."))
 
 
 async def create_import(
@@ -101,10 +106,13 @@ async def create_import(
     source = " ".join(source.split())
     errors = import_problems(source, filename, fmt)
     if errors:
-        raise Invalid("Importen kan ikke startes.", errors)
+        raise Invalid(N_("The import cannot be started."), errors)
     if size > max_bytes:
         raise DomainError(
-            f"Filen er større enn grensen på {max_bytes // (1024 * 1024)} MB.", 413, "too-large"
+            N_("The file is larger than the limit of %(megabytes)s MB."),
+            413,
+            "too-large",
+            params={"megabytes": max_bytes // (1024 * 1024)},
         )
     if check_id is not None:
         await _ensure_open_check(check_id, cluster_id)
@@ -211,10 +219,13 @@ async def undo_import(actor: Principal, import_id: int) -> s.ImportOut:
         row = await _load(actor, import_id)
         _ensure_manager(actor, row["cluster"])
         if row["status"] != "done":
-            raise Conflict(f"Importen har status «{row['status']}» og kan ikke angres.")
+            raise Conflict(
+                N_("The import has status «%(status)s» and cannot be undone."),
+                params={"status": row["status"]},
+            )
         if await _used_by_screening(import_id):
             raise Conflict(
-                "Importen kan ikke angres: screeningen har allerede brukt referanser fra den."
+                N_("The import cannot be undone: screening has already used references from it.")
             )
         await ReferenceSource.delete().where(ReferenceSource.literature_import == import_id)
         # References this import created and that no other import also found.
@@ -258,7 +269,7 @@ async def undo_import(actor: Principal, import_id: int) -> s.ImportOut:
 async def _load(actor: Principal, import_id: int) -> dict[str, Any]:
     row = await LiteratureImport.select().where(LiteratureImport.id == import_id).first()
     if row is None:
-        raise NotFound("Fant ikke importen.")
+        raise NotFound(N_("We could not find the import."))
     ensure_cluster_visible(actor, row["cluster"])
     return row
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs.tables import Cluster
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
 from literature import (
@@ -46,21 +47,23 @@ class SearchParams:
 def _validate(params: SearchParams) -> None:
     errors = []
     if params.page < 1:
-        errors.append(FieldError("page", "Siden må være 1 eller større."))
+        errors.append(FieldError("page", N_("The page must be 1 or greater.")))
     if not 1 <= params.per_page <= 200:
-        errors.append(FieldError("per_page", "Mellom 1 og 200 treff per side."))
+        errors.append(FieldError("per_page", N_("Between 1 and 200 hits per page.")))
     if params.sort not in ("relevance", "year", "title"):
-        errors.append(FieldError("sort", "Sorter etter relevance, year eller title."))
+        errors.append(FieldError("sort", N_("Sort by relevance, year or title.")))
     if (
         params.year_from is not None
         and params.year_to is not None
         and params.year_from > params.year_to
     ):
-        errors.append(FieldError("year_to", "Til-året må være likt eller etter fra-året."))
+        errors.append(
+            FieldError("year_to", N_("The year to must be equal to or after the year from."))
+        )
     if len(params.q) > 500:
-        errors.append(FieldError("q", "Søket kan være høyst 500 tegn."))
+        errors.append(FieldError("q", N_("The search can be at most 500 characters.")))
     if errors:
-        raise Invalid("Ugyldig søk.", errors)
+        raise Invalid(N_("Invalid search."), errors)
 
 
 async def _cluster_ids(actor: Principal, cluster_id: int | None) -> list[int]:
@@ -116,21 +119,29 @@ async def default_cluster(
             .first()
         )
         if row is None:
-            raise NotFound("Fant ikke litteratursjekken.")
+            raise NotFound(N_("We could not find the literature check."))
         ensure_cluster_visible(actor, row["cluster"])
         return int(row["cluster"])
     managed = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
     if len(managed) == 1:
         return managed[0]
-    raise Invalid("Velg klynge.", [FieldError("cluster_id", "Oppgi hvilken klynge det gjelder.")])
+    raise Invalid(
+        N_("Choose a cluster."), [FieldError("cluster_id", N_("Say which cluster it concerns."))]
+    )
 
 
 def _exporter(fmt: str) -> tuple[object, str, str]:
     found = EXPORTERS.get(fmt.strip().lower())
     if found is None:
         raise Invalid(
-            "Ukjent format.",
-            [FieldError("format", "Formatet må være ett av: " + ", ".join(EXPORTERS) + ".")],
+            N_("Unknown format."),
+            [
+                FieldError(
+                    "format",
+                    N_("The format must be one of: %(allowed)s."),
+                    params={"allowed": ", ".join(EXPORTERS)},
+                )
+            ],
         )
     return found
 
@@ -165,7 +176,7 @@ async def export_references(
     visible = visible_cluster_ids(actor)
     refs = [r for r in refs if visible is None or r.cluster_id in visible]
     if ids is not None and len(refs) != len(set(ids)):
-        raise NotFound("Fant ikke alle referansene.")
+        raise NotFound(N_("We could not find all the references."))
     return await _export(refs, fmt, "referanser")
 
 
@@ -176,7 +187,8 @@ async def export_check(
     _exporter(fmt)
     if selection not in ("all", "included", "reviews"):
         raise Invalid(
-            "Ukjent utvalg.", [FieldError("selection", "Velg all, included eller reviews.")]
+            N_("Unknown selection."),
+            [FieldError("selection", N_("Choose all, included or reviews."))],
         )
     out = await checks.get_check(actor, check_id)
     if selection == "reviews":
@@ -327,5 +339,5 @@ async def public_verdict(check_id: int) -> s.PublicVerdict:
         .first()
     )
     if row is None:
-        raise NotFound("Fant ikke konklusjonen.")
+        raise NotFound(N_("We could not find the verdict."))
     return await _public_verdict(row)

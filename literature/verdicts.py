@@ -9,6 +9,7 @@ from klynge import audit, privacy
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import FieldError, Invalid
+from klynge.i18n import N_
 from literature import schemas as s
 from literature.checks import _ensure_manager, _load, candidate_ids, get_check
 from literature.tables import CheckReview, LiteratureCheck, Reference
@@ -21,14 +22,20 @@ def verdict_problems(data: s.VerdictCreate) -> list[FieldError]:
     """What is wrong with a verdict on its own (reason code, reviews given once)."""
     errors: list[FieldError] = []
     if data.verdict is s.Verdict.ANSWERED and data.reason_code is not None:
-        errors.append(FieldError("reason_code", "En besvart sjekk har ingen årsak til usikkerhet."))
+        errors.append(
+            FieldError(
+                "reason_code", N_("An answered check has no reason for remaining uncertainty.")
+            )
+        )
     if data.verdict is not s.Verdict.ANSWERED and data.reason_code is None:
-        errors.append(FieldError("reason_code", "Velg årsaken til at usikkerheten består (A–E)."))
+        errors.append(
+            FieldError("reason_code", N_("Choose the reason the uncertainty remains (A–E)."))
+        )
     if data.verdict is not s.Verdict.UNANSWERED and not data.reviews:
-        errors.append(FieldError("reviews", "Oppgi oversiktene som støtter konklusjonen."))
+        errors.append(FieldError("reviews", N_("Give the reviews that support the verdict.")))
     review_ids = [r.reference_id for r in data.reviews]
     if len(set(review_ids)) != len(review_ids):
-        errors.append(FieldError("reviews", "En oversikt er oppgitt to ganger."))
+        errors.append(FieldError("reviews", N_("A review is given twice.")))
     return errors
 
 
@@ -46,7 +53,7 @@ async def _unknown_reviews(
     }
     for i, ref_id in enumerate(review_ids):
         if ref_id not in allowed and ref_id not in found:
-            errors.append(FieldError(f"reviews.{i}", "Ukjent referanse for denne sjekken."))
+            errors.append(FieldError(f"reviews.{i}", N_("Unknown reference for this check.")))
     return errors
 
 
@@ -97,7 +104,7 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
         review_ids = [r.reference_id for r in data.reviews]
         errors += await _unknown_reviews(check_id, row["cluster"], review_ids)
         if errors:
-            raise Invalid("Konklusjonen kan ikke lagres.", errors)
+            raise Invalid(N_("The verdict cannot be saved."), errors)
         await _store(actor, check_id, data)
         await priorities.record_literature_verdict(
             actor,

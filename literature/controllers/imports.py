@@ -17,6 +17,7 @@ from klynge.auth.guards import requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import FieldError, Invalid
+from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.settings import Settings
 from literature import imports, service
@@ -44,7 +45,9 @@ def _date(value: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise Invalid("Ugyldig dato.", [FieldError(field, "Bruk formatet ÅÅÅÅ-MM-DD.")]) from None
+        raise Invalid(
+            N_("Invalid date."), [FieldError(field, N_("Use the format YYYY-MM-DD."))]
+        ) from None
 
 
 def _format(value: str) -> s.ImportFormat:
@@ -53,7 +56,14 @@ def _format(value: str) -> s.ImportFormat:
     except ValueError:
         allowed = ", ".join(f.value for f in s.ImportFormat)
         raise Invalid(
-            "Ukjent format.", [FieldError("format", f"Formatet må være ett av: {allowed}.")]
+            N_("Unknown format."),
+            [
+                FieldError(
+                    "format",
+                    N_("The format must be one of: %(allowed)s."),
+                    params={"allowed": allowed},
+                )
+            ],
         ) from None
 
 

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.views.common import (
     Form,
@@ -273,11 +274,11 @@ async def check_decide(
     form = Form(form_id, ("decision", "reason", "note"), values=form_values(data))
     try:
         if reference_id is None:
-            raise Invalid(_("Unknown record."))
+            raise Invalid(N_("Unknown record."))
         if text(data, "decision") not in c.CHOICE_LABELS:
             raise Invalid(
-                _("Some fields need attention."),
-                [FieldError("decision", _("Choose include, exclude or uncertain."))],
+                N_("Some fields need attention."),
+                [FieldError("decision", N_("Choose include, exclude or uncertain."))],
             )
         await check_screening.decide(
             actor,
@@ -320,7 +321,7 @@ async def check_verdict(
         verdict = text(data, "verdict")
         if verdict not in c.VERDICT_LABELS:
             errors.append(
-                FieldError("verdict", _("Choose answered, partly answered or unanswered."))
+                FieldError("verdict", N_("Choose answered, partly answered or unanswered."))
             )
         code = text(data, "reason_code")
         certainty = text(data, "certainty")
@@ -334,7 +335,7 @@ async def check_verdict(
                 )
             )
         if errors:
-            raise Invalid(_("Some fields need attention."), errors)
+            raise Invalid(N_("Some fields need attention."), errors)
         await verdicts.set_verdict(
             actor,
             check_id,
