@@ -13,7 +13,7 @@ from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
-from literature import imports, prisma, references, screening
+from literature import imports, people, prisma, references, screening
 from literature import schemas as s
 from literature.tables import (
     CheckReview,
@@ -68,6 +68,14 @@ async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
             )
         out.append(account_id)
     return out
+
+
+async def new_check_form(
+    actor: Principal, need_id: int
+) -> tuple[dict[str, Any], list[tuple[int, str]]]:
+    """What the form for a new check of a need shows: the need and who may screen."""
+    need = await priorities.load_visible(actor, need_id)
+    return need, await people.cluster_accounts(need["cluster"])
 
 
 async def create_check(actor: Principal, need_id: int, data: s.CheckCreate) -> s.CheckOut:

@@ -6,15 +6,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid, NotFound
 from klynge.i18n import N_
+from klynge.jobs import runner
 from klynge.orgs.tables import Cluster
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
 from literature import (
     check_screening,
     checks,
+    imports,
     prisma,
     prisma_diagram,
     references,
@@ -127,6 +130,23 @@ async def default_cluster(
         return managed[0]
     raise Invalid(
         N_("Choose a cluster."), [FieldError("cluster_id", N_("Say which cluster it concerns."))]
+    )
+
+
+async def upload_import(
+    actor: Principal,
+    dispatcher: runner.Dispatcher,
+    content: bytes,
+    *,
+    cluster_id: int | None,
+    check_id: int | None,
+    **kwargs: Any,
+) -> s.ImportOut:
+    """Start the import of an uploaded file into the given cluster, the check's, or the
+    caller's only one (API and UI)."""
+    cluster = await default_cluster(actor, cluster_id, check_id)
+    return await imports.start_import(
+        actor, dispatcher, content, cluster_id=cluster, check_id=check_id, **kwargs
     )
 
 

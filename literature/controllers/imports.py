@@ -87,12 +87,11 @@ class ImportController(Controller):
     ) -> s.ImportOut:
         fmt = _format(data.format)
         content = await data.file.read(settings.max_upload_bytes + 1)
-        cluster_id = await service.default_cluster(actor, data.cluster_id, data.check_id)
-        return await imports.start_import(
+        return await service.upload_import(
             actor,
             dispatcher,
             content,
-            cluster_id=cluster_id,
+            cluster_id=data.cluster_id,
             fmt=fmt,
             source=data.source,
             filename=data.file.filename or f"import.{fmt.value}",

@@ -28,11 +28,10 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import check_screen, check_screening, checks, people, service, verdicts
+from literature import check_screen, check_screening, checks, service, verdicts
 from literature import schemas as s
 from literature.views import common as c
 from literature.views.search import _file
-from priorities import api as priorities
 
 CHECK_MEMBER = c.requires_cluster_member("check")
 CHECK_FIELDS = (
@@ -65,13 +64,24 @@ def _check_messages() -> dict[str, str]:
 
 
 async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int = 200) -> Template:
-    need = await priorities.load_visible(actor, need_id)
+    need, accounts = await checks.new_check_form(actor, need_id)
+    return _render_new(need_id, need, accounts, form, status=status)
+
+
+def _render_new(
+    need_id: int,
+    need: dict[str, Any],
+    accounts: list[tuple[int, str]],
+    form: Form,
+    *,
+    status: int = 200,
+) -> Template:
     return render(
         "literature/check_new.html",
         form=form,
         failed=form if form.failed else None,
         need=need,
-        accounts=await people.cluster_accounts(need["cluster"]),
+        accounts=accounts,
         here=f"/behov/{need_id}/litteratursjekk/ny",
         status=status,
         **c.labels(),
@@ -85,12 +95,12 @@ async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int =
     name="lit_check_new",
 )
 async def check_new(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
-    need = await priorities.load_visible(actor, need_id)
+    need, accounts = await checks.new_check_form(actor, need_id)
     values = {
         "question": need["question"],
         "exclusion_reasons": "\n".join(checks.DEFAULT_EXCLUSION_REASONS),
     }
-    return await _new_page(actor, need_id, Form("check", CHECK_FIELDS, values=values))
+    return _render_new(need_id, need, accounts, Form("check", CHECK_FIELDS, values=values))
 
 
 @post(

@@ -112,15 +112,12 @@ async def import_create(
             raise Invalid(N_("Some fields need attention."), errors)
         assert isinstance(upload, UploadFile)
         check_id = c.int_or_none(text(values, "check_id"))
-        cluster_id = await service.default_cluster(
-            actor, c.int_or_none(text(values, "cluster_id")), check_id
-        )
         content = await upload.read(settings.max_upload_bytes + 1)
-        out = await imports.start_import(
+        out = await service.upload_import(
             actor,
             dispatcher,
             content,
-            cluster_id=cluster_id,
+            cluster_id=c.int_or_none(text(values, "cluster_id")),
             fmt=fmt,
             source=text(values, "source"),
             filename=upload.filename or f"import.{fmt.value}",
