@@ -1,5 +1,5 @@
-"""Literature checks in the browser: start a check of a need, the check's page (searches,
-PRISMA 2020 diagram, screening at both stages, conflicts, verdict) and its files."""
+"""Literature checks in the browser: the check's page (searches, PRISMA 2020 diagram,
+screening at both stages, conflicts, verdict) and its files."""
 
 from __future__ import annotations
 
@@ -34,106 +34,8 @@ from literature.views import common as c
 from literature.views.search import _file
 
 CHECK_MEMBER = c.requires_cluster_member("check")
-CHECK_FIELDS = (
-    "question",
-    "population",
-    "intervention",
-    "comparison",
-    "outcome",
-    "blind",
-    "screeners",
-    "exclusion_reasons",
-)
 SEARCH_FIELDS = ("source", "query", "searched_on", "hits", "notes")
 VERDICT_FIELDS = ("verdict", "reason_code", "certainty", "reviews", "summary", "public")
-
-
-# --- start a check ---------------------------------------------------------------------------
-
-
-def _check_messages() -> dict[str, str]:
-    return {
-        "question": _("Write the question as it was searched, at most 4,000 characters."),
-        "population": _("At most 10,000 characters."),
-        "intervention": _("At most 10,000 characters."),
-        "comparison": _("At most 10,000 characters."),
-        "outcome": _("At most 10,000 characters."),
-        "exclusion_reasons": _("Each reason can be at most 200 characters."),
-        "screeners": _("Choose the screeners among the cluster's users."),
-    }
-
-
-async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int = 200) -> Template:
-    need, accounts = await checks.new_check_form(actor, need_id)
-    return _render_new(need_id, need, accounts, form, status=status)
-
-
-def _render_new(
-    need_id: int,
-    need: dict[str, Any],
-    accounts: list[tuple[int, str]],
-    form: Form,
-    *,
-    status: int = 200,
-) -> Template:
-    return render(
-        "literature/check_new.html",
-        form=form,
-        failed=form if form.failed else None,
-        need=need,
-        accounts=accounts,
-        here=f"/behov/{need_id}/litteratursjekk/ny",
-        status=status,
-        **c.labels(),
-    )
-
-
-@get(
-    "/behov/{need_id:int}/litteratursjekk/ny",
-    guards=[c.MANAGERS],
-    include_in_schema=False,
-    name="lit_check_new",
-)
-async def check_new(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
-    need, accounts = await checks.new_check_form(actor, need_id)
-    values = {
-        "question": need["question"],
-        "exclusion_reasons": "\n".join(checks.DEFAULT_EXCLUSION_REASONS),
-    }
-    return _render_new(need_id, need, accounts, Form("check", CHECK_FIELDS, values=values))
-
-
-@post(
-    "/behov/{need_id:int}/litteratursjekk/ny",
-    guards=[c.MANAGERS],
-    include_in_schema=False,
-    name="lit_check_create",
-)
-async def check_create(
-    actor: NamedDependency[Principal], need_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    form = Form("check", CHECK_FIELDS, values=form_values(data))
-    try:
-        body = parse(
-            s.CheckCreate,
-            {
-                **{k: text(data, k) for k in CHECK_FIELDS[:5]},
-                "blind": text(data, "blind") == "1",
-                "screeners": c.int_list(data.get("screeners", [])),
-                "exclusion_reasons": [
-                    line.strip()
-                    for line in text(data, "exclusion_reasons", strip=False).splitlines()
-                    if line.strip()
-                ],
-            },
-            _check_messages(),
-        )
-        out = await checks.create_check(actor, need_id, body)
-    except DomainError as exc:
-        if not form_failed(exc):
-            raise
-        return await _new_page(actor, need_id, form.fail(exc), status=exc.status)
-    return see_other(f"/litteratursjekker/{out.id}", notice="literature.check-created")
 
 
 # --- the check's page ------------------------------------------------------------------------
@@ -400,8 +302,6 @@ async def check_export(
 
 
 HANDLERS = [
-    check_new,
-    check_create,
     check_page,
     check_add_search,
     check_decide,
