@@ -4,7 +4,7 @@ Functions and plain data (records, Structs), never tables or views."""
 from literature.dedup import DedupRecord, find_duplicates
 from literature.formats import FormatError, Record
 from literature.formats.record import normalise_doi
-from literature.imports import parse_file
+from literature.import_run import parse_file
 from literature.schemas import ImportFormat
 
 __all__ = [

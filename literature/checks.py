@@ -3,7 +3,6 @@ events, and the verdict that feeds the prioritisation's knowledge-gap criterion.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,15 +11,15 @@ from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
-from literature import imports, prisma, references, screening
+from literature import imports, people, prisma, references, screening
 from literature import schemas as s
 from literature.tables import (
     CheckReview,
     CheckSearch,
     LiteratureCheck,
     LiteratureImport,
-    Reference,
     ReferenceSource,
     ScreeningDecision,
 )
@@ -38,20 +37,18 @@ DEFAULT_EXCLUSION_REASONS = (
     prisma.NOT_RETRIEVED,
 )
 
-VERDICT_NB = {"answered": "besvart", "partly": "delvis besvart", "unanswered": "ubesvart"}
-
 
 async def _load(actor: Principal | None, check_id: int) -> dict[str, Any]:
     row = await LiteratureCheck.select().where(LiteratureCheck.id == check_id).first()
     if row is None:
-        raise NotFound("Fant ikke litteratursjekken.")
+        raise NotFound(N_("We could not find the literature check."))
     ensure_cluster_visible(actor, row["cluster"])
     return row
 
 
 def _ensure_manager(actor: Principal, cluster_id: int) -> None:
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan gjøre dette.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can do this."))
 
 
 async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
@@ -60,11 +57,25 @@ async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
         principal = await load_principal(account_id)
         if principal is None or not (principal.is_admin or cluster_id in principal.cluster_ids):
             raise Invalid(
-                "Ugyldig screener.",
-                [FieldError("screeners", f"Konto {account_id} er ikke med i klyngen.")],
+                N_("Invalid screener."),
+                [
+                    FieldError(
+                        "screeners",
+                        N_("Account %(account)s is not a member of the cluster."),
+                        params={"account": account_id},
+                    )
+                ],
             )
         out.append(account_id)
     return out
+
+
+async def new_check_form(
+    actor: Principal, need_id: int
+) -> tuple[dict[str, Any], list[tuple[int, str]]]:
+    """What the form for a new check of a need shows: the need and who may screen."""
+    need = await priorities.load_visible(actor, need_id)
+    return need, await people.cluster_accounts(need["cluster"])
 
 
 async def create_check(actor: Principal, need_id: int, data: s.CheckCreate) -> s.CheckOut:
@@ -82,8 +93,8 @@ async def create_check(actor: Principal, need_id: int, data: s.CheckCreate) -> s
     screeners = await _valid_screeners(need["cluster"], data.screeners)
     if data.blind and len(screeners) < 2:
         raise Invalid(
-            "Blind screening trenger to screenere.",
-            [FieldError("screeners", "Velg minst to screenere for blind screening.")],
+            N_("Blind screening needs two screeners."),
+            [FieldError("screeners", N_("Choose at least two screeners for blind screening."))],
         )
     reasons = [" ".join(r.split()) for r in data.exclusion_reasons if r.strip()]
     if not reasons:
@@ -124,7 +135,7 @@ async def add_search(actor: Principal, check_id: int, data: s.SearchCreate) -> s
         row = await _load(actor, check_id)
         _ensure_manager(actor, row["cluster"])
         if row["status"] != "open":
-            raise Conflict("Litteratursjekken er avsluttet.")
+            raise Conflict(N_("The literature check is closed."))
         privacy.guard_text({"query": data.query, "notes": data.notes})
         await CheckSearch.insert(
             CheckSearch(
@@ -325,223 +336,6 @@ async def list_checks(
         counts, _, _ = await _prisma(row, await _decisions(row["id"]))
         out.append(await _check_out(row, counts))
     return out
-
-
-# --- Screening ---------------------------------------------------------------------------------
-
-
-def _may_screen(actor: Principal, row: Mapping[str, Any]) -> bool:
-    screeners = [int(i) for i in json_value(row["screeners"], [])]
-    return can_manage_cluster(actor, row["cluster"]) or actor.account_id in screeners
-
-
-async def candidates(
-    actor: Principal, check_id: int, *, stage: str | None = None, state: str | None = None
-) -> list[s.CandidateOut]:
-    """The check's unique records with their screening state; while screening is blind a
-    screener sees only their own decisions (the adviser sees all, to reconcile)."""
-    row = await _load(actor, check_id)
-    decision_rows = await _decisions(check_id)
-    _, outcomes, unique = await _prisma(row, decision_rows)
-    manager = can_manage_cluster(actor, row["cluster"])
-    visible_rows = _visible_rows(decision_rows, actor.account_id, row["blind"], manager)
-    refs = {r.id: r for r in await references.load_many(unique)}
-    out = []
-    for ref_id in unique:
-        title = outcomes.get((ref_id, "title"), screening.Outcome("pending"))
-        full = outcomes.get((ref_id, "fulltext"), screening.Outcome("pending"))
-        if stage == "fulltext" and not title.moves_on:
-            continue
-        if state is not None and (full if stage == "fulltext" else title).state != state:
-            continue
-        if ref_id not in refs:
-            continue
-        out.append(
-            s.CandidateOut(
-                reference=refs[ref_id],
-                title_state=title.state if not row["blind"] or manager else _own(title, actor),
-                fulltext_state=full.state if not row["blind"] or manager else _own(full, actor),
-                title_reason=title.reason,
-                fulltext_reason=full.reason,
-                decisions=[_decision_out(d) for d in visible_rows if d["reference"] == ref_id],
-            )
-        )
-    return out
-
-
-def _own(outcome: screening.Outcome, actor: Principal) -> str:
-    # While blind, a screener learns only whether the record is settled, not others' votes.
-    if outcome.state == "conflict":
-        return "pending"
-    return outcome.state
-
-
-def _visible_rows(
-    rows: Sequence[Mapping[str, Any]], viewer: int, blind: bool, manager: bool
-) -> list[Mapping[str, Any]]:
-    if not blind or manager:
-        return list(rows)
-    return [r for r in rows if r["screener"] == viewer]
-
-
-def _decision_out(row: Mapping[str, Any]) -> s.DecisionOut:
-    return s.DecisionOut(
-        id=row["id"],
-        reference_id=row["reference"],
-        stage=s.Stage(row["stage"]),
-        decision=s.ScreeningChoice(row["decision"]),
-        reason=row["reason"],
-        note=row["note"],
-        screener_id=row["screener"],
-        reconciled=row["reconciled"],
-        created_at=row["created_at"],
-    )
-
-
-async def decide(actor: Principal, check_id: int, data: s.DecisionCreate) -> s.DecisionOut:
-    """Record one screening decision (include / exclude / uncertain, with a reason)."""
-    async with transaction():
-        row = await _load(actor, check_id)
-        if not _may_screen(actor, row):
-            raise Forbidden("Du er ikke screener i denne litteratursjekken.")
-        if data.reconcile and not can_manage_cluster(actor, row["cluster"]):
-            raise Forbidden("Bare FoU-rådgiveren kan avgjøre uenighet mellom screenere.")
-        if row["status"] != "open":
-            raise Conflict("Litteratursjekken er avsluttet; screeningen er låst.")
-        privacy.guard_text({"note": data.note})
-        errors = []
-        if data.reference_id not in await candidate_ids(check_id):
-            errors.append(FieldError("reference_id", "Referansen hører ikke til denne sjekken."))
-        reasons = [str(r) for r in json_value(row["exclusion_reasons"], [])]
-        reason = " ".join(data.reason.split())
-        if data.decision is s.ScreeningChoice.EXCLUDE:
-            if data.stage is s.Stage.FULLTEXT and not reason:
-                errors.append(FieldError("reason", "Velg en eksklusjonsgrunn."))
-            if reason and reason not in reasons:
-                errors.append(FieldError("reason", "Ukjent eksklusjonsgrunn for denne sjekken."))
-        elif reason:
-            reason = ""  # a reason belongs to an exclusion only
-        if data.stage is s.Stage.FULLTEXT and not errors:
-            title = await _title_outcome(row, data.reference_id)
-            if not title.moves_on:
-                errors.append(
-                    FieldError(
-                        "stage", "Posten må inkluderes i tittel/sammendrag før fulltekstvurdering."
-                    )
-                )
-        if errors:
-            raise Invalid("Beslutningen kan ikke lagres.", errors)
-        inserted = await ScreeningDecision.insert(
-            ScreeningDecision(
-                check=check_id,
-                reference=data.reference_id,
-                stage=data.stage.value,
-                decision=data.decision.value,
-                reason=reason,
-                note=data.note,
-                screener=actor.account_id,
-                reconciled=data.reconcile,
-            )
-        ).returning(ScreeningDecision.id)
-        stored = (
-            await ScreeningDecision.select()
-            .where(ScreeningDecision.id == inserted[0]["id"])
-            .first()
-        )
-        assert stored is not None
-    return _decision_out(stored)
-
-
-async def _title_outcome(row: Mapping[str, Any], reference_id: int) -> screening.Outcome:
-    _, outcomes, _ = await _prisma(row, await _decisions(row["id"]))
-    return outcomes.get((reference_id, "title"), screening.Outcome("pending"))
-
-
-# --- Verdict -----------------------------------------------------------------------------------
-
-
-async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) -> s.CheckOut:
-    """The verdict: answered / partly / unanswered with the supporting reviews; sets the
-    need's knowledge gap and status, and flags an answered need for dissemination."""
-    async with transaction():
-        row = await _load(actor, check_id)
-        _ensure_manager(actor, row["cluster"])
-        privacy.guard_text(
-            {
-                "summary": data.summary,
-                **{f"reviews.{i}": r.reliability for i, r in enumerate(data.reviews)},
-            }
-        )
-        errors = []
-        if data.verdict is s.Verdict.ANSWERED and data.reason_code is not None:
-            errors.append(
-                FieldError("reason_code", "En besvart sjekk har ingen årsak til usikkerhet.")
-            )
-        if data.verdict is not s.Verdict.ANSWERED and data.reason_code is None:
-            errors.append(
-                FieldError("reason_code", "Velg årsaken til at usikkerheten består (A–E).")
-            )
-        if data.verdict is not s.Verdict.UNANSWERED and not data.reviews:
-            errors.append(FieldError("reviews", "Oppgi oversiktene som støtter konklusjonen."))
-        review_ids = [r.reference_id for r in data.reviews]
-        if len(set(review_ids)) != len(review_ids):
-            errors.append(FieldError("reviews", "En oversikt er oppgitt to ganger."))
-        allowed = set(await candidate_ids(check_id))
-        found = {
-            r["id"]
-            for r in await Reference.select(Reference.id).where(
-                Reference.id.is_in(review_ids or [-1]), Reference.cluster == row["cluster"]
-            )
-        }
-        for i, ref_id in enumerate(review_ids):
-            if ref_id not in allowed and ref_id not in found:
-                errors.append(FieldError(f"reviews.{i}", "Ukjent referanse for denne sjekken."))
-        if errors:
-            raise Invalid("Konklusjonen kan ikke lagres.", errors)
-        now = dt.datetime.now(dt.UTC)
-        await CheckReview.delete().where(CheckReview.check == check_id)
-        if data.reviews:
-            await CheckReview.insert(
-                *[
-                    CheckReview(
-                        check=check_id,
-                        reference=r.reference_id,
-                        certainty=r.certainty.value if r.certainty else "",
-                        reliability=r.reliability,
-                        supports=r.supports.value,
-                    )
-                    for r in data.reviews
-                ]
-            )
-        await LiteratureCheck.update(
-            {
-                LiteratureCheck.status: "completed",
-                LiteratureCheck.verdict: data.verdict.value,
-                LiteratureCheck.reason_code: data.reason_code.value if data.reason_code else None,
-                LiteratureCheck.certainty: data.certainty.value if data.certainty else None,
-                LiteratureCheck.verdict_summary: data.summary,
-                LiteratureCheck.public: data.public,
-                LiteratureCheck.disseminate: data.verdict is s.Verdict.ANSWERED,
-                LiteratureCheck.completed_at: now,
-                LiteratureCheck.completed_by: actor.account_id,
-            }
-        ).where(LiteratureCheck.id == check_id)
-        await priorities.record_literature_verdict(
-            actor,
-            row["need"],
-            data.verdict.value,
-            f"Litteratursjekk {check_id}: {VERDICT_NB[data.verdict.value]}",
-        )
-        await audit.record(
-            actor,
-            "literature.check.verdict",
-            "literature_check",
-            check_id,
-            cluster_id=row["cluster"],
-            before={"verdict": row["verdict"], "status": row["status"]},
-            after={"verdict": data.verdict.value, "reviews": review_ids, "public": data.public},
-        )
-    return await get_check(actor, check_id)
 
 
 async def prisma_for(actor: Principal | None, check_id: int) -> prisma.PrismaCounts:

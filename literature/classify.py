@@ -256,6 +256,23 @@ def _top(types: set[EvidenceType]) -> EvidenceType | None:
     return max(types, key=_RANK.__getitem__) if types else None
 
 
+def _summarised(
+    pt_top: EvidenceType | None,
+    title_cue: tuple[EvidenceType, str] | None,
+    abstract_cue: tuple[EvidenceType, str] | None,
+) -> Classification:
+    """Summarised research: the most specific type of every source that names one."""
+    sources = []
+    if pt_top in SUMMARISED:
+        sources.append((pt_top, f"publication type: {pt_top}"))
+    if title_cue and title_cue[0] in SUMMARISED:
+        sources.append((title_cue[0], f"title: '{title_cue[1]}'"))
+    if abstract_cue and abstract_cue[0] in SUMMARISED:
+        sources.append((abstract_cue[0], f"abstract: '{abstract_cue[1]}'"))
+    chosen, reason = max(sources, key=lambda s: _RANK[s[0]])
+    return Classification(chosen, reason)
+
+
 def classify(
     title: str,
     abstract: str,
@@ -283,17 +300,8 @@ def classify(
     title_type = title_cue[0] if title_cue else None
     abstract_type = abstract_cue[0] if abstract_cue else None
 
-    # Summarised research: take the most specific of every source that names one.
     if pt_top in SUMMARISED or title_type in SUMMARISED:
-        sources = []
-        if pt_top in SUMMARISED:
-            sources.append((pt_top, f"publication type: {pt_top}"))
-        if title_cue and title_type in SUMMARISED:
-            sources.append((title_type, f"title: '{title_cue[1]}'"))
-        if abstract_cue and abstract_type in SUMMARISED:
-            sources.append((abstract_type, f"abstract: '{abstract_cue[1]}'"))
-        chosen, reason = max(sources, key=lambda s: _RANK[s[0]])
-        return Classification(chosen, reason)
+        return _summarised(pt_top, title_cue, abstract_cue)
 
     if title_cue and title_type is not EvidenceType.OTHER:
         if pt_top is EvidenceType.RCT and title_type is not EvidenceType.RCT:

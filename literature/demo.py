@@ -1,7 +1,5 @@
-"""Demo literature for `klynge demo`: the six sample files in literature/demo_data (one per
-format, ~310 fictional references with duplicates across files) imported into the demo
-cluster, two completed literature checks on demo needs, and the knowledge bank's measures
-with a few adoptions. Idempotent: does nothing once the cluster has imports."""
+"""Demo literature for `klynge demo`, seeded from literature/demo_data: the sample files imported,
+the literature checks (checks.json), measures and adoptions. Idempotent once imports exist."""
 
 from __future__ import annotations
 
@@ -16,7 +14,7 @@ from klynge.auth.tables import Account
 from klynge.db import transaction
 from klynge.demo import CLUSTER_NAME
 from klynge.orgs.tables import Cluster, Municipality, Service
-from literature import checks, imports, measures
+from literature import check_screening, checks, imports, measures, verdicts
 from literature import schemas as s
 from literature.tables import LiteratureImport, Measure, Reference, ReferenceSource
 from priorities import api as priorities
@@ -26,63 +24,13 @@ ADVISER = "fou@demo.klynge.no"
 # The measure data uses a few service names of its own; the platform's list has these.
 SERVICE_TYPES = {"politi": "justis", "kultur_fritid": "annet"}
 
-CHECKS = (
-    {
-        "need": "Foreldrerettleiing i grupper: ICDP og De utrolige åra",
-        "files": ("pubmed_2026-10-02.nbib", "cochrane_2026-10-02.ris"),
-        "question": "Betrar foreldrerettleiing i grupper åtferda til barn med åtferdsvanskar?",
-        "population": "Foreldre til barn 3–12 år med åtferdsvanskar",
-        "intervention": "Foreldrerettleiing i grupper (PMTO, De utrolige åra, ICDP)",
-        "comparison": "Vanleg oppfølging eller venteliste",
-        "outcome": "Åtferdsvanskar hos barnet, foreldreferdigheiter",
-        "topic": ("parent", "foreldre", "conduct", "atferd", "åtferd", "incredible", "pmto"),
-        "verdict": s.Verdict.ANSWERED,
-        "reason_code": None,
-        "certainty": s.Certainty.MODERATE,
-        "summary": "Fleire systematiske oversikter med metaanalysar viser at strukturert "
-        "foreldrerettleiing reduserer åtferdsvanskar hos barn. Effekten er moderat og best "
-        "dokumentert for program med opplæring og rettleiing av gruppeleiarane.",
-        "public": True,
-    },
-    {
-        "need": "Skolefravær og samarbeid mellom skole og barnevern",
-        "files": ("campbell_2026-10-03.bib", "epistemonikos_2026-10-03.ris"),
-        "question": "Hvilke samarbeidstiltak mellom skole og barnevern reduserer skolefravær?",
-        "population": "Elever 6–16 år med høyt fravær",
-        "intervention": "Tverrfaglige tiltak mellom skole og barnevern",
-        "comparison": "Ordinær oppfølging",
-        "outcome": "Skolefravær, frafall",
-        "topic": ("absence", "absentee", "fravær", "dropout", "drop-out", "frafall", "attendance"),
-        "verdict": s.Verdict.PARTLY,
-        "reason_code": s.ReasonCode.D,
-        "certainty": s.Certainty.LOW,
-        "summary": "Oversikter viser små effekter av skolebaserte tiltak mot fravær, men få "
-        "studier gjelder samarbeid med barnevernet. Usikkerheten består for denne gruppen.",
-        "public": False,
-    },
-)
-GENERAL_FILES = ("zotero_nordic_2026-10-04.json", "fhi_oversikt_2026-10-05.xlsx")
 
-# (measure slug, kommunenummer, service name or None, since)
-ADOPTIONS = (
-    ("pmto", "4601", "Barnevernstjenesten i Bergen", dt.date(2012, 3, 1)),
-    ("pmto", "4627", "Askøy barneverntjeneste", dt.date(2018, 8, 15)),
-    (
-        "de-utrolige-arene",
-        "4601",
-        "Helsestasjon og skolehelsetjeneste, Bergen",
-        dt.date(2015, 1, 1),
-    ),
-    ("de-utrolige-arene", "4626", "Barnehagane i Øygarden", dt.date(2020, 9, 1)),
-    ("icdp", "4624", "Helsestasjonen i Bjørnafjorden", dt.date(2016, 5, 1)),
-    ("icdp", "4631", None, dt.date(2019, 1, 1)),
-    ("pals", "4627", "Askøy-skolen", dt.date(2014, 8, 1)),
-    ("familie-for-forste-gang", "4601", None, dt.date(2021, 2, 1)),
-)
+def _data(name: str) -> dict[str, Any]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 def _manifest() -> dict[str, Any]:
-    return json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
+    return _data("manifest.json")
 
 
 async def _import(
@@ -128,22 +76,33 @@ async def _run_check(actor: Principal, spec: dict[str, Any], files: dict[str, An
     )
     for name in spec["files"]:
         await _import(actor, check.cluster_id, files[name], check.id)
-    candidates = await checks.candidates(actor, check.id)
+    included = await _screen_titles(actor, check.id, tuple(spec["topic"]))
+    reviews = await _screen_fulltext(actor, check.id, included)
+    await _verdict(actor, check.id, spec, reviews)
+
+
+async def _screen_titles(actor: Principal, check_id: int, topic: tuple[str, ...]) -> list[int]:
+    """Include the summarised research on the topic; the records included."""
     included: list[int] = []
-    for c in candidates:
+    for c in await check_screening.candidates(actor, check_id):
         ref = c.reference
-        if ref.summarised and _on_topic(ref, spec["topic"]):
+        if ref.summarised and _on_topic(ref, topic):
             choice, reason = s.ScreeningChoice.INCLUDE, ""
             included.append(ref.id)
-        elif _on_topic(ref, spec["topic"]):
+        elif _on_topic(ref, topic):
             choice, reason = s.ScreeningChoice.EXCLUDE, "Ikke en systematisk oversikt"
         else:
             choice, reason = s.ScreeningChoice.EXCLUDE, "Feil populasjon"
-        await checks.decide(
+        await check_screening.decide(
             actor,
-            check.id,
+            check_id,
             s.DecisionCreate(reference_id=ref.id, decision=choice, reason=reason),
         )
+    return included
+
+
+async def _screen_fulltext(actor: Principal, check_id: int, included: list[int]) -> list[int]:
+    """Full text: all included but one not retrieved and one outdated; the reviews kept."""
     reviews: list[int] = []
     for i, ref_id in enumerate(included):
         if i == len(included) - 1 and i >= 2:
@@ -153,28 +112,36 @@ async def _run_check(actor: Principal, spec: dict[str, Any], files: dict[str, An
         else:
             choice, reason = s.ScreeningChoice.INCLUDE, ""
             reviews.append(ref_id)
-        await checks.decide(
+        await check_screening.decide(
             actor,
-            check.id,
+            check_id,
             s.DecisionCreate(
                 reference_id=ref_id, decision=choice, stage=s.Stage.FULLTEXT, reason=reason
             ),
         )
-    await checks.set_verdict(
+    return reviews
+
+
+async def _verdict(
+    actor: Principal, check_id: int, spec: dict[str, Any], reviews: list[int]
+) -> None:
+    verdict = s.Verdict(spec["verdict"])
+    certainty = s.Certainty(spec["certainty"])
+    await verdicts.set_verdict(
         actor,
-        check.id,
+        check_id,
         s.VerdictCreate(
-            verdict=spec["verdict"],
-            reason_code=spec["reason_code"],
-            certainty=spec["certainty"],
+            verdict=verdict,
+            reason_code=s.ReasonCode(spec["reason_code"]) if spec["reason_code"] else None,
+            certainty=certainty,
             summary=spec["summary"],
             public=spec["public"],
             reviews=[
                 s.ReviewIn(
                     reference_id=ref_id,
-                    certainty=spec["certainty"],
+                    certainty=certainty,
                     reliability="Vurdert med AMSTAR 2 (demo).",
-                    supports=spec["verdict"],
+                    supports=verdict,
                 )
                 for ref_id in reviews[:4]
             ],
@@ -199,7 +166,7 @@ async def _reference_at(import_id: int, position: int) -> int | None:
 
 
 async def _measures(actor: Principal, import_ids: dict[str, int]) -> None:
-    data = json.loads((DATA / "measures.json").read_text(encoding="utf-8"))
+    data = _data("measures.json")
     for item in data["measures"]:
         refs = [
             ref
@@ -236,9 +203,11 @@ async def _adoptions(actor: Principal) -> None:
     }
     services = {r["name"]: r["id"] for r in await Service.select(Service.id, Service.name)}
     by_name = {r["name"]: r["id"] for r in await Measure.select(Measure.id, Measure.name)}
-    data = json.loads((DATA / "measures.json").read_text(encoding="utf-8"))
+    data = _data("measures.json")
     slugs = {m["slug"]: by_name[m["name"]] for m in data["measures"] if m["name"] in by_name}
-    for slug, number, service, since in ADOPTIONS:
+    for item in _data("adoptions.json")["adoptions"]:
+        slug, number, service = item["measure"], item["municipality"], item["service"]
+        since = dt.date.fromisoformat(item["since"])
         if slug not in slugs or number not in munis:
             continue
         await measures.add_adoption(
@@ -263,9 +232,10 @@ async def seed_demo() -> bool:
     if actor is None:
         return False
     files = {f["filename"]: f for f in _manifest()["files"]}
-    for spec in CHECKS:
+    demo = _data("checks.json")
+    for spec in demo["checks"]:
         await _run_check(actor, spec, files)
-    for name in GENERAL_FILES:
+    for name in demo["general_files"]:
         await _import(actor, cluster["id"], files[name])
     import_ids = {
         r["filename"]: r["id"]

@@ -15,6 +15,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs.schemas import ServiceType
 from klynge.orgs.tables import ClusterMembership, Municipality, Service
 from klynge.text import contains
@@ -39,13 +40,25 @@ def _validate(data: s.MeasureCreate) -> tuple[str, list[FieldError]]:
     level = evidence.normalise_level(data.scale.value, data.level)
     if level is None:
         valid = ", ".join(evidence.SCALES[data.scale.value].levels)
-        errors.append(FieldError("level", f"Nivået finnes ikke på skalaen (gyldige: {valid})."))
+        errors.append(
+            FieldError(
+                "level",
+                N_("The level does not exist on the scale (valid: %(valid)s)."),
+                params={"valid": valid},
+            )
+        )
     if data.age_from > data.age_to:
-        errors.append(FieldError("age_to", "Alder til må være lik eller større enn alder fra."))
+        errors.append(FieldError("age_to", N_("Age to must be equal to or greater than age from.")))
     known = {t.value for t in ServiceType}
     for i, value in enumerate(data.service_types):
         if value not in known:
-            errors.append(FieldError(f"service_types.{i}", f"Ukjent tjeneste «{value}»."))
+            errors.append(
+                FieldError(
+                    f"service_types.{i}",
+                    N_("Unknown service «%(service)s»."),
+                    params={"service": value},
+                )
+            )
     blocking = [
         p
         for p in privacy.check_fields(
@@ -59,22 +72,24 @@ def _validate(data: s.MeasureCreate) -> tuple[str, list[FieldError]]:
 
 async def create_measure(actor: Principal, data: s.MeasureCreate) -> s.MeasureOut:
     if not may_edit(actor):
-        raise Forbidden("Bare FoU-rådgivere kan legge inn tiltak i kunnskapsbanken.")
+        raise Forbidden(N_("Only R&D advisers can add measures to the knowledge bank."))
     level, errors = _validate(data)
     refs = await _visible_references(actor, data.reference_ids)
     missing = set(data.reference_ids) - set(refs)
     if missing:
         errors.append(
             FieldError(
-                "reference_ids", "Ukjente referanser: " + ", ".join(str(i) for i in sorted(missing))
+                "reference_ids",
+                N_("Unknown references: %(ids)s"),
+                params={"ids": ", ".join(str(i) for i in sorted(missing))},
             )
         )
     if errors:
-        raise Invalid("Tiltaket kan ikke lagres.", errors)
+        raise Invalid(N_("The measure cannot be saved."), errors)
     slug = slugify(data.name)
     async with transaction():
         if await Measure.exists().where(Measure.slug == slug):
-            raise Conflict("Et tiltak med samme navn finnes allerede.")
+            raise Conflict(N_("A measure with the same name already exists."))
         inserted = await Measure.insert(
             Measure(
                 name=data.name.strip(),
@@ -249,7 +264,7 @@ async def get_measure(actor: Principal | None, measure_id: int | str) -> s.Measu
     )
     row = await Measure.select().where(where).first()
     if row is None:
-        raise NotFound("Fant ikke tiltaket.")
+        raise NotFound(N_("We could not find the measure."))
     return (await _measure_outs([row], detail=True, public=actor is None))[0]
 
 
@@ -274,27 +289,32 @@ async def add_adoption(actor: Principal, measure_id: int, data: s.AdoptionCreate
     """ "We use this measure": by the municipality's coordinator or the service's leader."""
     measure = await Measure.select(Measure.id).where(Measure.id == measure_id).first()
     if measure is None:
-        raise NotFound("Fant ikke tiltaket.")
+        raise NotFound(N_("We could not find the measure."))
     municipality = (
         await Municipality.select(Municipality.id)
         .where(Municipality.id == data.municipality_id)
         .first()
     )
     if municipality is None:
-        raise Invalid("Ukjent kommune.", [FieldError("municipality_id", "Kommunen finnes ikke.")])
+        raise Invalid(
+            N_("Unknown municipality."),
+            [FieldError("municipality_id", N_("The municipality does not exist."))],
+        )
     if data.service_id is not None:
         service = (
             await Service.select(Service.municipality).where(Service.id == data.service_id).first()
         )
         if service is None or service["municipality"] != data.municipality_id:
             raise Invalid(
-                "Ukjent tjeneste.",
-                [FieldError("service_id", "Tjenesten hører ikke til kommunen.")],
+                N_("Unknown service."),
+                [FieldError("service_id", N_("The service does not belong to the municipality."))],
             )
     if not await _may_adopt_for(actor, data.municipality_id, data.service_id):
-        raise Forbidden("Du kan ikke registrere tiltak for denne kommunen.")
+        raise Forbidden(N_("You cannot record measures for this municipality."))
     if data.since is not None and data.since > dt.date.today():
-        raise Invalid("Ugyldig dato.", [FieldError("since", "Datoen kan ikke være fram i tid.")])
+        raise Invalid(
+            N_("Invalid date."), [FieldError("since", N_("The date cannot be in the future."))]
+        )
     privacy.guard_text({"note": data.note})
     async with transaction():
         exists = await Adoption.exists().where(
@@ -305,7 +325,7 @@ async def add_adoption(actor: Principal, measure_id: int, data: s.AdoptionCreate
             else Adoption.service.is_null(),
         )
         if exists:
-            raise Conflict("Kommunen har allerede registrert at den bruker tiltaket.")
+            raise Conflict(N_("The municipality has already recorded that it uses the measure."))
         inserted = await Adoption.insert(
             Adoption(
                 measure=measure_id,

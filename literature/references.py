@@ -12,6 +12,7 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import bulk_insert, json_value, transaction
 from klynge.errors import Conflict, Forbidden, NotFound
+from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster, cluster_filter, ensure_cluster_visible
 from literature import schemas as s
 from literature.classify import SUMMARISED, EvidenceType
@@ -101,7 +102,7 @@ async def load_many(ids: Iterable[int], *, with_sources: bool = False) -> list[s
 async def _load(actor: Principal | None, reference_id: int) -> dict[str, Any]:
     row = await Reference.select().where(Reference.id == reference_id).first()
     if row is None:
-        raise NotFound("Fant ikke referansen.")
+        raise NotFound(N_("We could not find the reference."))
     ensure_cluster_visible(actor, row["cluster"])
     return row
 
@@ -114,7 +115,7 @@ async def get_reference(actor: Principal, reference_id: int) -> s.ReferenceOut:
 
 def _ensure_manager(actor: Principal, cluster_id: int) -> None:
     if not can_manage_cluster(actor, cluster_id):
-        raise Forbidden("Bare klyngens FoU-rådgiver kan endre referanser.")
+        raise Forbidden(N_("Only the cluster's R&D adviser can change references."))
 
 
 async def correct_evidence_type(
@@ -187,7 +188,7 @@ async def decide_duplicate(
     async with transaction():
         row = await DuplicateCandidate.select().where(DuplicateCandidate.id == candidate_id).first()
         if row is None:
-            raise NotFound("Fant ikke duplikatparet.")
+            raise NotFound(N_("We could not find the duplicate pair."))
         ensure_cluster_visible(actor, row["cluster"])
         _ensure_manager(actor, row["cluster"])
         now = dt.datetime.now(dt.UTC)
@@ -195,7 +196,7 @@ async def decide_duplicate(
             await _merge(row, actor, now)
         elif data.decision == "not_duplicate":
             if row["status"] not in ("open", "unmerged"):
-                raise Conflict("Paret er allerede avgjort.")
+                raise Conflict(N_("The pair is already decided."))
             await DuplicateCandidate.update(
                 {
                     DuplicateCandidate.status: "not_duplicate",
@@ -226,10 +227,10 @@ async def decide_duplicate(
 
 async def _merge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -> None:
     if row["status"] not in ("open", "unmerged", "not_duplicate"):
-        raise Conflict("Paret er allerede slått sammen.")
+        raise Conflict(N_("The pair is already merged."))
     keeper = await Reference.select(Reference.merged_into).where(Reference.id == row["keeper"])
     if not keeper or keeper[0]["merged_into"] is not None:
-        raise Conflict("Referansen som skulle beholdes, er selv slått sammen med en annen.")
+        raise Conflict(N_("The reference to keep is itself merged into another."))
     moved = await ReferenceSource.select(ReferenceSource.id).where(
         ReferenceSource.reference == row["duplicate"]
     )
@@ -257,7 +258,7 @@ async def _merge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -> 
 
 async def _unmerge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -> None:
     if row["status"] != "merged":
-        raise Conflict("Bare en sammenslåing kan angres.")
+        raise Conflict(N_("Only a merge can be undone."))
     moved = [int(i) for i in json_value(row["moved_sources"], [])]
     if moved:
         await ReferenceSource.update(
@@ -278,39 +279,48 @@ async def _unmerge(row: Mapping[str, Any], actor: Principal, now: dt.datetime) -
     ).where(DuplicateCandidate.id == row["id"])
 
 
+def _stored_record(raw: str, data: Mapping[str, Any]) -> Record:
+    """The record a source's import read, from its stored JSON."""
+    return make_record(
+        raw=raw,
+        title=data.get("title", ""),
+        abstract=data.get("abstract", ""),
+        authors=[Author(str(a[0]), str(a[1])) for a in data.get("authors", [])],
+        year=data.get("year"),
+        container=data.get("container", ""),
+        volume=data.get("volume", ""),
+        issue=data.get("issue", ""),
+        pages=data.get("pages", ""),
+        doi=data.get("doi", ""),
+        pmid=data.get("pmid", ""),
+        publication_types=data.get("publication_types", []),
+        keywords=data.get("keywords", []),
+        language=data.get("language", ""),
+        url=data.get("url", ""),
+    )
+
+
 async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
     """Undo an automatic merge (tier 1/2): the source becomes a reference of its own again,
     and the pair is remembered as "not a duplicate"."""
-    from literature.imports import reference_values
+    from literature.import_run import reference_values
 
     async with transaction():
         src = await ReferenceSource.select().where(ReferenceSource.id == source_id).first()
         if src is None:
-            raise NotFound("Fant ikke kilden.")
+            raise NotFound(N_("We could not find the source."))
         keeper = await _load(actor, src["reference"])
         _ensure_manager(actor, keeper["cluster"])
         if src["duplicate_tier"] is None:
-            raise Conflict("Kilden er referansens første kilde og kan ikke skilles ut.")
+            raise Conflict(
+                N_("The source is the reference's first source and cannot be split off.")
+            )
         data = json_value(src["record"], {})
         if not data.get("title"):
-            raise Conflict("Kilden mangler den leste posten og kan ikke skilles ut.")
-        record = make_record(
-            raw=src["raw"],
-            title=data.get("title", ""),
-            abstract=data.get("abstract", ""),
-            authors=[Author(str(a[0]), str(a[1])) for a in data.get("authors", [])],
-            year=data.get("year"),
-            container=data.get("container", ""),
-            volume=data.get("volume", ""),
-            issue=data.get("issue", ""),
-            pages=data.get("pages", ""),
-            doi=data.get("doi", ""),
-            pmid=data.get("pmid", ""),
-            publication_types=data.get("publication_types", []),
-            keywords=data.get("keywords", []),
-            language=data.get("language", ""),
-            url=data.get("url", ""),
-        )
+            raise Conflict(
+                N_("The source lacks the record as it was read and cannot be split off.")
+            )
+        record = _stored_record(src["raw"], data)
         (new_id,) = await bulk_insert(
             Reference,
             [reference_values(keeper["cluster"], record, src["literature_import"])],

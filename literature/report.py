@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from literature.prisma import LABELS_NB, UNSPECIFIED, PrismaCounts, prisma_description, prisma_svg
+from literature.prisma import UNSPECIFIED, PrismaCounts
+from literature.prisma_diagram import LABELS_NB, prisma_description, prisma_svg
 
 __all__ = [
     "EVIDENCE_TYPES_NB",
@@ -162,6 +163,85 @@ def prisma_rows(
     return rows
 
 
+def _searches_md(report: CheckReport) -> list[str]:
+    """The searches, numbered."""
+    e = md_escape
+    out: list[str] = []
+    out += ["## Søk", ""]
+    if report.searches:
+        for number, search in enumerate(report.searches, 1):
+            hits = "–" if search.hits is None else str(search.hits)
+            out += [
+                f"{number}\\. **{e(search.source)}** — søkt {_date(search.searched_on)}, "
+                f"{hits} treff",
+                "",
+                f"Søkestreng: {e(search.query) or '–'}",
+                "",
+            ]
+    else:
+        out += ["Ingen søk er registrert.", ""]
+    return out
+
+
+def _prisma_md(report: CheckReport, image: str | None) -> list[str]:
+    """The PRISMA diagram (if drawn) and its counts as a table."""
+    e = md_escape
+    out: list[str] = []
+    out += ["## PRISMA 2020-flytdiagram", ""]
+    description = prisma_description(report.prisma, LABELS_NB, report.reason_labels)
+    if image:
+        out += [f"![{e(description)}]({image}){{width=16cm}}", ""]
+    out += _table(
+        ["Trinn", "Antall"],
+        [(e(label), str(n)) for label, n in prisma_rows(report.prisma, report.reason_labels)],
+    )
+    if report.prisma.problems:
+        out += ["**Tallene henger ikke sammen:**", ""]
+        out += [f"- {e(problem)}" for problem in report.prisma.problems]
+        out.append("")
+    return out
+
+
+def _reviews_md(report: CheckReport) -> list[str]:
+    """The reviews included, as a table."""
+    e = md_escape
+    out: list[str] = []
+    out += ["## Inkluderte oversikter", ""]
+    if report.reviews:
+        rows = [
+            (
+                e(review.citation),
+                e(EVIDENCE_TYPES_NB.get(review.evidence_type, review.evidence_type)) or "–",
+                e(GRADE_NB.get(review.certainty, review.certainty)) or "–",
+                e(review.reliability) or "–",
+            )
+            for review in report.reviews
+        ]
+        out += _table(["Oversikt", "Type", "Sikkerhet (GRADE)", "Pålitelighet"], rows)
+    else:
+        out += ["Ingen oversikter er inkludert.", ""]
+    return out
+
+
+def _conclusion_md(report: CheckReport) -> list[str]:
+    """The verdict, its reason code and certainty, and the summary."""
+    e = md_escape
+    out: list[str] = []
+    out += ["## Konklusjon", ""]
+    verdict = VERDICTS_NB.get(report.verdict or "", report.verdict or "ikke avgjort")
+    out += [f"**Behovet er {e(verdict)}.**", ""]
+    if report.reason_code:
+        meaning = REASON_CODES_NB.get(report.reason_code.upper(), "")
+        code = e(report.reason_code.upper())
+        out += [f"Årsakskode for vedvarende usikkerhet: **{code}** — {e(meaning)}", ""]
+    if report.certainty:
+        out += [f"Samlet sikkerhet (GRADE): {e(GRADE_NB.get(report.certainty, report.certainty))}"]
+        out.append("")
+    if report.summary.strip():
+        out += [_paragraphs(report.summary), ""]
+    return out
+
+
 def _markdown(report: CheckReport, image: str | None) -> str:
     e = md_escape
     out: list[str] = [f"# Litteratursjekk: {e(report.need_title)}", ""]
@@ -180,60 +260,10 @@ def _markdown(report: CheckReport, image: str | None) -> str:
     ]
     out += _table(["PICO", "Innhold"], [(label, e(value) or "–") for label, value in pico])
 
-    out += ["## Søk", ""]
-    if report.searches:
-        for number, search in enumerate(report.searches, 1):
-            hits = "–" if search.hits is None else str(search.hits)
-            out += [
-                f"{number}\\. **{e(search.source)}** — søkt {_date(search.searched_on)}, "
-                f"{hits} treff",
-                "",
-                f"Søkestreng: {e(search.query) or '–'}",
-                "",
-            ]
-    else:
-        out += ["Ingen søk er registrert.", ""]
-
-    out += ["## PRISMA 2020-flytdiagram", ""]
-    description = prisma_description(report.prisma, LABELS_NB, report.reason_labels)
-    if image:
-        out += [f"![{e(description)}]({image}){{width=16cm}}", ""]
-    out += _table(
-        ["Trinn", "Antall"],
-        [(e(label), str(n)) for label, n in prisma_rows(report.prisma, report.reason_labels)],
-    )
-    if report.prisma.problems:
-        out += ["**Tallene henger ikke sammen:**", ""]
-        out += [f"- {e(problem)}" for problem in report.prisma.problems]
-        out.append("")
-
-    out += ["## Inkluderte oversikter", ""]
-    if report.reviews:
-        rows = [
-            (
-                e(review.citation),
-                e(EVIDENCE_TYPES_NB.get(review.evidence_type, review.evidence_type)) or "–",
-                e(GRADE_NB.get(review.certainty, review.certainty)) or "–",
-                e(review.reliability) or "–",
-            )
-            for review in report.reviews
-        ]
-        out += _table(["Oversikt", "Type", "Sikkerhet (GRADE)", "Pålitelighet"], rows)
-    else:
-        out += ["Ingen oversikter er inkludert.", ""]
-
-    out += ["## Konklusjon", ""]
-    verdict = VERDICTS_NB.get(report.verdict or "", report.verdict or "ikke avgjort")
-    out += [f"**Behovet er {e(verdict)}.**", ""]
-    if report.reason_code:
-        meaning = REASON_CODES_NB.get(report.reason_code.upper(), "")
-        code = e(report.reason_code.upper())
-        out += [f"Årsakskode for vedvarende usikkerhet: **{code}** — {e(meaning)}", ""]
-    if report.certainty:
-        out += [f"Samlet sikkerhet (GRADE): {e(GRADE_NB.get(report.certainty, report.certainty))}"]
-        out.append("")
-    if report.summary.strip():
-        out += [_paragraphs(report.summary), ""]
+    out += _searches_md(report)
+    out += _prisma_md(report, image)
+    out += _reviews_md(report)
+    out += _conclusion_md(report)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -37,13 +37,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import msgspec
 
 from klynge.db import is_postgres
+from literature.search_query import Term, fts5_query, parse_query, tsquery_sql
 from literature.tables import Reference
 
 __all__ = [
@@ -57,14 +57,10 @@ __all__ = [
 ]
 
 MAX_PER_PAGE = 200
-MAX_TERMS = 32
-MAX_QUERY_CHARS = 1000
 SNIPPET_WORDS = 32
 
 _START = "\ue000"  # private-use sentinels: cannot be confused with markup, survive escaping
 _STOP = "\ue001"
-_WORD = re.compile(r"[^\W_]+")  # Unicode letters and digits (æøå, é, CJK runs)
-_CHUNK = re.compile(r'"([^"]*)"|([^\s"]+)')
 _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
 
 Sort = Literal["relevance", "year", "title"]
@@ -104,79 +100,6 @@ class SearchPage(msgspec.Struct, kw_only=True):
     page: int
     per_page: int
     hits: list[Hit]
-
-
-class Term(msgspec.Struct, frozen=True):
-    words: tuple[str, ...]  # one word, or a phrase
-    prefix: bool = False  # the (single) word is a prefix: `child*`
-
-
-def parse_query(text: str) -> list[list[Term]]:
-    """The user's text as an AND of OR-groups of terms. Never raises; may be empty."""
-    text = unicodedata.normalize("NFC", text or "")[:MAX_QUERY_CHARS]
-    if text.count('"') % 2:  # an unbalanced quote is just a separator
-        cut = text.rfind('"')
-        text = text[:cut] + " " + text[cut + 1 :]
-    groups: list[list[Term]] = []
-    pending_or = False
-    count = 0
-    for match in _CHUNK.finditer(text):
-        phrase, chunk = match.group(1), match.group(2)
-        if chunk == "OR":
-            pending_or = bool(groups)
-            continue
-        words = tuple(_WORD.findall(phrase if phrase is not None else chunk))
-        if not words:
-            continue
-        prefix = phrase is None and len(words) == 1 and chunk.endswith("*")
-        term = Term(words=words, prefix=prefix)
-        if pending_or and groups:
-            groups[-1].append(term)
-        else:
-            groups.append([term])
-        pending_or = False
-        count += 1
-        if count >= MAX_TERMS:
-            break
-    return groups
-
-
-def _fts5_query(groups: list[list[Term]]) -> str:
-    """FTS5 MATCH text: every term a quoted string (no operator can leak through)."""
-
-    def term(t: Term) -> str:
-        quoted = '"' + " ".join(t.words).replace('"', '""') + '"'
-        return quoted + ("*" if t.prefix else "")
-
-    parts = []
-    for group in groups:
-        rendered = [term(t) for t in group]
-        parts.append(rendered[0] if len(rendered) == 1 else "(" + " OR ".join(rendered) + ")")
-    return " AND ".join(parts)
-
-
-def _tsquery_sql(groups: list[list[Term]], args: list[Any]) -> str:
-    """A tsquery expression: the whole query under English OR-ed with it under Norwegian
-    (each configuration drops its own stop words). Terms are bound parameters."""
-
-    def under(config: str) -> str:
-        ands = []
-        for group in groups:
-            ors = []
-            for t in group:
-                if t.prefix:
-                    args.append(t.words[0] + ":*")  # letters/digits only: no tsquery syntax
-                    ors.append(f"to_tsquery('{config}', {{}})")
-                elif len(t.words) > 1:
-                    args.append(" ".join(t.words))
-                    ors.append(f"phraseto_tsquery('{config}', {{}})")
-                else:
-                    args.append(t.words[0])
-                    ors.append(f"plainto_tsquery('{config}', {{}})")
-            ands.append("(" + " || ".join(ors) + ")")
-        return "(" + " && ".join(ands) + ")"
-
-    return under("klynge_english") + " || " + under("klynge_norwegian")
 
 
 def mark(text: str | None) -> str:
@@ -263,6 +186,58 @@ _COLUMNS = (
 )
 
 
+def _ranked(
+    q: SearchQuery, groups: list[list[Term]], has_text: bool, sql: _Sql
+) -> tuple[str, str, str, list[str]]:
+    """The ranking query's parts: WITH clause, SELECT (id, score, total), FROM and WHERE."""
+    with_q = ""
+    if not has_text:
+        select = "SELECT r.id, 0.0 AS score, count(*) OVER () AS total"
+        source = "FROM literature_reference r"
+        where = _filters(q, sql)
+    elif sql.postgres:
+        query = tsquery_sql(groups, sql.args)
+        with_q = f"WITH q AS (SELECT {query} AS query) "
+        select = (
+            "SELECT r.id,"
+            " ts_rank_cd(ARRAY[0.1, 0.1, 0.4, 1.0]::float4[], r.search_vector, q.query, 1)"
+            " AS score, count(*) OVER () AS total"
+        )
+        source = "FROM literature_reference r CROSS JOIN q"
+        where = ["r.search_vector @@ q.query", *_filters(q, sql)]
+    else:
+        # bm25() only works in the FTS query itself: rank there, then join and filter.
+        match = sql.bind(fts5_query(groups))
+        with_q = (
+            "WITH f AS MATERIALIZED (SELECT rowid AS fid,"
+            " -bm25(literature_reference_fts, 10.0, 1.0, 4.0) AS score"
+            f" FROM literature_reference_fts WHERE literature_reference_fts MATCH {match}) "
+        )
+        select = "SELECT r.id, f.score AS score, count(*) OVER () AS total"
+        source = "FROM f JOIN literature_reference r ON r.id = f.fid"
+        where = _filters(q, sql)
+    return with_q, select, source, where
+
+
+def _hit(ranked: dict[str, Any], row: dict[str, Any], marked: tuple[str | None, str | None]) -> Hit:
+    title_marked, snippet_marked = marked
+    authors = row["authors"]
+    if isinstance(authors, (str, bytes)):
+        authors = json.loads(authors or "[]")
+    return Hit(
+        id=row["id"],
+        title_html=mark(title_marked) if title_marked else mark(row["title"]),
+        snippet_html=mark(snippet_marked) if snippet_marked else _plain_snippet(row["abstract"]),
+        year=row["year"],
+        evidence_type=row["evidence_type"],
+        summarised=bool(row["summarised"]),
+        authors=list(authors or []),
+        container=row["container"] or "",
+        doi=row["doi"] or "",
+        score=float(ranked["score"] or 0.0),
+    )
+
+
 async def search(q: SearchQuery) -> SearchPage:
     """One page of references matching `q`; merged duplicates never appear."""
     if q.cluster_ids is None and not q.public_only:
@@ -277,32 +252,7 @@ async def search(q: SearchQuery) -> SearchPage:
     postgres = is_postgres()
     sql = _Sql(postgres)
 
-    with_q = ""
-    if not has_text:
-        select = "SELECT r.id, 0.0 AS score, count(*) OVER () AS total"
-        source = "FROM literature_reference r"
-        where = _filters(q, sql)
-    elif postgres:
-        query = _tsquery_sql(groups, sql.args)
-        with_q = f"WITH q AS (SELECT {query} AS query) "
-        select = (
-            "SELECT r.id,"
-            " ts_rank_cd(ARRAY[0.1, 0.1, 0.4, 1.0]::float4[], r.search_vector, q.query, 1)"
-            " AS score, count(*) OVER () AS total"
-        )
-        source = "FROM literature_reference r CROSS JOIN q"
-        where = ["r.search_vector @@ q.query", *_filters(q, sql)]
-    else:
-        # bm25() only works in the FTS query itself: rank there, then join and filter.
-        match = sql.bind(_fts5_query(groups))
-        with_q = (
-            "WITH f AS MATERIALIZED (SELECT rowid AS fid,"
-            " -bm25(literature_reference_fts, 10.0, 1.0, 4.0) AS score"
-            f" FROM literature_reference_fts WHERE literature_reference_fts MATCH {match}) "
-        )
-        select = "SELECT r.id, f.score AS score, count(*) OVER () AS total"
-        source = "FROM f JOIN literature_reference r ON r.id = f.fid"
-        where = _filters(q, sql)
+    with_q, select, source, where = _ranked(q, groups, has_text, sql)
     text = (
         f"{with_q}{select} {source} WHERE {' AND '.join(where)} ORDER BY {_order(q, has_text)}"
         f" LIMIT {sql.bind(per_page)} OFFSET {sql.bind(offset)}"
@@ -330,31 +280,11 @@ async def search(q: SearchQuery) -> SearchPage:
     marks: dict[int, tuple[str, str]] = {}
     if has_text and rows:
         marks = await _highlights(groups, [row["id"] for row in rows], postgres)
-    hits = []
-    for ranked in rows:
-        row = details.get(ranked["id"])
-        if row is None:  # deleted between the two reads
-            continue
-        title_marked, snippet_marked = marks.get(row["id"], (None, None))
-        authors = row["authors"]
-        if isinstance(authors, (str, bytes)):
-            authors = json.loads(authors or "[]")
-        hits.append(
-            Hit(
-                id=row["id"],
-                title_html=mark(title_marked) if title_marked else mark(row["title"]),
-                snippet_html=(
-                    mark(snippet_marked) if snippet_marked else _plain_snippet(row["abstract"])
-                ),
-                year=row["year"],
-                evidence_type=row["evidence_type"],
-                summarised=bool(row["summarised"]),
-                authors=list(authors or []),
-                container=row["container"] or "",
-                doi=row["doi"] or "",
-                score=float(ranked["score"] or 0.0),
-            )
-        )
+    hits = [
+        _hit(ranked, details[ranked["id"]], marks.get(ranked["id"], (None, None)))
+        for ranked in rows
+        if ranked["id"] in details  # not deleted between the two reads
+    ]
     return SearchPage(total=total, page=page, per_page=per_page, hits=hits)
 
 
@@ -364,7 +294,7 @@ async def _highlights(
     """Sentinel-marked title and abstract excerpt for the rows of one page only."""
     sql = _Sql(postgres)
     if postgres:
-        query = _tsquery_sql(groups, sql.args)
+        query = tsquery_sql(groups, sql.args)
         every = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
         excerpt = f"StartSel={_START}, StopSel={_STOP}, MaxWords=35, MinWords=15"
 
@@ -385,7 +315,7 @@ async def _highlights(
         title = f"highlight(literature_reference_fts, 0, {start}, {stop})"
         start, stop = sql.bind(_START), sql.bind(_STOP)
         abstract = f"snippet(literature_reference_fts, 1, {start}, {stop}, '…', {SNIPPET_WORDS})"
-        match = sql.bind(_fts5_query(groups))
+        match = sql.bind(fts5_query(groups))
         text = (
             f"SELECT rowid AS id, {title} AS title_marked, {abstract} AS snippet_marked"
             f" FROM literature_reference_fts WHERE literature_reference_fts MATCH {match}"

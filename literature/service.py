@@ -6,12 +6,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid, NotFound
+from klynge.i18n import N_
+from klynge.jobs import runner
 from klynge.orgs.tables import Cluster
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible, visible_cluster_ids
-from literature import checks, prisma, references, report, search
+from literature import (
+    check_screening,
+    checks,
+    imports,
+    prisma,
+    prisma_diagram,
+    references,
+    report,
+    search,
+)
 from literature import schemas as s
 from literature.export import EXPORTERS
 from literature.tables import CheckReview, LiteratureCheck
@@ -38,21 +50,23 @@ class SearchParams:
 def _validate(params: SearchParams) -> None:
     errors = []
     if params.page < 1:
-        errors.append(FieldError("page", "Siden må være 1 eller større."))
+        errors.append(FieldError("page", N_("The page must be 1 or greater.")))
     if not 1 <= params.per_page <= 200:
-        errors.append(FieldError("per_page", "Mellom 1 og 200 treff per side."))
+        errors.append(FieldError("per_page", N_("Between 1 and 200 hits per page.")))
     if params.sort not in ("relevance", "year", "title"):
-        errors.append(FieldError("sort", "Sorter etter relevance, year eller title."))
+        errors.append(FieldError("sort", N_("Sort by relevance, year or title.")))
     if (
         params.year_from is not None
         and params.year_to is not None
         and params.year_from > params.year_to
     ):
-        errors.append(FieldError("year_to", "Til-året må være likt eller etter fra-året."))
+        errors.append(
+            FieldError("year_to", N_("The year to must be equal to or after the year from."))
+        )
     if len(params.q) > 500:
-        errors.append(FieldError("q", "Søket kan være høyst 500 tegn."))
+        errors.append(FieldError("q", N_("The search can be at most 500 characters.")))
     if errors:
-        raise Invalid("Ugyldig søk.", errors)
+        raise Invalid(N_("Invalid search."), errors)
 
 
 async def _cluster_ids(actor: Principal, cluster_id: int | None) -> list[int]:
@@ -108,21 +122,46 @@ async def default_cluster(
             .first()
         )
         if row is None:
-            raise NotFound("Fant ikke litteratursjekken.")
+            raise NotFound(N_("We could not find the literature check."))
         ensure_cluster_visible(actor, row["cluster"])
         return int(row["cluster"])
     managed = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
     if len(managed) == 1:
         return managed[0]
-    raise Invalid("Velg klynge.", [FieldError("cluster_id", "Oppgi hvilken klynge det gjelder.")])
+    raise Invalid(
+        N_("Choose a cluster."), [FieldError("cluster_id", N_("Say which cluster it concerns."))]
+    )
+
+
+async def upload_import(
+    actor: Principal,
+    dispatcher: runner.Dispatcher,
+    content: bytes,
+    *,
+    cluster_id: int | None,
+    check_id: int | None,
+    **kwargs: Any,
+) -> s.ImportOut:
+    """Start the import of an uploaded file into the given cluster, the check's, or the
+    caller's only one (API and UI)."""
+    cluster = await default_cluster(actor, cluster_id, check_id)
+    return await imports.start_import(
+        actor, dispatcher, content, cluster_id=cluster, check_id=check_id, **kwargs
+    )
 
 
 def _exporter(fmt: str) -> tuple[object, str, str]:
     found = EXPORTERS.get(fmt.strip().lower())
     if found is None:
         raise Invalid(
-            "Ukjent format.",
-            [FieldError("format", "Formatet må være ett av: " + ", ".join(EXPORTERS) + ".")],
+            N_("Unknown format."),
+            [
+                FieldError(
+                    "format",
+                    N_("The format must be one of: %(allowed)s."),
+                    params={"allowed": ", ".join(EXPORTERS)},
+                )
+            ],
         )
     return found
 
@@ -157,7 +196,7 @@ async def export_references(
     visible = visible_cluster_ids(actor)
     refs = [r for r in refs if visible is None or r.cluster_id in visible]
     if ids is not None and len(refs) != len(set(ids)):
-        raise NotFound("Fant ikke alle referansene.")
+        raise NotFound(N_("We could not find all the references."))
     return await _export(refs, fmt, "referanser")
 
 
@@ -168,13 +207,14 @@ async def export_check(
     _exporter(fmt)
     if selection not in ("all", "included", "reviews"):
         raise Invalid(
-            "Ukjent utvalg.", [FieldError("selection", "Velg all, included eller reviews.")]
+            N_("Unknown selection."),
+            [FieldError("selection", N_("Choose all, included or reviews."))],
         )
     out = await checks.get_check(actor, check_id)
     if selection == "reviews":
         ids = [r.reference.id for r in out.reviews]
     else:
-        candidates = await checks.candidates(actor, check_id)
+        candidates = await check_screening.candidates(actor, check_id)
         ids = [
             c.reference.id
             for c in candidates
@@ -184,7 +224,11 @@ async def export_check(
     return await _export(refs, fmt, f"litteratursjekk-{check_id}-{selection}")
 
 
-LABELS = {"nb": prisma.LABELS_NB, "nn": prisma.LABELS_NN, "en": prisma.LABELS_EN}
+LABELS = {
+    "nb": prisma_diagram.LABELS_NB,
+    "nn": prisma_diagram.LABELS_NN,
+    "en": prisma_diagram.LABELS_EN,
+}
 NOT_RETRIEVED_LABEL = {"nb": "Ikke hentet", "nn": "Ikkje henta", "en": "Not retrieved"}
 
 
@@ -199,7 +243,9 @@ def reason_labels(lang: str) -> dict[str, str]:
 
 async def prisma_svg(actor: Principal | None, check_id: int, lang: str) -> str:
     counts = await checks.prisma_for(actor, check_id)
-    return prisma.prisma_svg(counts, LABELS.get(lang, prisma.LABELS_NB), reason_labels(lang))
+    return prisma_diagram.prisma_svg(
+        counts, LABELS.get(lang, prisma_diagram.LABELS_NB), reason_labels(lang)
+    )
 
 
 def citation(ref: s.ReferenceOut) -> str:
@@ -247,7 +293,7 @@ async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str
         certainty=out.certainty.value if out.certainty else None,
         summary=out.verdict_summary,
         date=out.completed_at.date() if out.completed_at else None,
-        svg=prisma.prisma_svg(counts, prisma.LABELS_NB, reason_labels("nb")),
+        svg=prisma_diagram.prisma_svg(counts, prisma_diagram.LABELS_NB, reason_labels("nb")),
         reason_labels=reason_labels("nb"),
     )
     content = await asyncio.to_thread(report.check_report_docx, data)
@@ -313,5 +359,5 @@ async def public_verdict(check_id: int) -> s.PublicVerdict:
         .first()
     )
     if row is None:
-        raise NotFound("Fant ikke konklusjonen.")
+        raise NotFound(N_("We could not find the verdict."))
     return await _public_verdict(row)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from literature.views import checks, imports, measures, portal, references, search
+from literature.views import check_new, checks, imports, measures, portal, references, search
 
 VIEW_HANDLERS: list[Any] = [
     *search.HANDLERS,
     *imports.HANDLERS,
     *references.HANDLERS,
+    *check_new.HANDLERS,
     *checks.HANDLERS,
     *measures.HANDLERS,
     *portal.HANDLERS,

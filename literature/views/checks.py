@@ -1,5 +1,5 @@
-"""Literature checks in the browser: start a check of a need, the check's page (searches,
-PRISMA 2020 diagram, screening at both stages, conflicts, verdict) and its files."""
+"""Literature checks in the browser: the check's page (searches, PRISMA 2020 diagram,
+screening at both stages, conflicts, verdict) and its files."""
 
 from __future__ import annotations
 
@@ -15,12 +15,9 @@ from litestar.response import Redirect, Template
 
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
-from klynge.auth.tables import Account, RoleAssignment
-from klynge.directory import member_municipalities
 from klynge.errors import DomainError, FieldError, Invalid
-from klynge.i18n import current_language
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
-from klynge.orgs.tables import Service
 from klynge.views.common import (
     Form,
     form_failed,
@@ -31,152 +28,17 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import checks, service
+from literature import check_screen, check_screening, checks, service, verdicts
 from literature import schemas as s
 from literature.views import common as c
 from literature.views.search import _file
-from priorities import api as priorities
 
 CHECK_MEMBER = c.requires_cluster_member("check")
-CHECK_FIELDS = (
-    "question",
-    "population",
-    "intervention",
-    "comparison",
-    "outcome",
-    "blind",
-    "screeners",
-    "exclusion_reasons",
-)
 SEARCH_FIELDS = ("source", "query", "searched_on", "hits", "notes")
 VERDICT_FIELDS = ("verdict", "reason_code", "certainty", "reviews", "summary", "public")
 
 
-async def cluster_accounts(cluster_id: int) -> list[tuple[int, str]]:
-    """Active accounts with a role in the cluster or in one of its member municipalities or
-    their services: who may be asked to screen."""
-    munis = [m[0] for m in await member_municipalities(cluster_id)] or [-1]
-    services = [
-        r["id"] for r in await Service.select(Service.id).where(Service.municipality.is_in(munis))
-    ] or [-1]
-    grants = await RoleAssignment.select(RoleAssignment.account).where(
-        (RoleAssignment.cluster == cluster_id)
-        | RoleAssignment.municipality.is_in(munis)
-        | RoleAssignment.service.is_in(services)
-    )
-    ids = sorted({g["account"] for g in grants}) or [-1]
-    rows = (
-        await Account.select(Account.id, Account.name)
-        .where(Account.id.is_in(ids), Account.is_active == True)  # noqa: E712
-        .order_by(Account.name)
-    )
-    return [(r["id"], r["name"]) for r in rows]
-
-
-# --- start a check ---------------------------------------------------------------------------
-
-
-def _check_messages() -> dict[str, str]:
-    return {
-        "question": _("Write the question as it was searched, at most 4,000 characters."),
-        "population": _("At most 10,000 characters."),
-        "intervention": _("At most 10,000 characters."),
-        "comparison": _("At most 10,000 characters."),
-        "outcome": _("At most 10,000 characters."),
-        "exclusion_reasons": _("Each reason can be at most 200 characters."),
-        "screeners": _("Choose the screeners among the cluster's users."),
-    }
-
-
-async def _new_page(actor: Principal, need_id: int, form: Form, *, status: int = 200) -> Template:
-    need = await priorities.load_visible(actor, need_id)
-    return render(
-        "literature/check_new.html",
-        form=form,
-        failed=form if form.failed else None,
-        need=need,
-        accounts=await cluster_accounts(need["cluster"]),
-        here=f"/behov/{need_id}/litteratursjekk/ny",
-        status=status,
-        **c.labels(),
-    )
-
-
-@get(
-    "/behov/{need_id:int}/litteratursjekk/ny",
-    guards=[c.MANAGERS],
-    include_in_schema=False,
-    name="lit_check_new",
-)
-async def check_new(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Template:
-    need = await priorities.load_visible(actor, need_id)
-    values = {
-        "question": need["question"],
-        "exclusion_reasons": "\n".join(checks.DEFAULT_EXCLUSION_REASONS),
-    }
-    return await _new_page(actor, need_id, Form("check", CHECK_FIELDS, values=values))
-
-
-@post(
-    "/behov/{need_id:int}/litteratursjekk/ny",
-    guards=[c.MANAGERS],
-    include_in_schema=False,
-    name="lit_check_create",
-)
-async def check_create(
-    actor: NamedDependency[Principal], need_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    form = Form("check", CHECK_FIELDS, values=form_values(data))
-    try:
-        body = parse(
-            s.CheckCreate,
-            {
-                **{k: text(data, k) for k in CHECK_FIELDS[:5]},
-                "blind": text(data, "blind") == "1",
-                "screeners": c.int_list(data.get("screeners", [])),
-                "exclusion_reasons": [
-                    line.strip()
-                    for line in text(data, "exclusion_reasons", strip=False).splitlines()
-                    if line.strip()
-                ],
-            },
-            _check_messages(),
-        )
-        out = await checks.create_check(actor, need_id, body)
-    except DomainError as exc:
-        if not form_failed(exc):
-            raise
-        return await _new_page(actor, need_id, form.fail(exc), status=exc.status)
-    return see_other(f"/litteratursjekker/{out.id}", notice="literature.check-created")
-
-
 # --- the check's page ------------------------------------------------------------------------
-
-
-def _review_options(check: s.CheckOut, candidates: list[s.CandidateOut]) -> list[s.ReferenceOut]:
-    """Records a verdict may rest on: included at full text, or summarised research; plus the
-    reviews already chosen."""
-    chosen = {r.reference.id for r in check.reviews}
-    out = [
-        x.reference
-        for x in candidates
-        if x.fulltext_state == "include" or x.reference.summarised or x.reference.id in chosen
-    ]
-    known = {r.id for r in out}
-    out += [r.reference for r in check.reviews if r.reference.id not in known]
-    return out
-
-
-PAGE_SIZE = 50  # records per screening list page: a check can have thousands
-# ?vis= filter of the screening lists -> the states it shows ("" = all)
-SHOW_STATES: dict[str, tuple[str, ...]] = {
-    "alle": (),
-    "ubehandlet": ("pending",),
-    "inkludert": ("include",),
-    "usikker": ("uncertain",),
-    "ekskludert": ("exclude",),
-    "uenighet": ("conflict",),
-}
 
 
 @dataclass(frozen=True)
@@ -191,7 +53,7 @@ class ListView:
     def parse(cls, params: Mapping[str, Any]) -> ListView:
         show = str(params.get("vis") or "alle")
         return cls(
-            show=show if show in SHOW_STATES else "alle",
+            show=show if show in check_screen.SHOW_STATES else "alle",
             page=max(1, c.int_or_none(str(params.get("side") or "")) or 1),
             ft_page=max(1, c.int_or_none(str(params.get("ft") or "")) or 1),
         )
@@ -199,12 +61,6 @@ class ListView:
     def query(self, **changes: Any) -> str:
         values = {"vis": self.show, "side": self.page, "ft": self.ft_page, **changes}
         return urlencode({k: v for k, v in values.items() if v not in ("alle", 1)})
-
-
-def _paged(items: list[Any], page: int) -> tuple[list[Any], int, int]:
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    page = min(page, pages)
-    return items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
 
 
 async def _check_page(
@@ -217,26 +73,11 @@ async def _check_page(
     view: ListView | None = None,
 ) -> Template:
     view = view or ListView()
-    check = await checks.get_check(actor, check_id)
-    candidates = await checks.candidates(actor, check_id)
-    manager = c.manages(actor, check.cluster_id)
-    screener = manager or actor.account_id in check.screeners
-    wanted = SHOW_STATES[view.show]
-    title_all = [x for x in candidates if not wanted or x.title_state in wanted]
-    fulltext_all = [
-        x
-        for x in candidates
-        if x.title_state in ("include", "uncertain") and (not wanted or x.fulltext_state in wanted)
-    ]
-    title_stage, title_page, title_pages = _paged(title_all, view.page)
-    fulltext_stage, ft_page, ft_pages = _paged(fulltext_all, view.ft_page)
-    view = ListView(show=view.show, page=title_page, ft_page=ft_page)
-    conflicts = [
-        (stage, x)
-        for x in candidates
-        for stage in ("title", "fulltext")
-        if (x.title_state if stage == "title" else x.fulltext_state) == "conflict"
-    ]
+    screen = await check_screen.check_screen(
+        actor, check_id, show=view.show, page=view.page, ft_page=view.ft_page
+    )
+    check = screen.check
+    view = ListView(show=view.show, page=screen.title_page, ft_page=screen.ft_page)
     forms = {
         "search": Form("search", SEARCH_FIELDS),
         "verdict": Form(
@@ -255,26 +96,25 @@ async def _check_page(
     }
     if failed is not None:
         forms[failed.id] = failed
-    lang = current_language()
     return render(
         "literature/check.html",
         check=check,
-        title_stage=title_stage,
-        fulltext_stage=fulltext_stage,
-        title_count=len(title_all),
-        fulltext_count=len(fulltext_all),
-        title_pages=title_pages,
-        ft_pages=ft_pages,
+        title_stage=screen.title_stage,
+        fulltext_stage=screen.fulltext_stage,
+        title_count=screen.title_count,
+        fulltext_count=screen.fulltext_count,
+        title_pages=screen.title_pages,
+        ft_pages=screen.ft_pages,
         view=view,
-        show_states=list(SHOW_STATES),
-        conflicts=conflicts,
+        show_states=list(check_screen.SHOW_STATES),
+        conflicts=screen.conflicts,
         forms=forms,
         failed=failed,
-        manager=manager,
-        screener=screener and check.status == "open",
-        review_options=_review_options(check, candidates),
-        prisma_svg=await service.prisma_svg(actor, check_id, lang),
-        names=dict(await cluster_accounts(check.cluster_id)),
+        manager=screen.manager,
+        screener=screen.screener and check.status == "open",
+        review_options=screen.review_options,
+        prisma_svg=screen.prisma_svg,
+        names=screen.names,
         notice=notice,
         here=f"/litteratursjekker/{check_id}",
         status=status,
@@ -346,13 +186,13 @@ async def check_decide(
     form = Form(form_id, ("decision", "reason", "note"), values=form_values(data))
     try:
         if reference_id is None:
-            raise Invalid(_("Unknown record."))
+            raise Invalid(N_("Unknown record."))
         if text(data, "decision") not in c.CHOICE_LABELS:
             raise Invalid(
-                _("Some fields need attention."),
-                [FieldError("decision", _("Choose include, exclude or uncertain."))],
+                N_("Some fields need attention."),
+                [FieldError("decision", N_("Choose include, exclude or uncertain."))],
             )
-        await checks.decide(
+        await check_screening.decide(
             actor,
             check_id,
             s.DecisionCreate(
@@ -393,7 +233,7 @@ async def check_verdict(
         verdict = text(data, "verdict")
         if verdict not in c.VERDICT_LABELS:
             errors.append(
-                FieldError("verdict", _("Choose answered, partly answered or unanswered."))
+                FieldError("verdict", N_("Choose answered, partly answered or unanswered."))
             )
         code = text(data, "reason_code")
         certainty = text(data, "certainty")
@@ -407,8 +247,8 @@ async def check_verdict(
                 )
             )
         if errors:
-            raise Invalid(_("Some fields need attention."), errors)
-        await checks.set_verdict(
+            raise Invalid(N_("Some fields need attention."), errors)
+        await verdicts.set_verdict(
             actor,
             check_id,
             s.VerdictCreate(
@@ -462,8 +302,6 @@ async def check_export(
 
 
 HANDLERS = [
-    check_new,
-    check_create,
     check_page,
     check_add_search,
     check_decide,

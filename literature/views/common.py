@@ -15,16 +15,10 @@ from klynge.errors import NotFound
 from klynge.i18n import current_language
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import N_
-from literature import evidence, service
-from literature.tables import LiteratureCheck, LiteratureImport, Reference
+from literature import evidence, people, service
 
 MANAGERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 ADOPTERS = requires_role(Role.COORDINATOR, Role.SERVICE_LEADER, Role.ADVISER, Role.PLATFORM_ADMIN)
-_TABLES: dict[str, Any] = {
-    "reference": Reference,
-    "import": LiteratureImport,
-    "check": LiteratureCheck,
-}
 
 
 def requires_cluster_member(kind: str) -> Guard:
@@ -33,7 +27,6 @@ def requires_cluster_member(kind: str) -> Guard:
     from litestar.exceptions import NotAuthorizedException
 
     param = f"{kind}_id"
-    table = _TABLES[kind]
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = principal_of(connection)
@@ -43,8 +36,8 @@ def requires_cluster_member(kind: str) -> Guard:
             item_id = int(connection.path_params[param])
         except (KeyError, TypeError, ValueError):
             raise NotFound() from None
-        row = await table.select(table.cluster).where(table.id == item_id).first()
-        if row is None or not (principal.is_admin or row["cluster"] in principal.cluster_ids):
+        cluster = await people.cluster_of(kind, item_id)
+        if cluster is None or not (principal.is_admin or cluster in principal.cluster_ids):
             raise NotFound()
 
     guard.__name__ = guard.__qualname__ = f"requires_cluster_member({param})"

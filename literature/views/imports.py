@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from klynge.auth.principal import Principal
 from klynge.directory import cluster_names
 from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.settings import Settings
@@ -100,7 +101,7 @@ async def import_create(
         try:
             fmt = s.ImportFormat(text(values, "format"))
         except ValueError:
-            errors.append(FieldError("format", _("Choose the format of the file.")))
+            errors.append(FieldError("format", N_("Choose the format of the file.")))
         searched_on = None
         if text(values, "searched_on"):
             try:
@@ -108,18 +109,15 @@ async def import_create(
             except ValueError:
                 errors.append(FieldError("searched_on", _messages()["searched_on"]))
         if errors:
-            raise Invalid(_("Some fields need attention."), errors)
+            raise Invalid(N_("Some fields need attention."), errors)
         assert isinstance(upload, UploadFile)
         check_id = c.int_or_none(text(values, "check_id"))
-        cluster_id = await service.default_cluster(
-            actor, c.int_or_none(text(values, "cluster_id")), check_id
-        )
         content = await upload.read(settings.max_upload_bytes + 1)
-        out = await imports.start_import(
+        out = await service.upload_import(
             actor,
             dispatcher,
             content,
-            cluster_id=cluster_id,
+            cluster_id=c.int_or_none(text(values, "cluster_id")),
             fmt=fmt,
             source=text(values, "source"),
             filename=upload.filename or f"import.{fmt.value}",

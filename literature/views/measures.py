@@ -15,9 +15,8 @@ from klynge.auth.guards import PUBLIC
 from klynge.auth.principal import Principal
 from klynge.directory import cluster_names
 from klynge.errors import DomainError, FieldError, Invalid
-from klynge.i18n import gettext as _
+from klynge.i18n import N_
 from klynge.orgs.schemas import ServiceType
-from klynge.orgs.tables import Municipality, Service
 from klynge.views.common import (
     Form,
     form_failed,
@@ -27,7 +26,7 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from literature import measures
+from literature import measures, people
 from literature import schemas as s
 from literature.views import common as c
 
@@ -106,7 +105,7 @@ def _links(value: str) -> tuple[list[s.LinkIn], list[FieldError]]:
         title, _sep, url = line.rpartition("|") if "|" in line else ("", "", line)
         url = url.strip()
         if not url.startswith(("http://", "https://")) or " " in url:
-            errors.append(FieldError("links", _("Write one link a line: title | https://…")))
+            errors.append(FieldError("links", N_("Write one link a line: title | https://…")))
             break
         links.append(s.LinkIn(title=(title.strip() or url)[:200], url=url))
     return links, errors
@@ -122,30 +121,30 @@ async def measure_create(
         name = text(data, "name")
         if not name or len(name) > 200:
             errors.append(
-                FieldError("name", _("Write the name of the measure, at most 200 characters."))
+                FieldError("name", N_("Write the name of the measure, at most 200 characters."))
             )
         scale = text(data, "scale")
         if scale not in c.SCALE_LABELS:
-            errors.append(FieldError("scale", _("Choose the evidence scale.")))
+            errors.append(FieldError("scale", N_("Choose the evidence scale.")))
         level = text(data, "level")
         if not level:
-            errors.append(FieldError("level", _("Choose the level on the scale.")))
+            errors.append(FieldError("level", N_("Choose the level on the scale.")))
         ages = {}
         for key, default in (("age_from", 0), ("age_to", 24)):
             value = text(data, key)
             number = c.int_or_none(value) if value else default
             if number is None or not 0 <= number <= 24:
-                errors.append(FieldError(key, _("Write an age from 0 to 24.")))
+                errors.append(FieldError(key, N_("Write an age from 0 to 24.")))
             ages[key] = number if number is not None else default
         links, link_errors = _links(text(data, "links", strip=False))
         errors += link_errors
         raw_ids = text(data, "reference_ids").replace(",", " ").split()
         if any(not v.isdigit() for v in raw_ids):
             errors.append(
-                FieldError("reference_ids", _("Write reference numbers separated by spaces."))
+                FieldError("reference_ids", N_("Write reference numbers separated by spaces."))
             )
         if errors:
-            raise Invalid(_("Some fields need attention."), errors)
+            raise Invalid(N_("Some fields need attention."), errors)
         out = await measures.create_measure(
             actor,
             s.MeasureCreate(
@@ -174,22 +173,6 @@ async def measure_create(
 # --- one measure -----------------------------------------------------------------------------
 
 
-async def _adopt_choices(actor: Principal) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Municipalities and services the actor may record a use for."""
-    query = Municipality.select(Municipality.id, Municipality.name).order_by(Municipality.name)
-    if not actor.is_admin:
-        query = query.where(Municipality.id.is_in(sorted(actor.municipality_ids) or [-1]))
-    munis = [(r["id"], r["name"]) for r in await query.where(Municipality.valid_to.is_null())]
-    names = dict(munis)
-    rows = (
-        await Service.select(Service.id, Service.name, Service.municipality)
-        .where(Service.municipality.is_in(list(names) or [-1]))
-        .order_by(Service.name)
-    )
-    services = [(r["id"], f"{r['name']} ({names.get(r['municipality'], '')})") for r in rows]
-    return munis, services
-
-
 async def _measure_page(
     actor: Principal | None,
     slug: str,
@@ -202,7 +185,7 @@ async def _measure_page(
     may_adopt = actor is not None and (
         actor.is_admin or bool({r.value for r in actor.roles} & ADOPTER_ROLES)
     )
-    munis, services = await _adopt_choices(actor) if may_adopt and actor else ([], [])
+    munis, services = await people.adopt_choices(actor) if may_adopt and actor else ([], [])
     clusters = await cluster_names([int(k) for k in measure.adoptions_in_cluster])
     return render(
         "literature/measure.html",
@@ -240,15 +223,15 @@ async def measure_adopt(
         errors: list[FieldError] = []
         municipality_id = c.int_or_none(text(data, "municipality_id"))
         if municipality_id is None:
-            errors.append(FieldError("municipality_id", _("Choose the municipality.")))
+            errors.append(FieldError("municipality_id", N_("Choose the municipality.")))
         since = None
         if text(data, "since"):
             try:
                 since = dt.date.fromisoformat(text(data, "since"))
             except ValueError:
-                errors.append(FieldError("since", _("Write the date as YYYY-MM-DD.")))
+                errors.append(FieldError("since", N_("Write the date as YYYY-MM-DD.")))
         if errors:
-            raise Invalid(_("Some fields need attention."), errors)
+            raise Invalid(N_("Some fields need attention."), errors)
         assert municipality_id is not None
         await measures.add_adoption(
             actor,

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
-from klynge.i18n import gettext as _
+from klynge.i18n import N_
 from klynge.views.common import (
     Form,
     form_failed,
@@ -85,8 +85,8 @@ async def reference_evidence(
             chosen = s.EvidenceType(text(data, "evidence_type"))
         except ValueError:
             raise Invalid(
-                _("Some fields need attention."),
-                [FieldError("evidence_type", _("Choose an evidence type."))],
+                N_("Some fields need attention."),
+                [FieldError("evidence_type", N_("Choose an evidence type."))],
             ) from None
         await references.correct_evidence_type(
             actor, reference_id, s.EvidenceCorrection(evidence_type=chosen)
@@ -138,7 +138,7 @@ async def duplicate_decide(
 ) -> Redirect:
     decision = text(data, "decision")
     if decision not in ("merge", "not_duplicate", "unmerge"):
-        raise Invalid(_("Unknown decision."))
+        raise Invalid(N_("Unknown decision."))
     await references.decide_duplicate(actor, candidate_id, s.DuplicateDecision(decision=decision))
     return see_other("/litteratur/duplikater", notice=f"literature.duplicate-{decision}")
 

@@ -3,17 +3,14 @@ import re
 import xml.etree.ElementTree as ET
 
 from literature.prisma import (
-    LABELS_EN,
-    LABELS_NB,
-    LABELS_NN,
     NOT_RETRIEVED,
     UNSPECIFIED,
     PrismaCounts,
     SourceCount,
     consistency_problems,
     prisma_counts,
-    prisma_svg,
 )
+from literature.prisma_diagram import LABELS_EN, LABELS_NB, LABELS_NN, prisma_svg
 from literature.screening import Decision, Outcome, screen
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -248,11 +245,11 @@ def _contrast(a, b):
 
 
 def test_svg_colours_have_enough_contrast():
-    from literature import prisma
+    from literature import prisma_diagram
 
-    assert _contrast(prisma._INK, "#ffffff") >= 4.5
-    assert _contrast(prisma._INK, prisma._SIDE_FILL) >= 4.5
-    assert _contrast("#ffffff", prisma._EDGE) >= 4.5
+    assert _contrast(prisma_diagram._INK, "#ffffff") >= 4.5
+    assert _contrast(prisma_diagram._INK, prisma_diagram._SIDE_FILL) >= 4.5
+    assert _contrast("#ffffff", prisma_diagram._EDGE) >= 4.5
 
 
 def test_labels_in_three_languages():

@@ -1,0 +1,94 @@
+"""List pages run a constant number of queries whatever the number of rows (paging is done in
+SQL): the references search (API, with and without a query), the /litteratur page, and the
+literature check's screening page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from literature.tables import Reference
+from tests.conftest import World
+from tests.literature.conftest import import_file
+from tests.platform.test_views import HTML, login
+from tests.querycount import count_queries
+
+
+async def _references(world: World, n: int) -> None:
+    await Reference.insert(
+        *[
+            Reference(
+                cluster=world.ids["cluster_a"],
+                title=f"Parent training study {i}",
+                abstract=f"Parent training for children, trial number {i}.",
+                year=2000 + i % 25,
+            )
+            for i in range(n)
+        ]
+    )
+
+
+async def _count(monkeypatch: pytest.MonkeyPatch, client: Any, path: str, **kw: Any) -> int:
+    with count_queries(monkeypatch) as log:
+        response = await client.get(path, **kw)
+    assert response.status_code == 200, response.text[:500]
+    return log.count
+
+
+@pytest.mark.parametrize("n", [10, 100])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # account, scoping, the ranked page of ids, the page's columns
+        ("/api/literature/references?per_page=200", 4),
+        # ... and the highlights of the page's rows
+        ("/api/literature/references?q=parent&per_page=200", 5),
+    ],
+)
+async def test_reference_search_api_runs_constant_queries(
+    monkeypatch: pytest.MonkeyPatch, client: Any, world: World, n: int, path: str, expected: int
+) -> None:
+    await _references(world, n)
+    count = await _count(monkeypatch, client, path, headers=world.headers["adviser_a"])
+    assert count == expected
+
+
+@pytest.mark.parametrize("n", [10, 100])
+@pytest.mark.parametrize(("path", "expected"), [("/litteratur", 5), ("/litteratur?q=parent", 6)])
+async def test_literature_page_runs_constant_queries(
+    monkeypatch: pytest.MonkeyPatch, client: Any, world: World, n: int, path: str, expected: int
+) -> None:
+    await _references(world, n)
+    await login(client, world, "adviser_a")
+    assert await _count(monkeypatch, client, path, headers=HTML) == expected
+
+
+def _ris(n: int) -> str:
+    return "".join(
+        f"TY  - JOUR\nTI  - Screening record number {i} about parenting\nPY  - 2020\nER  -\n\n"
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize("n", [10, 100])
+async def test_check_screening_page_runs_constant_queries(
+    monkeypatch: pytest.MonkeyPatch, client: Any, needs_world: World, need_id: int, n: int
+) -> None:
+    w = needs_world
+    response = await client.post(
+        f"/api/needs/{need_id}/literature-checks",
+        json={"question": "Virker foreldretrening?"},
+        headers=w.headers["adviser_a"],
+    )
+    assert response.status_code == 201, response.text
+    check_id = response.json()["id"]
+    done = await import_file(client, w.headers["adviser_a"], _ris(n), extra={"check_id": check_id})
+    assert done["status"] == "done", done
+    api = f"/api/literature-checks/{check_id}/candidates"
+    # account, check, decisions, provenance rows, references, sources
+    assert await _count(monkeypatch, client, api, headers=w.headers["adviser_a"]) == 6
+    await login(client, w, "adviser_a")
+    # the page reads the check for its summary, its lists and its diagram; constant in n
+    page = f"/litteratursjekker/{check_id}"
+    assert await _count(monkeypatch, client, page, headers=HTML) == 23
