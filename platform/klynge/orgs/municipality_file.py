@@ -442,7 +442,7 @@ def parse_municipality_file(
                 kommunenummer_from_cell(cell(values, COL_NUMBER)), on=valid_from
             )
         except ValidationError as error:
-            row_errors.append(RowError(row, COL_NUMBER, error.text))
+            row_errors.append(RowError(row, COL_NUMBER, error.message))
 
         name = _text(cell(values, COL_NAME))
         name = " ".join(name.split())
@@ -484,7 +484,7 @@ def parse_municipality_file(
             try:
                 language = parse_language_decision(_text(raw_language))
             except ValidationError as error:
-                row_errors.append(RowError(row, COL_LANGUAGE, error.text))
+                row_errors.append(RowError(row, COL_LANGUAGE, error.message))
 
         if number and date_ok:
             key = (number, valid_from)
