@@ -14,15 +14,14 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from klynge.auth.guards import PUBLIC, requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import Forbidden
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.service import get_job
 from klynge.orgs.importing import read_upload
-from klynge.scoping import ensure_cluster_visible
 from klynge.settings import Settings
-from priorities import jobs, needs, rounds
+from priorities import decisions, jobs, need_pages, needs, round_export, rounds
 from priorities import schemas as s
+from priorities.need_merge import merge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUBMITTERS = requires_role(*needs.submitter_roles())
@@ -92,13 +91,8 @@ class NeedController(Controller):
     async def template(
         self, actor: NamedDependency[Principal], cluster_id: FromQuery[int]
     ) -> Response[bytes]:
-        from priorities.needs_xlsx import build_template
-
-        ensure_cluster_visible(actor, cluster_id)
-        services = await jobs.cluster_services(cluster_id)
-        return _xlsx(
-            "kunnskapsbehov-mal.xlsx", build_template([(i, name) for name, i in services.items()])
-        )
+        content = await need_pages.needs_template(actor, cluster_id)
+        return _xlsx("kunnskapsbehov-mal.xlsx", content)
 
     @post(
         "/import",
@@ -118,12 +112,7 @@ class NeedController(Controller):
         service_id: FromQuery[int | None] = None,
         submit: FromQuery[bool] = False,
     ) -> Response[JobOut]:
-        if not (
-            actor.is_admin
-            or actor.advises(cluster_id)
-            or (municipality_id in actor.municipality_ids and cluster_id in actor.cluster_ids)
-        ):
-            raise Forbidden("Du kan ikke melde inn behov for denne kommunen i denne klyngen.")
+        needs.ensure_may_submit_for(actor, municipality_id, cluster_id)
         name, content = await read_upload(data, settings, allowed=(".xlsx",))
         job_id = await runner.create(
             jobs.IMPORT_NEEDS,
@@ -154,7 +143,7 @@ class NeedController(Controller):
     async def merge(
         self, actor: NamedDependency[Principal], data: JSONBody[s.MergeRequest]
     ) -> s.NeedOut:
-        return await needs.merge(actor, data)
+        return await merge(actor, data)
 
     @get(
         "/{need_id:int}",
@@ -300,7 +289,7 @@ class RoundController(Controller):
     async def export(
         self, actor: NamedDependency[Principal], round_id: FromPath[int]
     ) -> Response[bytes]:
-        filename, content = await rounds.export_xlsx(actor, round_id)
+        filename, content = await round_export.export_xlsx(actor, round_id)
         return _xlsx(filename, content)
 
     @post(
@@ -316,7 +305,7 @@ class RoundController(Controller):
         round_id: FromPath[int],
         data: JSONBody[s.DecisionIn],
     ) -> s.DecisionOut:
-        return await rounds.record_decision(actor, round_id, data)
+        return await decisions.record_decision(actor, round_id, data)
 
 
 @get(
