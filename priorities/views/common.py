@@ -9,7 +9,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from klynge.auth.guards import Guard, principal_of
 from klynge.errors import NotFound
-from klynge.i18n import gettext as _
+from klynge.i18n import gettext
 from klynge.views.common import N_
 from priorities import access
 
@@ -32,7 +32,7 @@ def requires_cluster_member(kind: str) -> Guard:
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = principal_of(connection)
         if principal is None:
-            raise NotAuthorizedException(_("You must log in."))
+            raise NotAuthorizedException(gettext("You must log in."))
         item_id = _path_id(connection, param)
         if kind == "need":
             cluster = await access.need_cluster(item_id)
