@@ -19,12 +19,13 @@ from klynge.jobs.schemas import JobOut
 from klynge.jobs.service import get_job
 from klynge.orgs.importing import read_upload
 from klynge.settings import Settings
-from priorities import decisions, jobs, need_pages, needs, round_export, rounds
+from priorities import decisions, jobs, need_pages, need_read, needs, round_export, rounds
 from priorities import schemas as s
 from priorities.need_merge import merge
+from priorities.need_rules import submitter_roles
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUBMITTERS = requires_role(*needs.submitter_roles())
+SUBMITTERS = requires_role(*submitter_roles())
 
 
 def _xlsx(filename: str, content: bytes) -> Response[bytes]:
@@ -69,7 +70,7 @@ class NeedController(Controller):
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = 50,
     ) -> s.NeedPage:
-        return await needs.list_needs(
+        return await need_read.list_needs(
             actor,
             cluster_id=cluster_id,
             status=status.value if status else None,
@@ -154,7 +155,7 @@ class NeedController(Controller):
     async def get_need(
         self, actor: NamedDependency[Principal], need_id: FromPath[int]
     ) -> s.NeedOut:
-        return await needs.need_out(await needs.load_visible(actor, need_id), detail=True)
+        return await need_read.need_detail(actor, need_id)
 
     @patch("/{need_id:int}", guards=[SUBMITTERS], operation_id="UpdateNeed")
     async def update(

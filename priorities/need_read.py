@@ -198,6 +198,11 @@ async def need_out(row: Mapping[str, Any], *, detail: bool = False) -> s.NeedOut
     return out
 
 
+async def need_detail(actor: Principal, need_id: int) -> s.NeedOut:
+    """A need the caller may see, with history, endorsements and similar needs."""
+    return await need_out(await load_visible(actor, need_id), detail=True)
+
+
 async def similar_to(need: Mapping[str, Any], limit: int = 5) -> list[s.SimilarNeed]:
     rows = await Need.select(
         Need.id, Need.title, Need.question, Need.background, Need.status

@@ -12,41 +12,26 @@ from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
-from klynge.orgs.tables import ClusterMembership, Municipality, Service
+from klynge.orgs.tables import ClusterMembership, Service
 from klynge.scoping import can_manage_cluster
 from priorities import schemas as s
-from priorities.need_read import list_needs, load, load_many, load_visible, names, need_out
+from priorities.need_read import load, load_visible, need_out
 from priorities.need_rules import (
     ADVISER_MOVES,
     CHECKABLE,
     FREE_TEXT,
     GAP_FOR_VERDICT,
     INACTIVE,
-    MATCHABLE,
     OPEN_FOR_SUBMITTER,
     check_ages,
     check_text,
     is_submitter,
     language,
-    may_manage,
     may_submit_for,
-    submitter_roles,
 )
 from priorities.tables import Need, NeedEndorsement, NeedEvent, NeedService, NeedSubmitter
 
-__all__ = [  # the reading side and the rules, used through this module by the app's edges
-    "FREE_TEXT",
-    "INACTIVE",
-    "OPEN_FOR_SUBMITTER",
-    "check_text",
-    "list_needs",
-    "load",
-    "load_many",
-    "load_visible",
-    "may_manage",
-    "need_out",
-    "submitter_roles",
-]
+__all__ = ["matchable_needs"]  # tests of the projects app ask this module for it
 
 NOT_A_MEMBER = N_("The municipality is not a member of the cluster.")
 NOT_FOR_THIS_MUNICIPALITY = N_("You cannot submit needs for this municipality in this cluster.")
@@ -401,67 +386,4 @@ async def endorse(actor: Principal, need_id: int, data: s.EndorsementCreate) -> 
     return await need_out(await load(need_id), detail=True)
 
 
-async def matchable_needs(cluster_id: int) -> list[dict[str, Any]]:
-    """Needs research groups should see: prioritised or literature-checked, and not already
-    answered by summarised research (knowledge gap 1 = answered: disseminate instead)."""
-    rows = (
-        await Need.select(
-            Need.id,
-            Need.cluster,
-            Need.municipality,
-            Need.service,
-            Need.title,
-            Need.question,
-            Need.background,
-            Need.target_group,
-            Need.status,
-            Need.rank,
-            Need.knowledge_gap,
-            Need.language,
-            Need.intended_use,
-        )
-        .where(Need.cluster == cluster_id, Need.status.is_in([m.value for m in MATCHABLE]))
-        .order_by(Need.id)
-    )
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["id"]))  # priority order
-    return [r for r in rows if r["knowledge_gap"] != 1]
-
-
-async def mark_matched(actor: Principal, need_id: int, reason: str) -> dict[str, Any]:
-    """A research group will take the need on (its proposal was accepted). Runs in the
-    caller's transaction."""
-    return await transition(
-        actor,
-        need_id,
-        (*MATCHABLE, s.NeedStatus.MATCHED),
-        s.NeedStatus.MATCHED,
-        reason,
-        may=lambda n: can_manage_cluster(actor, n["cluster"]),
-    )
-
-
-async def service_ids(need_id: int) -> list[int]:
-    """The services the need concerns (a cross-service need has two or more)."""
-    rows = await NeedService.select(NeedService.service).where(NeedService.need == need_id)
-    return [r["service"] for r in rows]
-
-
-async def asker_orgs(need_id: int) -> list[tuple[int, int | None]]:
-    """(municipality, service) of everyone who asked the need: submitters and endorsers."""
-    row = await load(need_id)
-    submitters = await NeedSubmitter.select().where(NeedSubmitter.need == need_id)
-    endorsements = await NeedEndorsement.select().where(NeedEndorsement.need == need_id)
-    pairs = [(row["municipality"], row["service"])]
-    pairs += [(x["municipality"], x["service"]) for x in submitters]
-    pairs += [(e["municipality"], e["service"]) for e in endorsements]
-    return list(dict.fromkeys(pairs))
-
-
-async def askers(need_id: int) -> list[str]:
-    """Everyone who asked the question: the submitting municipalities and services, and those
-    who endorsed it ("we have the same need") - who an answer goes back to."""
-    pairs = await asker_orgs(need_id)
-    munis = await names(Municipality, [m for m, _ in pairs])
-    services = await names(Service, [v for _, v in pairs if v])
-    found = [services[v] if v else munis.get(m, "") for m, v in pairs]
-    return [n for n in dict.fromkeys(found) if n]
+from priorities.need_links import matchable_needs  # noqa: E402

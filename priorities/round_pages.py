@@ -12,9 +12,9 @@ from klynge.auth.tables import Account, RoleAssignment
 from klynge.errors import NotFound
 from klynge.orgs.tables import Service
 from klynge.scoping import can_manage_cluster
-from priorities import needs, rounds
+from priorities import rounds
 from priorities import schemas as s
-from priorities.need_read import need_outs
+from priorities.need_read import list_needs, load_many, need_outs
 from priorities.round_export import export_xlsx
 
 # The stakeholder group a role suggests when an adviser builds a panel.
@@ -100,9 +100,7 @@ async def round_setup(actor: Principal, cluster_id: int | None) -> RoundSetup:
     setup = RoundSetup(clusters, cluster_id)
     if cluster_id is not None:
         for st in rounds.ROUNDABLE:
-            page = await needs.list_needs(
-                actor, cluster_id=cluster_id, status=st.value, per_page=200
-            )
+            page = await list_needs(actor, cluster_id=cluster_id, status=st.value, per_page=200)
             setup.roundable += page.items
         setup.candidates = await panel_candidates(cluster_id)
         setup.municipalities = await directory.member_municipalities(cluster_id)
@@ -160,7 +158,7 @@ async def scoring_sheet(actor: Principal, round_id: int) -> ScoringSheet | None:
         return None
     mine = await rounds.my_scores(actor, round_id)
     given = {x.need_id: x for x in mine.scores}
-    by_id = {n.id: n for n in await need_outs(await needs.load_many(out.need_ids))}
+    by_id = {n.id: n for n in await need_outs(await load_many(out.need_ids))}
     items = [{"need": by_id[i], "score": given.get(i)} for i in out.need_ids if i in by_id]
     return ScoringSheet(out, mine, items)
 

@@ -34,9 +34,10 @@ from priorities import jobs, need_pages, needs
 from priorities import schemas as s
 from priorities.need_merge import merge
 from priorities.need_read import NeedFilter
+from priorities.need_rules import submitter_roles
 from priorities.views import common as c
 
-SUBMITTERS = requires_role(*needs.submitter_roles())
+SUBMITTERS = requires_role(*submitter_roles())
 NEED_MEMBER = c.requires_cluster_member("need")
 PER_PAGE = 25
 NEED_FIELDS = (
