@@ -1,25 +1,19 @@
-"""Knowledge needs in the browser: list and search, submit and edit, the need's page with its
-history, endorsements, merge, and the Excel template and import."""
+"""Knowledge needs in the browser: list and search, submit and edit (the need's own page is in
+need_page, the Excel template and import in need_import)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
+from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, URLEncodedBody
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from klynge.auth.guards import requires_authenticated, requires_role
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
 from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import N_
-from klynge.jobs import runner
-from klynge.orgs.importing import read_upload
-from klynge.settings import Settings
 from klynge.views.common import (
     Form,
     form_failed,
@@ -30,9 +24,8 @@ from klynge.views.common import (
     see_other,
     text,
 )
-from priorities import jobs, need_pages, needs
+from priorities import need_pages, needs
 from priorities import schemas as s
-from priorities.need_merge import merge
 from priorities.need_read import NeedFilter
 from priorities.need_rules import submitter_roles
 from priorities.views import common as c
@@ -268,205 +261,10 @@ async def need_update(
     return see_other(f"/behov/{need_id}", notice=notice)
 
 
-# --- the need's page -------------------------------------------------------------------------
-
-
-async def _need_page(
-    actor: Principal,
-    need_id: int,
-    *,
-    failed: Form | None = None,
-    notice: str = "",
-    status: int = 200,
-) -> Template:
-    view = await need_pages.need_view(actor, need_id)
-    forms = {
-        "endorse": Form("endorse", ("municipality_id", "note")),
-        "withdraw": Form("withdraw", ("reason",)),
-        "merge": Form("merge", ("source_ids", "reason")),
-    }
-    if failed is not None:
-        forms[failed.id] = failed
-    return render(
-        "priorities/need.html",
-        need=view.need,
-        forms=forms,
-        failed=failed,
-        notice=notice,
-        manager=view.manager,
-        may_edit=view.may_edit,
-        may_submit=view.may_submit,
-        may_withdraw=view.may_withdraw,
-        endorse_for=view.endorse_for,
-        merge_candidates=view.merge_candidates,
-        warnings=view.warnings,
-        import_municipalities=view.import_municipalities,
-        sections=view.sections,
-        here=f"/behov/{need_id}",
-        status=status,
-        **c.labels(),
-    )
-
-
-@get("/behov/{need_id:int}", guards=[NEED_MEMBER], include_in_schema=False, name="need")
-async def need_page(
-    request: Request[Any, Any, Any], actor: NamedDependency[Principal], need_id: FromPath[int]
-) -> Template:
-    return await _need_page(actor, need_id, notice=notice_text(request.query_params.get("notice")))
-
-
-@post(
-    "/behov/{need_id:int}/send-inn",
-    guards=[SUBMITTERS],
-    include_in_schema=False,
-    name="need_submit",
-)
-async def need_submit(actor: NamedDependency[Principal], need_id: FromPath[int]) -> Redirect:
-    await needs.submit_need(actor, need_id)
-    return see_other(f"/behov/{need_id}", notice="priorities.need-submitted")
-
-
-@post(
-    "/behov/{need_id:int}/trekk",
-    guards=[SUBMITTERS],
-    include_in_schema=False,
-    name="need_withdraw",
-)
-async def need_withdraw(
-    actor: NamedDependency[Principal], need_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    form = Form("withdraw", ("reason",), values=form_values(data))
-    try:
-        body = parse(
-            s.Transition,
-            {"reason": text(data, "reason")},
-            {"reason": N_("The reason can be at most 2,000 characters.")},
-        )
-        await needs.withdraw_need(actor, need_id, body)
-    except DomainError as exc:
-        if not form_failed(exc):
-            raise
-        return await _need_page(actor, need_id, failed=form.fail(exc), status=exc.status)
-    return see_other(f"/behov/{need_id}", notice="priorities.need-withdrawn")
-
-
-@post(
-    "/behov/{need_id:int}/samme-behov",
-    guards=[SUBMITTERS],
-    include_in_schema=False,
-    name="need_endorse",
-)
-async def need_endorse(
-    actor: NamedDependency[Principal], need_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    form = Form("endorse", ("municipality_id", "note"), values=form_values(data))
-    try:
-        body = parse(
-            s.EndorsementCreate,
-            {"municipality_id": text(data, "municipality_id"), "note": text(data, "note")},
-            {
-                "municipality_id": N_("Choose your municipality."),
-                "note": N_("The note can be at most 2,000 characters."),
-            },
-        )
-        await needs.endorse(actor, need_id, body)
-    except DomainError as exc:
-        if not form_failed(exc):
-            raise
-        return await _need_page(
-            actor, need_id, failed=form.fail(exc, "municipality_id"), status=exc.status
-        )
-    return see_other(f"/behov/{need_id}", notice="priorities.need-endorsed", fragment="samme-behov")
-
-
-@post(
-    "/behov/{need_id:int}/sla-sammen",
-    guards=[requires_role(Role.ADVISER)],
-    include_in_schema=False,
-    name="need_merge",
-)
-async def need_merge(
-    actor: NamedDependency[Principal], need_id: FromPath[int], data: URLEncodedBody[dict[str, Any]]
-) -> Template | Redirect:
-    form = Form("merge", ("source_ids", "reason"), values=form_values(data))
-    try:
-        sources = c.int_list(data.get("source_ids", []))
-        if not sources:
-            raise Invalid(
-                N_("Some fields need attention."),
-                [FieldError("source_ids", N_("Choose at least one need to merge into this one."))],
-            )
-        body = s.MergeRequest(target_id=need_id, source_ids=sources, reason=text(data, "reason"))
-        await merge(actor, body)
-    except DomainError as exc:
-        if not form_failed(exc):
-            raise
-        return await _need_page(
-            actor, need_id, failed=form.fail(exc, "source_ids"), status=exc.status
-        )
-    return see_other(f"/behov/{need_id}", notice="priorities.need-merged")
-
-
-# --- Excel template and import ---------------------------------------------------------------
-
-
-@post("/behov/mal", guards=[SUBMITTERS], include_in_schema=False, name="need_template")
-async def need_template(
-    actor: NamedDependency[Principal], data: URLEncodedBody[dict[str, Any]]
-) -> Response[bytes]:
-    """The Excel template (a POST form, so that the download never counts as a page)."""
-    from priorities.controllers import _xlsx
-
-    content = await need_pages.needs_template(actor, c.int_or_none(data.get("cluster_id")))
-    return _xlsx("kunnskapsbehov-mal.xlsx", content)
-
-
-@post("/behov/import", guards=[SUBMITTERS], include_in_schema=False, name="need_import")
-async def need_import(
-    actor: NamedDependency[Principal],
-    settings: NamedDependency[Settings],
-    dispatcher: NamedDependency[runner.Dispatcher],
-    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-) -> Redirect:
-    upload = data.get("file")
-    cluster_id = c.int_or_none(data.get("cluster_id"))
-    municipality_id = c.int_or_none(data.get("municipality_id"))
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise Invalid(
-            N_("Some fields need attention."), [FieldError("file", N_("Choose a .xlsx file."))]
-        )
-    if cluster_id is None or municipality_id is None:
-        raise Invalid(N_("Choose the municipality you submit for."))
-    needs.ensure_may_submit_for(actor, municipality_id, cluster_id)
-    name, content = await read_upload(upload, settings, allowed=(".xlsx",))
-    job_id = await runner.create(
-        jobs.IMPORT_NEEDS,
-        {
-            "filename": name,
-            "cluster_id": cluster_id,
-            "municipality_id": municipality_id,
-            "service_id": None,
-            "submit": text(data, "submit") == "1",
-        },
-        payload=content,
-        created_by=actor.account_id,
-        cluster_id=cluster_id,
-    )
-    await dispatcher.dispatch(job_id)
-    return see_other(f"/jobs/{job_id}")
-
-
 HANDLERS = [
     needs_page,
     need_new,
     need_create,
-    need_template,
-    need_import,
     need_edit,
     need_update,
-    need_page,
-    need_submit,
-    need_withdraw,
-    need_endorse,
-    need_merge,
 ]
