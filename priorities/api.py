@@ -3,9 +3,9 @@ Functions and plain data (dicts, Structs), never tables or views."""
 
 from priorities.decisions import prioritised_needs
 from priorities.lookups import demo_need_ids, need_clusters, need_ids_by_title, need_titles
-from priorities.need_links import asker_orgs, askers, mark_matched, matchable_needs, service_ids
+from priorities.need_links import asker_orgs, askers, mark_matched, service_ids
 from priorities.need_read import load as load_need
-from priorities.need_read import load_visible
+from priorities.need_read import load_visible, matchable_needs
 from priorities.needs import record_literature_verdict
 from priorities.round_read import load_round, round_out
 

@@ -12,33 +12,7 @@ from priorities import schemas as s
 from priorities.need_read import load, names
 from priorities.need_rules import MATCHABLE
 from priorities.needs import transition
-from priorities.tables import Need, NeedEndorsement, NeedService, NeedSubmitter
-
-
-async def matchable_needs(cluster_id: int) -> list[dict[str, Any]]:
-    """Needs research groups should see: prioritised or literature-checked, and not already
-    answered by summarised research (knowledge gap 1 = answered: disseminate instead)."""
-    rows = (
-        await Need.select(
-            Need.id,
-            Need.cluster,
-            Need.municipality,
-            Need.service,
-            Need.title,
-            Need.question,
-            Need.background,
-            Need.target_group,
-            Need.status,
-            Need.rank,
-            Need.knowledge_gap,
-            Need.language,
-            Need.intended_use,
-        )
-        .where(Need.cluster == cluster_id, Need.status.is_in([m.value for m in MATCHABLE]))
-        .order_by(Need.id)
-    )
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["id"]))  # priority order
-    return [r for r in rows if r["knowledge_gap"] != 1]
+from priorities.tables import NeedEndorsement, NeedService, NeedSubmitter
 
 
 async def mark_matched(actor: Principal, need_id: int, reason: str) -> dict[str, Any]:

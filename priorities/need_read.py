@@ -15,7 +15,7 @@ from klynge.orgs.tables import Municipality, Service
 from klynge.scoping import cluster_filter, ensure_cluster_visible
 from klynge.text import contains
 from priorities import schemas as s
-from priorities.need_rules import INACTIVE, may_see_draft
+from priorities.need_rules import INACTIVE, MATCHABLE, may_see_draft
 from priorities.similarity import NeedText, similar_needs
 from priorities.tables import Need, NeedEndorsement, NeedEvent, NeedService, NeedSubmitter
 
@@ -219,6 +219,32 @@ async def similar_to(need: Mapping[str, Any], limit: int = 5) -> list[s.SimilarN
         s.SimilarNeed(id=i, title=titles[i], status=status[i], similarity=round(score, 3))
         for i, score in similar_needs(target, candidates, limit=limit)
     ]
+
+
+async def matchable_needs(cluster_id: int) -> list[dict[str, Any]]:
+    """Needs research groups should see: prioritised or literature-checked, and not already
+    answered by summarised research (knowledge gap 1 = answered: disseminate instead)."""
+    rows = (
+        await Need.select(
+            Need.id,
+            Need.cluster,
+            Need.municipality,
+            Need.service,
+            Need.title,
+            Need.question,
+            Need.background,
+            Need.target_group,
+            Need.status,
+            Need.rank,
+            Need.knowledge_gap,
+            Need.language,
+            Need.intended_use,
+        )
+        .where(Need.cluster == cluster_id, Need.status.is_in([m.value for m in MATCHABLE]))
+        .order_by(Need.id)
+    )
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["id"]))  # priority order
+    return [r for r in rows if r["knowledge_gap"] != 1]
 
 
 @dataclass(frozen=True)

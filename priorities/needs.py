@@ -15,7 +15,7 @@ from klynge.i18n import N_
 from klynge.orgs.tables import ClusterMembership, Service
 from klynge.scoping import can_manage_cluster
 from priorities import schemas as s
-from priorities.need_read import load, load_visible, need_out
+from priorities.need_read import load, load_visible, matchable_needs, need_out
 from priorities.need_rules import (
     ADVISER_MOVES,
     CHECKABLE,
@@ -384,6 +384,3 @@ async def endorse(actor: Principal, need_id: int, data: s.EndorsementCreate) -> 
             after={"municipality": data.municipality_id, "note": data.note},
         )
     return await need_out(await load(need_id), detail=True)
-
-
-from priorities.need_links import matchable_needs  # noqa: E402
