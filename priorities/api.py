@@ -1,18 +1,13 @@
 """The priorities app's public interface: the only module other apps may import from it.
 Functions and plain data (dicts, Structs), never tables or views."""
 
+from priorities.decisions import prioritised_needs
 from priorities.lookups import demo_need_ids, need_clusters, need_ids_by_title, need_titles
-from priorities.needs import (
-    asker_orgs,
-    askers,
-    load_visible,
-    mark_matched,
-    matchable_needs,
-    record_literature_verdict,
-    service_ids,
-)
-from priorities.needs import load as load_need
-from priorities.rounds import load_round, prioritised_needs, round_out
+from priorities.need_links import asker_orgs, askers, mark_matched, service_ids
+from priorities.need_read import load as load_need
+from priorities.need_read import load_visible, matchable_needs
+from priorities.needs import record_literature_verdict
+from priorities.round_read import load_round, round_out
 
 __all__ = [
     "asker_orgs",

@@ -14,18 +14,18 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from klynge.auth.guards import PUBLIC, requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import Forbidden
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.service import get_job
 from klynge.orgs.importing import read_upload
-from klynge.scoping import ensure_cluster_visible
 from klynge.settings import Settings
-from priorities import jobs, needs, rounds
+from priorities import decisions, jobs, need_pages, need_read, needs, round_export, rounds
 from priorities import schemas as s
+from priorities.need_merge import merge
+from priorities.need_rules import submitter_roles
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUBMITTERS = requires_role(*needs.submitter_roles())
+SUBMITTERS = requires_role(*submitter_roles())
 
 
 def _xlsx(filename: str, content: bytes) -> Response[bytes]:
@@ -70,7 +70,7 @@ class NeedController(Controller):
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = 50,
     ) -> s.NeedPage:
-        return await needs.list_needs(
+        return await need_read.list_needs(
             actor,
             cluster_id=cluster_id,
             status=status.value if status else None,
@@ -92,13 +92,8 @@ class NeedController(Controller):
     async def template(
         self, actor: NamedDependency[Principal], cluster_id: FromQuery[int]
     ) -> Response[bytes]:
-        from priorities.needs_xlsx import build_template
-
-        ensure_cluster_visible(actor, cluster_id)
-        services = await jobs.cluster_services(cluster_id)
-        return _xlsx(
-            "kunnskapsbehov-mal.xlsx", build_template([(i, name) for name, i in services.items()])
-        )
+        content = await need_pages.needs_template(actor, cluster_id)
+        return _xlsx("kunnskapsbehov-mal.xlsx", content)
 
     @post(
         "/import",
@@ -118,12 +113,7 @@ class NeedController(Controller):
         service_id: FromQuery[int | None] = None,
         submit: FromQuery[bool] = False,
     ) -> Response[JobOut]:
-        if not (
-            actor.is_admin
-            or actor.advises(cluster_id)
-            or (municipality_id in actor.municipality_ids and cluster_id in actor.cluster_ids)
-        ):
-            raise Forbidden("Du kan ikke melde inn behov for denne kommunen i denne klyngen.")
+        needs.ensure_may_submit_for(actor, municipality_id, cluster_id)
         name, content = await read_upload(data, settings, allowed=(".xlsx",))
         job_id = await runner.create(
             jobs.IMPORT_NEEDS,
@@ -154,7 +144,7 @@ class NeedController(Controller):
     async def merge(
         self, actor: NamedDependency[Principal], data: JSONBody[s.MergeRequest]
     ) -> s.NeedOut:
-        return await needs.merge(actor, data)
+        return await merge(actor, data)
 
     @get(
         "/{need_id:int}",
@@ -165,7 +155,7 @@ class NeedController(Controller):
     async def get_need(
         self, actor: NamedDependency[Principal], need_id: FromPath[int]
     ) -> s.NeedOut:
-        return await needs.need_out(await needs.load_visible(actor, need_id), detail=True)
+        return await need_read.need_detail(actor, need_id)
 
     @patch("/{need_id:int}", guards=[SUBMITTERS], operation_id="UpdateNeed")
     async def update(
@@ -300,7 +290,7 @@ class RoundController(Controller):
     async def export(
         self, actor: NamedDependency[Principal], round_id: FromPath[int]
     ) -> Response[bytes]:
-        filename, content = await rounds.export_xlsx(actor, round_id)
+        filename, content = await round_export.export_xlsx(actor, round_id)
         return _xlsx(filename, content)
 
     @post(
@@ -316,7 +306,7 @@ class RoundController(Controller):
         round_id: FromPath[int],
         data: JSONBody[s.DecisionIn],
     ) -> s.DecisionOut:
-        return await rounds.record_decision(actor, round_id, data)
+        return await decisions.record_decision(actor, round_id, data)
 
 
 @get(

@@ -8,15 +8,14 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
+
+from priorities.export_about import METHOD_NOTES, local_time
+from priorities.xlsx_table import NUMBER_FORMATS, Col, Value, write_table
 
 __all__ = [
     "CRITERIA",
@@ -66,8 +65,6 @@ _DECISION_FIELDS: dict[str, str] = {
     "equal_access": "Likeverdig tilgang",
     "departs_reason": "Begrunnelse for avvik fra beregnet rangering",
 }
-
-_OSLO_NAME = "Europe/Oslo"
 
 
 @dataclass(frozen=True)
@@ -124,83 +121,6 @@ class RoundExport:
 
 # --- Writing tables ----------------------------------------------------------------------------
 
-Kind = Literal["text", "wrap", "int", "score", "share", "number", "datetime"]
-
-_NUMBER_FORMATS: dict[str, str] = {
-    "int": "0",
-    "score": "0.0",
-    "share": "0%",
-    "number": "0.00",
-    "datetime": "dd.mm.yyyy hh:mm",
-}
-_MAX_WIDTH: dict[str, int] = {"wrap": 60, "text": 40}
-_MIN_WIDTH = 8
-_TOP = Alignment(vertical="top")
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
-
-Value = str | int | float | datetime | None
-
-
-@dataclass(frozen=True)
-class _Col:
-    header: str
-    kind: Kind = "text"
-
-
-def _clean(text: str) -> str:
-    # openpyxl refuses control characters; they carry no meaning in these fields.
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def _display_width(value: Value, kind: Kind) -> int:
-    if value is None:
-        return 0
-    if kind == "datetime":
-        return 16
-    if kind in {"score", "share", "number"}:
-        return 6
-    return max((len(line) for line in str(value).splitlines()), default=0)
-
-
-def _write_table(
-    sheet: Worksheet,
-    columns: Sequence[_Col],
-    rows: Sequence[Sequence[Value]],
-    *,
-    autofilter: bool = True,
-) -> None:
-    """A table people can read: bold frozen header, fitted widths, formats, wrap and filter."""
-    widths = [len(col.header) for col in columns]
-    for position, col in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=position, value=col.header)
-        cell.font = Font(bold=True)
-        cell.alignment = _HEADER_ALIGNMENT
-    for row_number, values in enumerate(rows, start=2):
-        for position, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-            widths[position - 1] = max(widths[position - 1], _display_width(value, col.kind))
-            if value is None:
-                continue  # a blank answer stays an empty cell, never 0
-            cell = sheet.cell(row=row_number, column=position)
-            if isinstance(value, str):
-                cell.value = _clean(value)
-                cell.data_type = "s"  # user text starting with "=" must stay text, not a formula
-            else:
-                cell.value = value
-            if col.kind in _NUMBER_FORMATS:
-                cell.number_format = _NUMBER_FORMATS[col.kind]
-            cell.alignment = _WRAP_TOP if col.kind == "wrap" else _TOP
-    for position, (col, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        cap = _MAX_WIDTH.get(col.kind, 30)
-        sheet.column_dimensions[get_column_letter(position)].width = min(
-            cap, max(_MIN_WIDTH, width + 2)
-        )
-    sheet.freeze_panes = "A2"
-    if autofilter:
-        last = get_column_letter(len(columns))
-        sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows)) + 1}"
-
-
 # --- Sheets ------------------------------------------------------------------------------------
 
 
@@ -225,18 +145,18 @@ def _ranked(needs: Sequence[ExportNeed]) -> list[ExportNeed]:
 
 def _ranking_sheet(sheet: Worksheet, needs: Sequence[ExportNeed]) -> None:
     columns = [
-        _Col("Rang", "int"),
-        _Col("Behov-ID", "int"),
-        _Col("Kunnskapsbehov", "wrap"),
-        _Col("Prioritetsskår", "score"),
-        *(_Col(f"{label} (CS)", "score") for label in CRITERIA.values()),
-        *(_Col(f"Enighet {key}", "share") for key in RATED_CRITERIA),
-        _Col("AEA (samlet enighet)", "share"),
-        _Col("Rangintervall"),
-        _Col("Ustabil"),
-        _Col("Vurderere", "int"),
-        _Col("Blanke svar", "int"),
-        _Col("Beslutning"),
+        Col("Rang", "int"),
+        Col("Behov-ID", "int"),
+        Col("Kunnskapsbehov", "wrap"),
+        Col("Prioritetsskår", "score"),
+        *(Col(f"{label} (CS)", "score") for label in CRITERIA.values()),
+        *(Col(f"Enighet {key}", "share") for key in RATED_CRITERIA),
+        Col("AEA (samlet enighet)", "share"),
+        Col("Rangintervall"),
+        Col("Ustabil"),
+        Col("Vurderere", "int"),
+        Col("Blanke svar", "int"),
+        Col("Beslutning"),
     ]
     rows = [
         [
@@ -255,7 +175,7 @@ def _ranking_sheet(sheet: Worksheet, needs: Sequence[ExportNeed]) -> None:
         ]
         for need in needs
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _group_label(export: RoundExport, key: str) -> str:
@@ -264,13 +184,13 @@ def _group_label(export: RoundExport, key: str) -> str:
 
 def _scores_sheet(sheet: Worksheet, export: RoundExport) -> None:
     columns = [
-        _Col("Vurderer"),
-        _Col("Gruppe"),
-        _Col("Kommune"),
-        _Col("Behov-ID", "int"),
-        _Col("Kunnskapsbehov", "wrap"),
-        *(_Col(CRITERIA[key], "int") for key in RATED_CRITERIA),
-        _Col("Kommentar", "wrap"),
+        Col("Vurderer"),
+        Col("Gruppe"),
+        Col("Kommune"),
+        Col("Behov-ID", "int"),
+        Col("Kunnskapsbehov", "wrap"),
+        *(Col(CRITERIA[key], "int") for key in RATED_CRITERIA),
+        Col("Kommentar", "wrap"),
     ]
     rows = [
         [
@@ -286,16 +206,16 @@ def _scores_sheet(sheet: Worksheet, export: RoundExport) -> None:
         ]
         for score in export.scores
     ]
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _groups_sheet(sheet: Worksheet, export: RoundExport, needs: Sequence[ExportNeed]) -> None:
     columns = [
-        _Col("Behov-ID", "int"),
-        _Col("Kunnskapsbehov", "wrap"),
-        _Col("Gruppe"),
-        *(_Col(f"{CRITERIA[key]} (CS)", "score") for key in RATED_CRITERIA),
-        _Col("Prioritetsskår", "score"),
+        Col("Behov-ID", "int"),
+        Col("Kunnskapsbehov", "wrap"),
+        Col("Gruppe"),
+        *(Col(f"{CRITERIA[key]} (CS)", "score") for key in RATED_CRITERIA),
+        Col("Prioritetsskår", "score"),
     ]
     order = list(export.group_labels)
     rows: list[list[Value]] = []
@@ -313,7 +233,7 @@ def _groups_sheet(sheet: Worksheet, export: RoundExport, needs: Sequence[ExportN
                     values.get("score"),
                 ]
             )
-    _write_table(sheet, columns, rows)
+    write_table(sheet, columns, rows)
 
 
 def _decisions_sheet(sheet: Worksheet, export: RoundExport, needs: Sequence[ExportNeed]) -> None:
@@ -327,14 +247,14 @@ def _decisions_sheet(sheet: Worksheet, export: RoundExport, needs: Sequence[Expo
         )
     )
     columns = [
-        _Col("Behov-ID", "int"),
-        _Col("Kunnskapsbehov", "wrap"),
-        _Col("Beregnet rang", "int"),
+        Col("Behov-ID", "int"),
+        Col("Kunnskapsbehov", "wrap"),
+        Col("Beregnet rang", "int"),
         *(
-            _Col(header, "text" if key == "decision" else "wrap")
+            Col(header, "text" if key == "decision" else "wrap")
             for key, header in _DECISION_FIELDS.items()
         ),
-        *(_Col(key, "wrap") for key in extra),  # nothing the caller sends is left out
+        *(Col(key, "wrap") for key in extra),  # nothing the caller sends is left out
     ]
     rows: list[list[Value]] = []
     covered: set[int] = set()
@@ -368,105 +288,29 @@ def _decisions_sheet(sheet: Worksheet, export: RoundExport, needs: Sequence[Expo
             value = recorded.get(key) or None
             row.append(_decision_label(value) if key == "decision" else value)
         rows.append(row + [None] * len(extra))
-    _write_table(sheet, columns, rows)
-
-
-def _local_time(moment: datetime) -> datetime:
-    """Naive local time for Excel, which has no time zones; naive input is taken as local."""
-    if moment.tzinfo is None:
-        return moment
-    try:
-        zone: tzinfo = ZoneInfo(_OSLO_NAME)
-    except ZoneInfoNotFoundError:  # no tz database installed: UTC is better than a crash
-        zone = UTC
-    return moment.astimezone(zone).replace(tzinfo=None)
-
-
-_METHOD_NOTES: tuple[tuple[str, str], ...] = (
-    (
-        "Kriteriene",
-        "Nytte, alvorlighet og ressurs er prioriteringskriteriene for de kommunale helse- og "
-        "omsorgstjenestene (NOU 2018:16 Det viktigste først og Meld. St. 38 (2020–2021) Nytte, "
-        "ressurs og alvorlighet). Her er de brukt inspirert av Blankholm-kriteriene: for skole, "
-        "barnehage, barnevern, NAV og politi gjelder de ikke formelt, men brukes i overført "
-        "betydning.",
-    ),
-    (
-        "Vurderingene",
-        "Hver vurderer svarer 1–5 på hvert kriterium. «Kan ikke vurdere» er et blankt svar. "
-        "Blanke svar telles ikke og står som tomme celler i arket «Råskårer».",
-    ),
-    (
-        "Kriterieskår (CS)",
-        "CS = 100 × (snitt − 1) / 4, der snittet er gjennomsnittet av svarene som ikke er "
-        "blanke. 0 er lavest og 100 høyest.",
-    ),
-    (
-        "Ressurs",
-        "Ressurs skåres omvendt: jo mindre ressurser, jo høyere prioritet. Svaret snus "
-        "(6 − svar) før CS regnes ut. Arket «Råskårer» viser svarene slik de ble gitt.",
-    ),
-    (
-        "Kunnskapsgap",
-        "Kunnskapsgap vurderes ikke av panelet, men hentes fra litteratursjekken: besvart 1, "
-        "delvis besvart 3, ubesvart 5.",
-    ),
-    (
-        "Prioritetsskår",
-        "Prioritetsskår = Σ vekt × CS / Σ vekt, med vektene over.",
-    ),
-    (
-        "Lik stemme per gruppe",
-        "CS regnes ut for hver gruppe for seg (arket «Grupper»), og gruppene teller likt i "
-        "snittet. Slik overdøver ikke en stor gruppe, for eksempel mange ansatte i "
-        "motorkommunen, de små kommunene eller ungdommene.",
-    ),
-    (
-        "Enighet (AEA)",
-        "For hvert kriterium: andelen vurderere som ga det vanligste svaret. AEA (Average "
-        "Expert Agreement, fra CHNRI-metoden) er snittet over kriteriene. En høy skår med lav "
-        "enighet betyr at behovet er omstridt.",
-    ),
-    (
-        "Rangintervall",
-        "Laveste og høyeste plass behovet fikk i følsomhetsberegningen. Et behov merket "
-        "ustabilt kan bytte plass ved små endringer i vurderingene.",
-    ),
-    (
-        "Beslutningen",
-        "Den beregnede rangeringen er et hjelpemiddel, ikke beslutningen. Kriteriene veies "
-        "samlet. Beslutningen kan avvike fra rangeringen, og da med skriftlig begrunnelse "
-        "(arket «Beslutninger»).",
-    ),
-    (
-        "Offentlighet",
-        "Eksporten kan være et offentlig dokument etter offentleglova og kan være arkivpliktig. "
-        "Den skal ikke inneholde personopplysninger om barn. Vurderere vises med navn eller "
-        "pseudonym, slik runden er satt opp.",
-    ),
-)
+    write_table(sheet, columns, rows)
 
 
 def _about_sheet(sheet: Worksheet, export: RoundExport) -> None:
-    columns = [_Col("Emne"), _Col("Innhold", "wrap")]
+    columns = [Col("Emne"), Col("Innhold", "wrap")]
     rows: list[list[Value]] = [
         ["Runde", export.round_name],
         ["Klynge", export.cluster_name],
         [
             "Avsluttet",
-            _local_time(export.closed_at) if export.closed_at else "Ikke avsluttet",
+            local_time(export.closed_at) if export.closed_at else "Ikke avsluttet",
         ],
         ["Vektlegging", export.weighting],
     ]
     for key, weight in export.weights.items():
         rows.append([f"Vekt {CRITERIA.get(key, key).lower()}", weight])
-    rows += [[topic, text] for topic, text in _METHOD_NOTES]
-    _write_table(sheet, columns, rows, autofilter=False)
+    rows += [[topic, text] for topic, text in METHOD_NOTES]
+    write_table(sheet, columns, rows, autofilter=False)
     # One column mixes text, a date and numbers; format the cells that are not text.
     for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         cell = row[0]
         if isinstance(cell.value, datetime):
-            cell.number_format = _NUMBER_FORMATS["datetime"]
+            cell.number_format = NUMBER_FORMATS["datetime"]
         elif isinstance(cell.value, int | float):
             cell.number_format = "0.##"
             cell.alignment = Alignment(horizontal="left", vertical="top")

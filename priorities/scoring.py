@@ -14,17 +14,18 @@ Pure: stdlib only, no I/O. Choices the domain notes leave open:
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from priorities.sensitivity import competition_ranks, rank_bounds, weighted_score
+from priorities.sensitivity import scenarios as weight_scenarios
 
 CRITERIA: tuple[str, ...] = ("nytte", "alvorlighet", "ressurs")
 ALL_CRITERIA: tuple[str, ...] = ("nytte", "alvorlighet", "ressurs", "kunnskapsgap")
 GAP_SCORE = {"answered": 1, "partly": 3, "unanswered": 5}
 
-_TIE = 1e-9
 _RESSURS = CRITERIA.index("ressurs")
 _NO_MUNICIPALITY = "none"
 
@@ -156,14 +157,6 @@ def agreement(values: Iterable[int]) -> float | None:
     return max(counts.values()) / n if n else None
 
 
-def _ps(available: Sequence[tuple[int, float]], w: Sequence[float]) -> float | None:
-    den = math.fsum(w[i] for i, _ in available)
-    if den <= 0:
-        return None
-    ps = math.fsum(w[i] * cs for i, cs in available) / den
-    return min(100.0, max(0.0, ps))  # rounding must not push a mean of 0..100 values outside
-
-
 def _available(criteria: Mapping[str, float | None]) -> list[tuple[int, float]]:
     return [(i, cs) for i, c in enumerate(ALL_CRITERIA) if (cs := criteria.get(c)) is not None]
 
@@ -176,25 +169,7 @@ def priority_score(
     unknown = sorted(set(criteria) - set(ALL_CRITERIA), key=str)
     if unknown:
         raise ValueError(f"unknown criteria: {unknown}")
-    return _ps(_available(criteria), _weight_vector(weights))
-
-
-def competition_ranks(scores: Mapping[int, float | None]) -> dict[int, int | None]:
-    """Competition ranking ("1224"), highest score first; scores within 1e-9 of the first score
-    of their tie count as tied. None scores get rank None."""
-    ranked = sorted(
-        ((s, k) for k, s in scores.items() if s is not None), key=lambda t: (-t[0], t[1])
-    )
-    result: dict[int, int | None] = {k: None for k, s in scores.items() if s is None}
-    top = math.inf
-    rank = 0
-    for position, (s, k) in enumerate(ranked, start=1):
-        if math.isnan(s):
-            raise ValueError(f"score for {k!r} is NaN")
-        if s < top - _TIE:
-            top, rank = s, position
-        result[k] = rank
-    return {k: result[k] for k in scores}
+    return weighted_score(_available(criteria), _weight_vector(weights))
 
 
 def _group_key(rating: Rating, weighting: Weighting) -> str:
@@ -303,18 +278,38 @@ def _need_stats(rows: list[Rating], weighting: Weighting, gap: float | None) -> 
     )
 
 
-def _scenarios(
-    base: tuple[float, ...], step: float, draws: int, seed: int
-) -> list[tuple[float, ...]]:
-    scenarios = [base]
-    for i, w in enumerate(base):
-        if w > 0:
-            for factor in (1 - step, 1 + step):
-                scenarios.append((*base[:i], w * factor, *base[i + 1 :]))
-    rng = random.Random(seed)  # noqa: S311 -- reproducible weight draws, not secrets
-    for _ in range(draws):
-        scenarios.append(tuple(w * rng.uniform(1 - step, 1 + step) for w in base))
-    return scenarios
+def _result(
+    n: int,
+    s: _NeedStats,
+    rank: int | None,
+    score: float | None,
+    base: tuple[float, ...],
+    bound: list[int] | None,
+    span: int,
+) -> NeedResult:
+    gap = s.criteria["kunnskapsgap"]
+    group_scores: dict[str, dict[str, float | None]] = {}
+    for key, cs in s.unit_cs.items():
+        entry: dict[str, float | None] = dict(zip(CRITERIA, cs, strict=True))
+        entry["kunnskapsgap"] = gap
+        entry["score"] = weighted_score(_available(entry), base)
+        group_scores[key] = entry
+    lo, hi = bound or (None, None)
+    return NeedResult(
+        need_id=n,
+        rank=rank,
+        score=score,
+        criteria=s.criteria,
+        agreement=s.agreement,
+        aea=s.aea,
+        raters=s.raters,
+        blanks=sum(s.blanks_by_criterion.values()),
+        blanks_by_criterion=s.blanks_by_criterion,
+        group_scores=group_scores,
+        rank_min=lo,
+        rank_max=hi,
+        unstable=lo is not None and hi is not None and hi - lo > span,
+    )
 
 
 def score_round(
@@ -339,52 +334,16 @@ def score_round(
 
     # Criterion scores do not depend on weights: compute once, re-weight per scenario.
     available = {n: _available(stats[n].criteria) for n in needs}
-    scores = {n: _ps(available[n], base) for n in needs}
+    scores = {n: weighted_score(available[n], base) for n in needs}
     ranks = competition_ranks(scores)
-    # [rank_min, rank_max] per ranked need
-    bounds = {n: [rank, rank] for n, rank in ranks.items() if rank is not None}
-    scenarios = _scenarios(base, config.sensitivity_step, config.sensitivity_draws, config.seed)
-    for w in scenarios[1:]:
-        for n, rank in competition_ranks({n: _ps(available[n], w) for n in bounds}).items():
-            # A scenario only rescales positive weights, so a scored need stays scored.
-            assert rank is not None
-            bound = bounds[n]
-            if rank < bound[0]:
-                bound[0] = rank
-            elif rank > bound[1]:
-                bound[1] = rank
-
+    scenarios = weight_scenarios(
+        base, config.sensitivity_step, config.sensitivity_draws, config.seed
+    )
+    bounds = rank_bounds(ranks, available, scenarios)
     span = config.unstable_span
     if span is None:
         span = max(2, math.ceil(0.1 * len(bounds)))
 
-    results = []
-    for n in needs:
-        s = stats[n]
-        gap = s.criteria["kunnskapsgap"]
-        group_scores: dict[str, dict[str, float | None]] = {}
-        for key, cs in s.unit_cs.items():
-            entry: dict[str, float | None] = dict(zip(CRITERIA, cs, strict=True))
-            entry["kunnskapsgap"] = gap
-            entry["score"] = _ps(_available(entry), base)
-            group_scores[key] = entry
-        lo, hi = bounds.get(n) or (None, None)
-        results.append(
-            NeedResult(
-                need_id=n,
-                rank=ranks[n],
-                score=scores[n],
-                criteria=s.criteria,
-                agreement=s.agreement,
-                aea=s.aea,
-                raters=s.raters,
-                blanks=sum(s.blanks_by_criterion.values()),
-                blanks_by_criterion=s.blanks_by_criterion,
-                group_scores=group_scores,
-                rank_min=lo,
-                rank_max=hi,
-                unstable=lo is not None and hi is not None and hi - lo > span,
-            )
-        )
+    results = [_result(n, stats[n], ranks[n], scores[n], base, bounds.get(n), span) for n in needs]
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.need_id))
     return RoundResult(needs=tuple(results), config=config, scenarios=len(scenarios))

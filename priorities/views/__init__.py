@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from priorities.views import needs, rounds
+from priorities.views import need_import, need_page, needs, round_page, rounds, scoring
 
-VIEW_HANDLERS: list[Any] = [*needs.HANDLERS, *rounds.HANDLERS]
+VIEW_HANDLERS: list[Any] = [
+    *needs.HANDLERS,
+    *need_import.HANDLERS,
+    *need_page.HANDLERS,
+    *rounds.HANDLERS,
+    *round_page.HANDLERS,
+    *scoring.HANDLERS,
+]

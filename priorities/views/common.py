@@ -8,16 +8,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from klynge.auth.guards import Guard, principal_of
-from klynge.directory import (  # noqa: F401  (the pages of this app use them from here)
-    cluster_names,
-    cluster_services,
-    member_municipalities,
-    municipality_names,
-    own_municipalities,
-)
 from klynge.errors import NotFound
+from klynge.i18n import gettext
 from klynge.views.common import N_
-from priorities.tables import Need, PriorityRound, RoundRater
+from priorities import access
 
 
 def _path_id(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> int:
@@ -38,21 +32,15 @@ def requires_cluster_member(kind: str) -> Guard:
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = principal_of(connection)
         if principal is None:
-            raise NotAuthorizedException("Du må logge inn.")
+            raise NotAuthorizedException(gettext("You must log in."))
         item_id = _path_id(connection, param)
         if kind == "need":
-            row = await Need.select(Need.cluster).where(Need.id == item_id).first()
+            cluster = await access.need_cluster(item_id)
         else:
-            row = (
-                await PriorityRound.select(PriorityRound.cluster)
-                .where(PriorityRound.id == item_id)
-                .first()
-            )
-            if row is not None and await RoundRater.exists().where(
-                RoundRater.round == item_id, RoundRater.account == principal.account_id
-            ):
+            cluster = await access.round_cluster(item_id)
+            if cluster is not None and await access.rates_in(item_id, principal.account_id):
                 return
-        if row is None or not (principal.is_admin or row["cluster"] in principal.cluster_ids):
+        if cluster is None or not (principal.is_admin or cluster in principal.cluster_ids):
             raise NotFound()
 
     guard.__name__ = guard.__qualname__ = f"requires_cluster_member({param})"
