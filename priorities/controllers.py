@@ -14,11 +14,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 from klynge.auth.guards import PUBLIC, requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import Forbidden
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.service import get_job
-from klynge.orgs.importing import read_upload
 from klynge.scoping import ensure_cluster_visible
 from klynge.settings import Settings
 from priorities import jobs, needs, rounds
@@ -118,27 +116,16 @@ class NeedController(Controller):
         service_id: FromQuery[int | None] = None,
         submit: FromQuery[bool] = False,
     ) -> Response[JobOut]:
-        if not (
-            actor.is_admin
-            or actor.advises(cluster_id)
-            or (municipality_id in actor.municipality_ids and cluster_id in actor.cluster_ids)
-        ):
-            raise Forbidden("Du kan ikke melde inn behov for denne kommunen i denne klyngen.")
-        name, content = await read_upload(data, settings, allowed=(".xlsx",))
-        job_id = await runner.create(
-            jobs.IMPORT_NEEDS,
-            {
-                "filename": name,
-                "cluster_id": cluster_id,
-                "municipality_id": municipality_id,
-                "service_id": service_id,
-                "submit": submit,
-            },
-            payload=content,
-            created_by=actor.account_id,
+        job_id = await jobs.start_import(
+            actor,
+            dispatcher,
+            settings,
+            data,
             cluster_id=cluster_id,
+            municipality_id=municipality_id,
+            service_id=service_id,
+            submit=submit,
         )
-        await dispatcher.dispatch(job_id)
         job = await get_job(actor, str(job_id))
         return Response(
             job, status_code=HTTP_202_ACCEPTED, headers={"Location": f"/api/jobs/{job.id}"}

@@ -15,10 +15,9 @@ from litestar.response import Redirect, Template
 from klynge.auth.guards import requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import DomainError, FieldError, Forbidden, Invalid
+from klynge.errors import DomainError, FieldError, Invalid
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
-from klynge.orgs.importing import read_upload
 from klynge.scoping import ensure_cluster_visible
 from klynge.settings import Settings
 from klynge.views.common import (
@@ -502,27 +501,15 @@ async def need_import(
         )
     if cluster_id is None or municipality_id is None:
         raise Invalid(_("Choose the municipality you submit for."))
-    if not (
-        actor.is_admin
-        or actor.advises(cluster_id)
-        or (municipality_id in actor.municipality_ids and cluster_id in actor.cluster_ids)
-    ):
-        raise Forbidden("Du kan ikke melde inn behov for denne kommunen i denne klyngen.")
-    name, content = await read_upload(upload, settings, allowed=(".xlsx",))
-    job_id = await runner.create(
-        jobs.IMPORT_NEEDS,
-        {
-            "filename": name,
-            "cluster_id": cluster_id,
-            "municipality_id": municipality_id,
-            "service_id": None,
-            "submit": text(data, "submit") == "1",
-        },
-        payload=content,
-        created_by=actor.account_id,
+    job_id = await jobs.start_import(
+        actor,
+        dispatcher,
+        settings,
+        upload,
         cluster_id=cluster_id,
+        municipality_id=municipality_id,
+        submit=text(data, "submit") == "1",
     )
-    await dispatcher.dispatch(job_id)
     return see_other(f"/jobs/{job_id}")
 
 
