@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.datastructures import UploadFile
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
 from klynge.db import transaction
@@ -47,11 +48,7 @@ async def start_import(
     submit: bool = False,
 ) -> uuid.UUID:
     """Queue the import of a filled-in template for one municipality in one cluster."""
-    if not (
-        actor.is_admin
-        or actor.advises(cluster_id)
-        or (municipality_id in actor.municipality_ids and cluster_id in actor.cluster_ids)
-    ):
+    if not access.may_submit_for(actor, cluster_id, municipality_id):
         raise Forbidden("Du kan ikke melde inn behov for denne kommunen i denne klyngen.")
     name, content = await read_upload(upload, settings, allowed=(".xlsx",))
     return await runner.submit(

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klynge import audit
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
@@ -28,7 +29,7 @@ PUBLICATION_FORMATS = ("ris", "bibtex", "medline", "csljson", "xlsx", "csv")
 
 
 def may_edit(actor: Principal, group_id: int) -> bool:
-    return actor.is_admin or actor.has(Role.RESEARCHER, group_id)
+    return access.holds(actor, Role.RESEARCHER, group_id)
 
 
 def _ensure_editor(actor: Principal, group_id: int) -> None:
@@ -122,7 +123,7 @@ def _clean(values: Sequence[str]) -> list[str]:
 
 
 async def create_group(actor: Principal, data: s.GroupCreate) -> s.GroupOut:
-    if not (actor.is_admin or Role.ADVISER in actor.roles):
+    if not access.holds_any(actor, Role.ADVISER):
         raise Forbidden("Bare administratorer og FoU-rådgivere kan registrere forskergrupper.")
     errors = _profile_errors(data)
     if not data.name.strip():

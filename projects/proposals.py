@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from klynge import audit, notifications
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
@@ -22,7 +23,7 @@ from projects.tables import Interest, Match, Project, Proposal
 
 
 def _ensure_researcher(actor: Principal, group_id: int) -> None:
-    if not (actor.is_admin or actor.has(Role.RESEARCHER, group_id)):
+    if not access.holds(actor, Role.RESEARCHER, group_id):
         raise Forbidden("Bare gruppens forskere kan svare for gruppen.")
 
 

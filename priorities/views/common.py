@@ -4,54 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
-
-from klynge.auth.guards import Guard, principal_of
+from klynge.auth import access
+from klynge.auth.guards import Guard, requires_item_in_cluster
 from klynge.auth.principal import Principal
-from klynge.errors import NotFound
 from klynge.orgs.tables import ClusterMembership, Municipality, Service
 from klynge.views.common import N_
 from priorities.tables import Need, PriorityRound, RoundRater
 
 
-def _path_id(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> int:
-    try:
-        return int(connection.path_params[name])
-    except (KeyError, TypeError, ValueError):
-        raise NotFound() from None
+async def _need_cluster(need_id: int) -> int | None:
+    row = await Need.select(Need.cluster).where(Need.id == need_id).first()
+    return None if row is None else int(row["cluster"])
+
+
+async def _round_cluster(round_id: int) -> int | None:
+    row = (
+        await PriorityRound.select(PriorityRound.cluster)
+        .where(PriorityRound.id == round_id)
+        .first()
+    )
+    return None if row is None else int(row["cluster"])
+
+
+async def _on_panel(principal: Principal, round_id: int, cluster_id: int | None) -> bool:
+    """A round's panel members may see it, also from outside the cluster."""
+    return cluster_id is not None and bool(
+        await RoundRater.exists().where(
+            RoundRater.round == round_id, RoundRater.account == principal.account_id
+        )
+    )
 
 
 def requires_cluster_member(kind: str) -> Guard:
     """The caller belongs to the cluster of the need or round in the path (or is an admin; a
-    round's panel members pass too). Another cluster's users get 404: its needs and rounds do
-    not admit to existing. Named like the core's cluster guard, whose meaning it shares."""
-    from litestar.exceptions import NotAuthorizedException
-
-    param = f"{kind}_id"
-
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = principal_of(connection)
-        if principal is None:
-            raise NotAuthorizedException("Du må logge inn.")
-        item_id = _path_id(connection, param)
-        if kind == "need":
-            row = await Need.select(Need.cluster).where(Need.id == item_id).first()
-        else:
-            row = (
-                await PriorityRound.select(PriorityRound.cluster)
-                .where(PriorityRound.id == item_id)
-                .first()
-            )
-            if row is not None and await RoundRater.exists().where(
-                RoundRater.round == item_id, RoundRater.account == principal.account_id
-            ):
-                return
-        if row is None or not (principal.is_admin or row["cluster"] in principal.cluster_ids):
-            raise NotFound()
-
-    guard.__name__ = guard.__qualname__ = f"requires_cluster_member({param})"
-    return guard
+    round's panel members pass too). Another cluster's users get 404."""
+    if kind == "need":
+        return requires_item_in_cluster("need_id", _need_cluster)
+    return requires_item_in_cluster(f"{kind}_id", _round_cluster, unless=_on_panel)
 
 
 STATUS_LABELS: dict[str, str] = {
@@ -164,7 +153,7 @@ async def cluster_services(cluster_id: int) -> list[dict[str, Any]]:
 async def own_municipalities(actor: Principal, cluster_id: int) -> list[tuple[int, str]]:
     """Municipalities the actor may act for in the cluster: their own; an adviser's, all."""
     members = await member_municipalities(cluster_id)
-    if actor.is_admin or actor.advises(cluster_id):
+    if access.manages_cluster(actor, cluster_id):
         return members
     return [m for m in members if m[0] in actor.municipality_ids]
 

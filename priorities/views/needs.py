@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge.auth import access
 from klynge.auth.guards import requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
@@ -136,7 +137,7 @@ async def needs_page(
         pages=pages,
         services=services,
         municipalities=sorted(municipalities.items(), key=lambda m: m[1]),
-        may_submit=bool(actor.roles & set(needs.submitter_roles())) or actor.is_admin,
+        may_submit=access.holds_any(actor, *needs.submitter_roles()),
         notice=notice_text(query.get("notice")),
         **c.labels(),
     )

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge.auth import access
 from klynge.auth.guards import PUBLIC, requires_authenticated, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
@@ -72,7 +73,7 @@ async def rounds_page(
         "priorities/rounds.html",
         items=items,
         cluster_names=names,
-        may_create=actor.is_admin or Role.ADVISER in actor.roles,
+        may_create=access.holds_any(actor, Role.ADVISER),
         notice=notice_text(request.query_params.get("notice")),
     )
 

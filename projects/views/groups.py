@@ -13,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge.auth import access
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
@@ -196,7 +197,7 @@ async def groups_page(
     return render(
         "projects/groups.html",
         groups=await groups.list_groups(),
-        may_create=actor.is_admin or Role.ADVISER in actor.roles,
+        may_create=access.holds_any(actor, Role.ADVISER),
         mine=set(actor.org_ids(Role.RESEARCHER)),
         notice=notice_text(request.query_params.get("notice")),
         **c.labels(),

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import DomainError
@@ -251,8 +252,8 @@ async def _proposal_page(
     }
     if failed is not None:
         forms[failed.id] = failed
-    may_revise = out.status == "changes_requested" and (
-        actor.is_admin or actor.has(Role.RESEARCHER, out.group_id)
+    may_revise = out.status == "changes_requested" and access.holds(
+        actor, Role.RESEARCHER, out.group_id
     )
     codesign = out.codesign or {}
     services = await Service.select(Service.id, Service.name).where(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from klynge import audit
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Forbidden, NotFound
@@ -29,7 +30,7 @@ def service_out(row: Mapping[str, Any]) -> s.ServiceOut:
 async def create_service(
     actor: Principal, municipality_id: int, data: s.ServiceCreate
 ) -> s.ServiceOut:
-    if not (actor.is_admin or actor.coordinates(municipality_id)):
+    if not access.coordinates(actor, municipality_id):
         raise Forbidden()
     guard_text({"description": data.description})
     async with transaction():

@@ -10,6 +10,7 @@ from typing import Any
 from asyncpg.exceptions import UniqueViolationError
 
 from klynge import audit
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
@@ -73,7 +74,7 @@ async def request_membership(
     actor: Principal, cluster_id: int, data: s.MembershipRequest
 ) -> s.MembershipOut:
     """A municipality asks to join a cluster (its coordinator, or an admin, asks)."""
-    if not (actor.is_admin or actor.coordinates(data.municipality_id)):
+    if not access.coordinates(actor, data.municipality_id):
         raise Forbidden("Bare kommunens koordinator kan be om medlemskap.")
     guard_text({"note": data.note})
     async with transaction():
@@ -256,7 +257,7 @@ async def withdraw_membership(
         ("requested",),
         "withdrawn",
         data.reason.strip(),
-        may=lambda row: actor.is_admin or actor.coordinates(row["municipality"]),
+        may=lambda row: access.coordinates(actor, row["municipality"]),
         action="membership.withdraw",
     )
 
@@ -303,11 +304,7 @@ async def list_memberships(
 async def memberships_of_municipality(
     actor: Principal, municipality_id: int
 ) -> list[s.MembershipOut]:
-    if not (
-        actor.is_admin
-        or actor.coordinates(municipality_id)
-        or municipality_id in actor.municipality_ids
-    ):
+    if not access.in_municipality(actor, municipality_id):
         raise Forbidden()
     rows = (
         await ClusterMembership.select()
