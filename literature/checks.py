@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klynge import audit, privacy
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
 from klynge.db import json_value, transaction
@@ -55,7 +56,7 @@ async def _valid_screeners(cluster_id: int, ids: Sequence[int]) -> list[int]:
     out: list[int] = []
     for account_id in dict.fromkeys(ids):
         principal = await load_principal(account_id)
-        if principal is None or not (principal.is_admin or cluster_id in principal.cluster_ids):
+        if not access.in_cluster(principal, cluster_id):
             raise Invalid(
                 N_("Invalid screener."),
                 [

@@ -150,9 +150,9 @@ async def start_import(
     **kwargs: Any,
 ) -> s.ImportOut:
     """Queue an import as a job (API and UI)."""
-    async with transaction():
+    async with runner.submit_after_commit(dispatcher) as submit:
         import_id = await create_import(actor, size=len(data), **kwargs)
-        job_id = await runner.create(
+        job_id = await submit(
             IMPORT_REFERENCES,
             {"import_id": import_id},
             payload=data,
@@ -162,7 +162,6 @@ async def start_import(
         await LiteratureImport.update({LiteratureImport.job_id: str(job_id)}).where(
             LiteratureImport.id == import_id
         )
-    await dispatcher.dispatch(job_id)
     return await get_import(actor, import_id)
 
 

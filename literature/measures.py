@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from klynge import audit, privacy
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
@@ -32,7 +33,7 @@ def slugify(name: str) -> str:
 
 
 def may_edit(actor: Principal) -> bool:
-    return actor.is_admin or Role.ADVISER in actor.roles
+    return access.holds_any(actor, Role.ADVISER)
 
 
 def _validate(data: s.MeasureCreate) -> tuple[str, list[FieldError]]:
@@ -271,7 +272,7 @@ async def get_measure(actor: Principal | None, measure_id: int | str) -> s.Measu
 async def _may_adopt_for(actor: Principal, municipality_id: int, service_id: int | None) -> bool:
     """The municipality's coordinator, the service's leader, or an adviser of a cluster the
     municipality is a member of."""
-    if actor.is_admin or actor.coordinates(municipality_id):
+    if access.coordinates(actor, municipality_id):
         return True
     if service_id is not None and actor.has(Role.SERVICE_LEADER, service_id):
         return True

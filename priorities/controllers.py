@@ -17,7 +17,6 @@ from klynge.auth.roles import Role
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.service import get_job
-from klynge.orgs.importing import read_upload
 from klynge.settings import Settings
 from priorities import decisions, jobs, need_pages, need_read, needs, round_export, rounds
 from priorities import schemas as s
@@ -113,22 +112,16 @@ class NeedController(Controller):
         service_id: FromQuery[int | None] = None,
         submit: FromQuery[bool] = False,
     ) -> Response[JobOut]:
-        needs.ensure_may_submit_for(actor, municipality_id, cluster_id)
-        name, content = await read_upload(data, settings, allowed=(".xlsx",))
-        job_id = await runner.create(
-            jobs.IMPORT_NEEDS,
-            {
-                "filename": name,
-                "cluster_id": cluster_id,
-                "municipality_id": municipality_id,
-                "service_id": service_id,
-                "submit": submit,
-            },
-            payload=content,
-            created_by=actor.account_id,
+        job_id = await jobs.start_import(
+            actor,
+            dispatcher,
+            settings,
+            data,
             cluster_id=cluster_id,
+            municipality_id=municipality_id,
+            service_id=service_id,
+            submit=submit,
         )
-        await dispatcher.dispatch(job_id)
         job = await get_job(actor, str(job_id))
         return Response(
             job, status_code=HTTP_202_ACCEPTED, headers={"Location": f"/api/jobs/{job.id}"}

@@ -1,14 +1,23 @@
-"""Jobs of the priorities app: importing needs from a filled-in Excel template."""
+"""Importing needs from a filled-in Excel template: the use case that queues the import, and
+the job that runs it."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from litestar.datastructures import UploadFile
+
+from klynge.auth import access
+from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
 from klynge.db import transaction
-from klynge.errors import DomainError
+from klynge.errors import DomainError, Forbidden
+from klynge.i18n import N_
 from klynge.jobs import runner
+from klynge.orgs.importing import read_upload
 from klynge.orgs.tables import ClusterMembership, Service
+from klynge.settings import Settings
 from priorities import needs
 from priorities import schemas as s
 
@@ -26,6 +35,37 @@ async def cluster_services(cluster_id: int) -> dict[str, int]:
         .order_by(Service.name)
     )
     return {r["name"]: r["id"] for r in rows}
+
+
+async def start_import(
+    actor: Principal,
+    dispatcher: runner.Dispatcher,
+    settings: Settings,
+    upload: UploadFile,
+    *,
+    cluster_id: int,
+    municipality_id: int,
+    service_id: int | None = None,
+    submit: bool = False,
+) -> uuid.UUID:
+    """Queue the import of a filled-in template for one municipality in one cluster."""
+    if not access.may_submit_for(actor, cluster_id, municipality_id):
+        raise Forbidden(N_("You cannot submit needs for this municipality in this cluster."))
+    name, content = await read_upload(upload, settings, allowed=(".xlsx",))
+    return await runner.submit(
+        IMPORT_NEEDS,
+        {
+            "filename": name,
+            "cluster_id": cluster_id,
+            "municipality_id": municipality_id,
+            "service_id": service_id,
+            "submit": submit,
+        },
+        dispatcher=dispatcher,
+        payload=content,
+        created_by=actor.account_id,
+        cluster_id=cluster_id,
+    )
 
 
 @runner.job(IMPORT_NEEDS)

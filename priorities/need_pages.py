@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klynge import apps, directory
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.errors import Invalid
 from klynge.i18n import N_
@@ -47,7 +48,7 @@ async def needs_index(actor: Principal, f: NeedFilter, page: int, per_page: int)
         result=result,
         services=services,
         municipalities=sorted(municipalities.items(), key=lambda m: m[1]),
-        may_submit=bool(actor.roles & set(rules.submitter_roles())) or actor.is_admin,
+        may_submit=access.holds_any(actor, *rules.submitter_roles()),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from klynge import privacy
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import FieldError, Invalid
@@ -52,11 +53,7 @@ def check_text(fields: Mapping[str, str | None]) -> list[s.Warning]:
 def may_submit_for(actor: Principal, municipality_id: int, cluster_id: int) -> bool:
     """Members of the municipality (coordinator, its services, user representatives) and the
     cluster's advisers may submit a need on the municipality's behalf."""
-    return (
-        actor.is_admin
-        or actor.advises(cluster_id)
-        or (municipality_id in actor.municipality_ids and cluster_id in actor.cluster_ids)
-    )
+    return access.may_submit_for(actor, cluster_id, municipality_id)
 
 
 def is_submitter(actor: Principal, need: Mapping[str, Any]) -> bool:

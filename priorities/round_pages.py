@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klynge import directory
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.auth.tables import Account, RoleAssignment
@@ -38,7 +39,7 @@ class RoundsIndex:
 async def rounds_index(actor: Principal) -> RoundsIndex:
     items = await rounds.list_rounds(actor)
     names = await directory.cluster_names(sorted({r.cluster_id for r in items}))
-    return RoundsIndex(items, names, actor.is_admin or Role.ADVISER in actor.roles)
+    return RoundsIndex(items, names, access.holds_any(actor, Role.ADVISER))
 
 
 async def panel_candidates(cluster_id: int) -> list[dict[str, Any]]:

@@ -52,7 +52,7 @@ async def start_assignment(
                 )
             ],
         )
-    async with transaction():
+    async with runner.submit_after_commit(dispatcher) as submit:
         inserted = await Assignment.insert(
             Assignment(
                 round=round_id,
@@ -65,7 +65,7 @@ async def start_assignment(
             )
         ).returning(Assignment.id)
         assignment_id = int(inserted[0]["id"])
-        job_id = await runner.create(
+        job_id = await submit(
             RUN_ASSIGNMENT,
             {"assignment_id": assignment_id},
             created_by=actor.account_id,
@@ -82,7 +82,6 @@ async def start_assignment(
             cluster_id=row["cluster"],
             after={"k": data.k, "pins": data.pins, "forbids": data.forbids},
         )
-    await dispatcher.dispatch(job_id)
     return await get_assignment(actor, assignment_id)
 
 

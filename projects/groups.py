@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klynge import audit
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
@@ -24,12 +25,12 @@ from projects.tables import GroupMember, GroupProfile, GroupPublication, Project
 
 
 def may_edit(actor: Principal, group_id: int) -> bool:
-    return actor.is_admin or actor.has(Role.RESEARCHER, group_id)
+    return access.holds(actor, Role.RESEARCHER, group_id)
 
 
 def may_create(actor: Principal) -> bool:
     """Administrators and R&D advisers register research groups."""
-    return actor.is_admin or Role.ADVISER in actor.roles
+    return access.holds_any(actor, Role.ADVISER)
 
 
 def _ensure_editor(actor: Principal, group_id: int) -> None:

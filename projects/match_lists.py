@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value
@@ -30,7 +31,7 @@ async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
     the need when their group is among its matches, and then only their group's match."""
     need = await priorities.load_need(need_id)
     researcher_groups = sorted(actor.org_ids(Role.RESEARCHER))
-    in_cluster = actor.is_admin or need["cluster"] in actor.cluster_ids
+    in_cluster = access.in_cluster(actor, need["cluster"])
     latest = (
         await Match.select(Match.run)
         .where(Match.need == need_id)

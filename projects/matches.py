@@ -227,19 +227,18 @@ async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluste
     ensure_cluster_visible(actor, cluster_id)
     if not can_manage_cluster(actor, cluster_id):
         raise Forbidden(N_("Only the cluster's R&D adviser can run matching."))
-    async with transaction():
+    async with runner.submit_after_commit(dispatcher) as submit:
         inserted = await MatchRun.insert(
             MatchRun(cluster=cluster_id, created_by=actor.account_id)
         ).returning(MatchRun.id)
         run_id = int(inserted[0]["id"])
-        job_id = await runner.create(
+        job_id = await submit(
             RUN_MATCHING,
             {"run_id": run_id},
             created_by=actor.account_id,
             cluster_id=cluster_id,
         )
         await MatchRun.update({MatchRun.job_id: str(job_id)}).where(MatchRun.id == run_id)
-    await dispatcher.dispatch(job_id)
     return await get_job(actor, str(job_id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.directory import cluster_services, member_municipalities, municipality_names
@@ -32,9 +33,7 @@ async def proposals_overview(
 
 def may_revise(actor: Principal, out: s.ProposalOut) -> bool:
     """The group's researchers may revise a proposal the adviser sent back for changes."""
-    return out.status == "changes_requested" and (
-        actor.is_admin or actor.has(Role.RESEARCHER, out.group_id)
-    )
+    return out.status == "changes_requested" and access.holds(actor, Role.RESEARCHER, out.group_id)
 
 
 def may_review(actor: Principal, out: s.ProposalOut) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klynge import audit
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
@@ -24,7 +25,7 @@ from projects.tables import Interest, Match, Project, Proposal
 
 
 def _ensure_researcher(actor: Principal, group_id: int) -> None:
-    if not (actor.is_admin or actor.has(Role.RESEARCHER, group_id)):
+    if not access.holds(actor, Role.RESEARCHER, group_id):
         raise Forbidden(N_("Only the group's researchers can answer for the group."))
 
 

@@ -161,13 +161,13 @@ async def start_publication_import(
                 )
             ],
         )
-    job_id = await runner.create(
+    job_id = await runner.submit(
         IMPORT_PUBLICATIONS,
         {"group_id": group_id, "format": fmt, "filename": filename},
+        dispatcher=dispatcher,
         payload=data,
         created_by=actor.account_id,
     )
-    await dispatcher.dispatch(job_id)
     return await get_job(actor, str(job_id))
 
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
-
-from klynge.auth.guards import Guard, principal_of, requires_role
+from klynge.auth import access
+from klynge.auth.guards import Guard, requires_item_in_cluster, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import NotFound
 from klynge.i18n import current_language
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import N_
@@ -24,24 +21,11 @@ ADOPTERS = requires_role(Role.COORDINATOR, Role.SERVICE_LEADER, Role.ADVISER, Ro
 def requires_cluster_member(kind: str) -> Guard:
     """The caller belongs to the cluster of the reference, import or check in the path (or is
     an admin). Another cluster's users get 404, as for the priorities pages."""
-    from litestar.exceptions import NotAuthorizedException
 
-    param = f"{kind}_id"
+    async def cluster_of(item_id: int) -> int | None:
+        return await people.cluster_of(kind, item_id)
 
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = principal_of(connection)
-        if principal is None:
-            raise NotAuthorizedException("Du må logge inn.")
-        try:
-            item_id = int(connection.path_params[param])
-        except (KeyError, TypeError, ValueError):
-            raise NotFound() from None
-        cluster = await people.cluster_of(kind, item_id)
-        if cluster is None or not (principal.is_admin or cluster in principal.cluster_ids):
-            raise NotFound()
-
-    guard.__name__ = guard.__qualname__ = f"requires_cluster_member({param})"
-    return guard
+    return requires_item_in_cluster(f"{kind}_id", cluster_of)
 
 
 def manages(actor: Principal | None, cluster_id: int) -> bool:
@@ -50,7 +34,7 @@ def manages(actor: Principal | None, cluster_id: int) -> bool:
 
 def manages_any(actor: Principal | None) -> bool:
     return actor is not None and (
-        actor.is_admin or any(can_manage_cluster(actor, c) for c in actor.cluster_ids)
+        access.is_admin(actor) or any(can_manage_cluster(actor, c) for c in actor.cluster_ids)
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from klynge import audit
 from klynge.auth.passwords import hash_password
@@ -155,9 +154,9 @@ USERS = [
 
 
 async def seed() -> bool:
-    """Seed the demo cluster, then every app's demo data (declared in klynge.apps). Each step
+    """Seed the demo cluster, then every app's demo data (composition.DEMO_MODULES). Each step
     is idempotent; returns False when nothing had to be created."""
-    from klynge.apps import demo_seeders
+    from klynge.composition import demo_seeders
 
     created = await seed_core()
     for seed_app in demo_seeders():
@@ -179,98 +178,126 @@ def _org_for(
     return {kind: ids[user.org_ref]}
 
 
+async def _seed_municipalities(start: dt.date) -> dict[str, int]:
+    """Number → id; municipalities already in the directory are reused."""
+    muni: dict[str, int] = {}
+    for number, name, population, language in MUNICIPALITIES:
+        number = validate_kommunenummer(number, on=start)
+        existing = (
+            await Municipality.select(Municipality.id)
+            .where(Municipality.number == number, Municipality.valid_to.is_null())
+            .first()
+        )
+        if existing:
+            muni[number] = existing["id"]
+            continue
+        row = await Municipality.insert(
+            Municipality(
+                number=number,
+                name=name,
+                county=county_for(number),
+                population=population,
+                language=language,
+                valid_from=start,
+            )
+        ).returning(Municipality.id)
+        muni[number] = row[0]["id"]
+    return muni
+
+
+async def _seed_cluster(muni: dict[str, int]) -> int:
+    """The demo cluster with Bergen as motor, its members and one pending request."""
+    cluster = (
+        await Cluster.insert(
+            Cluster(
+                name=CLUSTER_NAME,
+                motor_municipality=muni["4601"],
+                is_public=True,
+                description=(
+                    "Demo: Bergen kommune er motorkommune med FoU-rådgiver. "
+                    "Nabokommunene deler kunnskapsbehov om utsatte barn og unge "
+                    "på tvers av tjenester."
+                ),
+            )
+        ).returning(Cluster.id)
+    )[0]["id"]
+    for number, status in (
+        [("4601", "member")] + [(n, "member") for n in MEMBERS] + [(PENDING, "requested")]
+    ):
+        membership = (
+            await ClusterMembership.insert(
+                ClusterMembership(
+                    cluster=cluster,
+                    municipality=muni[number],
+                    status=status,
+                    request_note="Vi ønsker å delta i klyngen." if status == "requested" else "",
+                    decided_at=dt.datetime.now(dt.UTC) if status == "member" else None,
+                    decision_reason="Motorkommune" if number == "4601" else "",
+                )
+            ).returning(ClusterMembership.id)
+        )[0]["id"]
+        await MembershipEvent.insert(
+            MembershipEvent(
+                membership=membership, from_status="", to_status=status, reason="Demodata"
+            )
+        )
+    return int(cluster)
+
+
+async def _seed_directory(muni: dict[str, int]) -> tuple[dict[str, int], dict[str, int], int]:
+    """Services and research groups (name → id), and the funder's id."""
+    services: dict[str, int] = {}
+    for number, kind, name in SERVICES:
+        row = await Service.insert(
+            Service(municipality=muni[number], service_type=kind, name=name)
+        ).returning(Service.id)
+        services[name] = row[0]["id"]
+    groups: dict[str, int] = {}
+    for name, institution, unit, orgnr, sector, description in RESEARCH_GROUPS:
+        row = await ResearchGroup.insert(
+            ResearchGroup(
+                name=name,
+                institution=institution,
+                unit=unit,
+                org_number=validate_orgnr(orgnr),
+                sector=sector,
+                description=description,
+            )
+        ).returning(ResearchGroup.id)
+        groups[name] = row[0]["id"]
+    funder = (
+        await Funder.insert(
+            Funder(name=FUNDER[0], org_number=validate_orgnr(FUNDER[1]), description=FUNDER[2])
+        ).returning(Funder.id)
+    )[0]["id"]
+    return services, groups, int(funder)
+
+
+async def _seed_users(orgs: dict[str, dict[str, int]], ids: dict[str, int]) -> None:
+    password_hash = hash_password(DEMO_PASSWORD)
+    for user in USERS:
+        existing = await Account.select(Account.id).where(Account.email == user.email).first()
+        if existing:
+            account_id = existing["id"]
+        else:
+            account_id = (
+                await Account.insert(
+                    Account(name=user.name, email=user.email, password_hash=password_hash)
+                ).returning(Account.id)
+            )[0]["id"]
+        await RoleAssignment.insert(
+            RoleAssignment(account=account_id, role=user.role, **_org_for(user, orgs, ids))
+        )
+
+
 async def seed_core() -> bool:
     """Seed the demo cluster once. Returns False when it was already there."""
     if await Cluster.exists().where(Cluster.name == CLUSTER_NAME):
         return False
-    start = dt.date(2024, 1, 1)
     async with transaction():
-        muni: dict[str, int] = {}
-        for number, name, population, language in MUNICIPALITIES:
-            number = validate_kommunenummer(number, on=start)
-            existing = (
-                await Municipality.select(Municipality.id)
-                .where(Municipality.number == number, Municipality.valid_to.is_null())
-                .first()
-            )
-            if existing:
-                muni[number] = existing["id"]
-                continue
-            row = await Municipality.insert(
-                Municipality(
-                    number=number,
-                    name=name,
-                    county=county_for(number),
-                    population=population,
-                    language=language,
-                    valid_from=start,
-                )
-            ).returning(Municipality.id)
-            muni[number] = row[0]["id"]
-        cluster = (
-            await Cluster.insert(
-                Cluster(
-                    name=CLUSTER_NAME,
-                    motor_municipality=muni["4601"],
-                    is_public=True,
-                    description=(
-                        "Demo: Bergen kommune er motorkommune med FoU-rådgiver. "
-                        "Nabokommunene deler kunnskapsbehov om utsatte barn og unge "
-                        "på tvers av tjenester."
-                    ),
-                )
-            ).returning(Cluster.id)
-        )[0]["id"]
-        for number, status in (
-            [("4601", "member")] + [(n, "member") for n in MEMBERS] + [(PENDING, "requested")]
-        ):
-            membership = (
-                await ClusterMembership.insert(
-                    ClusterMembership(
-                        cluster=cluster,
-                        municipality=muni[number],
-                        status=status,
-                        request_note="Vi ønsker å delta i klyngen."
-                        if status == "requested"
-                        else "",
-                        decided_at=dt.datetime.now(dt.UTC) if status == "member" else None,
-                        decision_reason="Motorkommune" if number == "4601" else "",
-                    )
-                ).returning(ClusterMembership.id)
-            )[0]["id"]
-            await MembershipEvent.insert(
-                MembershipEvent(
-                    membership=membership, from_status="", to_status=status, reason="Demodata"
-                )
-            )
-        services: dict[str, int] = {}
-        for number, kind, name in SERVICES:
-            row = await Service.insert(
-                Service(municipality=muni[number], service_type=kind, name=name)
-            ).returning(Service.id)
-            services[name] = row[0]["id"]
-        groups: dict[str, int] = {}
-        for name, institution, unit, orgnr, sector, description in RESEARCH_GROUPS:
-            row = await ResearchGroup.insert(
-                ResearchGroup(
-                    name=name,
-                    institution=institution,
-                    unit=unit,
-                    org_number=validate_orgnr(orgnr),
-                    sector=sector,
-                    description=description,
-                )
-            ).returning(ResearchGroup.id)
-            groups[name] = row[0]["id"]
-        funder = (
-            await Funder.insert(
-                Funder(
-                    name=FUNDER[0],
-                    org_number=validate_orgnr(FUNDER[1]),
-                    description=FUNDER[2],
-                )
-            ).returning(Funder.id)
-        )[0]["id"]
+        muni = await _seed_municipalities(dt.date(2024, 1, 1))
+        cluster = await _seed_cluster(muni)
+        services, groups, funder = await _seed_directory(muni)
         orgs = {
             "platform_admin": {},
             "adviser": {"cluster": cluster},
@@ -281,28 +308,7 @@ async def seed_core() -> bool:
             "researcher": {"research_group": groups[RESEARCH_GROUPS[1][0]]},
             "funder_officer": {"funder": funder},
         }
-        password_hash = hash_password(DEMO_PASSWORD)
-        for user in USERS:
-            existing = await Account.select(Account.id).where(Account.email == user.email).first()
-            if existing:
-                account_id = existing["id"]
-            else:
-                account_id = (
-                    await Account.insert(
-                        Account(
-                            name=user.name,
-                            email=user.email,
-                            password_hash=password_hash,
-                        )
-                    ).returning(Account.id)
-                )[0]["id"]
-            # Any: Piccolo's Table.__init__ takes columns as **kwargs beside typed parameters.
-            values: dict[str, Any] = {
-                "account": account_id,
-                "role": user.role,
-                **_org_for(user, orgs, {**muni, **services, **groups}),
-            }
-            await RoleAssignment.insert(RoleAssignment(**values))
+        await _seed_users(orgs, {**muni, **services, **groups})
         await audit.record(
             None, "demo.seed", "cluster", cluster, cluster_id=cluster, after={"name": CLUSTER_NAME}
         )

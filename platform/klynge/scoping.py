@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.errors import NotFound
 
@@ -16,7 +17,7 @@ def visible_cluster_ids(principal: Principal | None) -> frozenset[int] | None:
     """None means "every cluster" (platform admin); otherwise the clusters the caller is in."""
     if principal is None:
         return frozenset()
-    if principal.is_admin:
+    if access.is_admin(principal):
         return None
     return principal.cluster_ids
 
@@ -32,9 +33,7 @@ def cluster_filter(column: Any, principal: Principal | None) -> Any | None:
     return column.is_in(list(ids))
 
 
-def can_see_cluster(principal: Principal | None, cluster_id: int) -> bool:
-    ids = visible_cluster_ids(principal)
-    return ids is None or cluster_id in ids
+can_see_cluster = access.in_cluster
 
 
 def ensure_cluster_visible(principal: Principal | None, cluster_id: int) -> None:
@@ -43,5 +42,4 @@ def ensure_cluster_visible(principal: Principal | None, cluster_id: int) -> None
         raise NotFound()
 
 
-def can_manage_cluster(principal: Principal | None, cluster_id: int) -> bool:
-    return principal is not None and (principal.is_admin or principal.advises(cluster_id))
+can_manage_cluster = access.manages_cluster

@@ -4,47 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
-
-from klynge.auth.guards import Guard, principal_of
-from klynge.errors import NotFound
-from klynge.i18n import gettext
+from klynge.auth.guards import Guard, requires_item_in_cluster
+from klynge.auth.principal import Principal
 from klynge.views.common import N_
 from priorities import access
-
-
-def _path_id(connection: ASGIConnection[Any, Any, Any, Any], name: str) -> int:
-    try:
-        return int(connection.path_params[name])
-    except (KeyError, TypeError, ValueError):
-        raise NotFound() from None
 
 
 def requires_cluster_member(kind: str) -> Guard:
     """The caller belongs to the cluster of the need or round in the path (or is an admin; a
     round's panel members pass too). Another cluster's users get 404: its needs and rounds do
-    not admit to existing. Named like the core's cluster guard, whose meaning it shares."""
-    from litestar.exceptions import NotAuthorizedException
+    not admit to existing."""
+    if kind == "need":
+        return requires_item_in_cluster("need_id", access.need_cluster)
+    return requires_item_in_cluster(f"{kind}_id", access.round_cluster, unless=_on_panel)
 
-    param = f"{kind}_id"
 
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = principal_of(connection)
-        if principal is None:
-            raise NotAuthorizedException(gettext("You must log in."))
-        item_id = _path_id(connection, param)
-        if kind == "need":
-            cluster = await access.need_cluster(item_id)
-        else:
-            cluster = await access.round_cluster(item_id)
-            if cluster is not None and await access.rates_in(item_id, principal.account_id):
-                return
-        if cluster is None or not (principal.is_admin or cluster in principal.cluster_ids):
-            raise NotFound()
-
-    guard.__name__ = guard.__qualname__ = f"requires_cluster_member({param})"
-    return guard
+async def _on_panel(principal: Principal, round_id: int, cluster_id: int | None) -> bool:
+    """A round's panel members may see it, also from outside the cluster."""
+    return cluster_id is not None and await access.rates_in(round_id, principal.account_id)
 
 
 STATUS_LABELS: dict[str, str] = {

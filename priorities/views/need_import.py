@@ -15,13 +15,12 @@ from klynge.auth.principal import Principal
 from klynge.errors import FieldError, Invalid
 from klynge.i18n import N_
 from klynge.jobs import runner
-from klynge.orgs.importing import read_upload
 from klynge.settings import Settings
 from klynge.views.common import (
     see_other,
     text,
 )
-from priorities import jobs, need_pages, needs
+from priorities import jobs, need_pages
 from priorities.views import common as c
 from priorities.views.needs import SUBMITTERS
 
@@ -55,22 +54,15 @@ async def need_import(
         )
     if cluster_id is None or municipality_id is None:
         raise Invalid(N_("Choose the municipality you submit for."))
-    needs.ensure_may_submit_for(actor, municipality_id, cluster_id)
-    name, content = await read_upload(upload, settings, allowed=(".xlsx",))
-    job_id = await runner.create(
-        jobs.IMPORT_NEEDS,
-        {
-            "filename": name,
-            "cluster_id": cluster_id,
-            "municipality_id": municipality_id,
-            "service_id": None,
-            "submit": text(data, "submit") == "1",
-        },
-        payload=content,
-        created_by=actor.account_id,
+    job_id = await jobs.start_import(
+        actor,
+        dispatcher,
+        settings,
+        upload,
         cluster_id=cluster_id,
+        municipality_id=municipality_id,
+        submit=text(data, "submit") == "1",
     )
-    await dispatcher.dispatch(job_id)
     return see_other(f"/jobs/{job_id}")
 
 

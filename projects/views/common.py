@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
-
-from klynge.auth.guards import Guard, principal_of, requires_role
+from klynge.auth.guards import Guard, requires_item_in_cluster, requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import NotFound
@@ -25,29 +22,20 @@ RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
 PROPOSAL_READERS = requires_role(Role.ADVISER, Role.RESEARCHER, Role.PLATFORM_ADMIN)
 
 
+async def _need_cluster(need_id: int) -> int | None:
+    return (await priorities.need_clusters([need_id])).get(need_id)
+
+
+async def _is_researcher(principal: Principal, need_id: int, cluster_id: int | None) -> bool:
+    return cluster_id is not None and bool(principal.org_ids(Role.RESEARCHER))
+
+
 def requires_need_reader() -> Guard:
     """The caller belongs to the need's cluster, or is a researcher (whose group the match
     use case then restricts them to); anyone else gets 404, as on the need's page."""
-    from litestar.exceptions import NotAuthorizedException
-
-    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = principal_of(connection)
-        if principal is None:
-            raise NotAuthorizedException("Du må logge inn.")
-        try:
-            need_id = int(connection.path_params["need_id"])
-        except (KeyError, TypeError, ValueError):
-            raise NotFound() from None
-        cluster_id = (await priorities.need_clusters([need_id])).get(need_id)
-        if cluster_id is None:
-            raise NotFound()
-        if principal.is_admin or cluster_id in principal.cluster_ids:
-            return
-        if not principal.org_ids(Role.RESEARCHER):
-            raise NotFound()
-
-    guard.__name__ = guard.__qualname__ = "requires_need_reader(need_id)"
-    return guard
+    return requires_item_in_cluster(
+        "need_id", _need_cluster, unless=_is_researcher, name="requires_need_reader(need_id)"
+    )
 
 
 NEED_READER = requires_need_reader()

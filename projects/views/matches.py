@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import DomainError
@@ -51,7 +52,7 @@ async def _matches_page(
         need=need,
         listed=listed,
         manager=manager,
-        in_cluster=actor.is_admin or need["cluster"] in actor.cluster_ids,
+        in_cluster=access.in_cluster(actor, need["cluster"]),
         researcher_groups=set(actor.org_ids(Role.RESEARCHER)),
         all_groups=await groups.list_groups() if manager else [],
         form=form,

@@ -174,7 +174,7 @@ async def test_import_without_login_is_401(client, world) -> None:
 
 
 async def test_job_visibility_follows_owner_and_cluster(client, world) -> None:
-    job_id = await runner.create(
+    job_id = await runner._create(
         "test.succeeds",
         created_by=world.accounts["coordinator_askoy"],
         cluster_id=world.ids["cluster_a"],
@@ -232,7 +232,7 @@ async def status_of(job_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def test_runner_success(db) -> None:
-    job_id = await runner.create("test.succeeds", {"value": 7}, payload=b"12345")
+    job_id = await runner._create("test.succeeds", {"value": 7}, payload=b"12345")
     assert (await status_of(job_id))["status"] == "queued"
     assert await runner.execute(job_id) == "done"
     row = await status_of(job_id)
@@ -247,7 +247,7 @@ async def test_runner_success(db) -> None:
 
 
 async def test_runner_job_failed_keeps_its_message(db) -> None:
-    job_id = await runner.create("test.refuses")
+    job_id = await runner._create("test.refuses")
     assert await runner.execute(job_id) == "failed"
     row = await status_of(job_id)
     assert row["status"] == "failed"
@@ -258,7 +258,7 @@ async def test_runner_job_failed_keeps_its_message(db) -> None:
 
 
 async def test_runner_crash_gets_a_generic_message(db) -> None:
-    job_id = await runner.create("test.crashes")
+    job_id = await runner._create("test.crashes")
     assert await runner.execute(job_id) == "failed"
     row = await status_of(job_id)
     assert row["status"] == "failed"
@@ -267,7 +267,7 @@ async def test_runner_crash_gets_a_generic_message(db) -> None:
 
 
 async def test_runner_is_idempotent(db) -> None:
-    job_id = await runner.create("test.succeeds", {"value": 1})
+    job_id = await runner._create("test.succeeds", {"value": 1})
     CALLS.clear()
     assert await runner.execute(job_id) == "done"
     first = await status_of(job_id)
@@ -276,7 +276,7 @@ async def test_runner_is_idempotent(db) -> None:
     assert [str(job_id)] == CALLS
     assert again["attempts"] == 1
     assert again["finished_at"] == first["finished_at"]
-    failed = await runner.create("test.refuses")
+    failed = await runner._create("test.refuses")
     await runner.execute(failed)
     assert await runner.execute(failed) == "failed"
     assert (await status_of(failed))["attempts"] == 1
@@ -285,11 +285,57 @@ async def test_runner_is_idempotent(db) -> None:
 async def test_runner_unknown_or_missing_job(db) -> None:
     assert await runner.execute(uuid.uuid4()) == "missing"
     with pytest.raises(KeyError):
-        await runner.create("test.not-registered")
-    job_id = await runner.create("test.succeeds")
+        await runner._create("test.not-registered")
+    job_id = await runner._create("test.succeeds")
     await Job.update({Job.name: "test.was-renamed"}).where(Job.id == job_id)
     assert await runner.execute(job_id) == "failed"
     assert "test.was-renamed" in (await status_of(job_id))["message"]
+
+
+class RecordingDispatcher(runner.Dispatcher):
+    """Records what is dispatched and whether its status row was committed by then."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.seen: list[tuple[uuid.UUID, str | None]] = []
+
+    async def dispatch(self, job_id: uuid.UUID) -> None:
+        row = await Job.select(Job.status).where(Job.id == job_id).first()
+        self.seen.append((job_id, None if row is None else row["status"]))
+
+
+async def test_submit_after_commit_dispatches_committed_rows_only(db) -> None:
+    dispatcher = RecordingDispatcher()
+    async with runner.submit_after_commit(dispatcher) as submit:
+        first = await submit("test.succeeds", {"value": 1}, created_by=None)
+        second = await submit("test.succeeds", {"value": 2}, payload=b"x")
+        assert dispatcher.seen == []
+    assert dispatcher.seen == [(first, "queued"), (second, "queued")]
+
+
+async def test_submit_after_commit_dispatches_nothing_on_rollback(db) -> None:
+    dispatcher = RecordingDispatcher()
+    submitted: list[uuid.UUID] = []
+
+    async def failing_use_case() -> None:
+        async with runner.submit_after_commit(dispatcher) as submit:
+            submitted.append(await submit("test.succeeds", {"value": 3}))
+            raise RuntimeError("use case failed")
+
+    with pytest.raises(RuntimeError, match="use case failed"):
+        await failing_use_case()
+    assert len(submitted) == 1
+    assert dispatcher.seen == []
+    assert await Job.select().where(Job.id == submitted[0]).first() is None
+
+
+async def test_submit_one_job(db) -> None:
+    dispatcher = RecordingDispatcher()
+    job_id = await runner.submit("test.succeeds", {"value": 4}, dispatcher=dispatcher)
+    assert dispatcher.seen == [(job_id, "queued")]
+    with pytest.raises(KeyError):
+        await runner.submit("test.not-registered", dispatcher=dispatcher)
+    assert dispatcher.seen == [(job_id, "queued")]
 
 
 async def test_registering_a_name_twice_is_refused() -> None:
@@ -346,7 +392,7 @@ async def run_burst_worker(url: str) -> Any:
 async def test_redis_job_runs_on_a_burst_worker(redis_url: str) -> None:
     dispatcher = runner.Dispatcher(redis_url)
     try:
-        job_id = await runner.create("test.succeeds", {"value": "via redis"}, payload=b"abc")
+        job_id = await runner._create("test.succeeds", {"value": "via redis"}, payload=b"abc")
         await dispatcher.dispatch(job_id)
         assert (await status_of(job_id))["status"] == "queued"  # nothing ran in-process
     finally:
@@ -365,8 +411,8 @@ async def test_redis_job_runs_on_a_burst_worker(redis_url: str) -> None:
 async def test_redis_failing_job_reaches_failed(redis_url: str) -> None:
     dispatcher = runner.Dispatcher(redis_url)
     try:
-        failing = await runner.create("test.refuses")
-        crashing = await runner.create("test.crashes")
+        failing = await runner._create("test.refuses")
+        crashing = await runner._create("test.crashes")
         await dispatcher.dispatch(failing)
         await dispatcher.dispatch(crashing)
     finally:
@@ -383,7 +429,7 @@ async def test_redis_failing_job_reaches_failed(redis_url: str) -> None:
 async def test_redis_same_job_enqueued_twice_runs_once(redis_url: str) -> None:
     dispatcher = runner.Dispatcher(redis_url)
     try:
-        job_id = await runner.create("test.succeeds", {"value": 2})
+        job_id = await runner._create("test.succeeds", {"value": 2})
         await dispatcher.dispatch(job_id)
         await dispatcher.dispatch(job_id)
         pool = await dispatcher._arq_pool()
@@ -407,7 +453,7 @@ async def test_redis_import_job_through_the_worker(redis_url: str) -> None:
     content = xlsx(GOOD_ROWS[:3])
     dispatcher = runner.Dispatcher(redis_url)
     try:
-        job_id = await runner.create(JOB_NAME, {"filename": "k.xlsx"}, payload=content)
+        job_id = await runner._create(JOB_NAME, {"filename": "k.xlsx"}, payload=content)
         await dispatcher.dispatch(job_id)
     finally:
         await dispatcher.close()
@@ -438,7 +484,7 @@ async def test_redis_import_over_http_waits_for_a_worker(redis_url: str, app_wit
 
 async def test_concurrent_execute_runs_the_job_once(db) -> None:
     # arq may deliver a job twice; two runners racing must not both do the work.
-    job_id = await runner.create("test.slow")
+    job_id = await runner._create("test.slow")
     CALLS.clear()
     results = await asyncio.gather(*(runner.execute(job_id) for _ in range(3)))
     assert [str(job_id)] == CALLS, results
@@ -450,7 +496,7 @@ async def test_concurrent_execute_runs_the_job_once(db) -> None:
 async def test_concurrent_import_runs_write_once(db) -> None:
     from klynge.orgs.importing import JOB_NAME
 
-    job_id = await runner.create(JOB_NAME, {"filename": "k.xlsx"}, payload=xlsx(GOOD_ROWS[:3]))
+    job_id = await runner._create(JOB_NAME, {"filename": "k.xlsx"}, payload=xlsx(GOOD_ROWS[:3]))
     await asyncio.gather(runner.execute(job_id), runner.execute(job_id))
     row = await status_of(job_id)
     assert row["status"] == "done", row["message"]

@@ -187,7 +187,7 @@ async def set_own_language(actor: Principal, language: str) -> None:
 
 
 async def grant_role(actor: Principal, account_id: int, data: GrantIn) -> AccountOut:
-    from klynge.orgs.service import _grant
+    from klynge.orgs.grants import grant
 
     kind = ROLE_ORG_KIND[data.role]
     org: dict[str, int | None] = {}
@@ -202,7 +202,7 @@ async def grant_role(actor: Principal, account_id: int, data: GrantIn) -> Accoun
             raise Invalid("Ukjent organisasjon.", [FieldError("org_id", "Ukjent organisasjon.")])
         org[kind.value] = data.org_id
     async with transaction():
-        await _grant(actor, account_id, data.role.value, **org)
+        await grant(actor, account_id, data.role.value, **org)
     return await get_account(account_id)
 
 

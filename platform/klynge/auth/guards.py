@@ -3,17 +3,19 @@ the route table and fails on a route with neither."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
+from klynge.errors import NotFound
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Any]
 
 # Marks a route that anyone may call; the route walk accepts it instead of a guard.
 PUBLIC: dict[str, Any] = {"public": True}
@@ -50,7 +52,7 @@ def requires_authenticated(
 
 
 def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if not _require(connection).is_admin:
+    if not access.is_admin(_require(connection)):
         raise PermissionDeniedException()
 
 
@@ -58,8 +60,7 @@ def requires_role(*roles: Role) -> Guard:
     """Any organisation where the caller holds one of `roles` (admins always pass)."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = _require(connection)
-        if not principal.is_admin and not (principal.roles & set(roles)):
+        if not access.holds_any(_require(connection), *roles):
             raise PermissionDeniedException()
 
     return _named(guard, f"requires_role({', '.join(r.value for r in roles)})")
@@ -70,7 +71,7 @@ def requires_cluster_adviser(param: str = "cluster_id") -> Guard:
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = _require(connection)
-        if not (principal.is_admin or principal.advises(_int_param(connection, param))):
+        if not access.manages_cluster(principal, _int_param(connection, param)):
             raise PermissionDeniedException()
 
     return _named(guard, f"requires_cluster_adviser({param})")
@@ -82,7 +83,7 @@ def requires_cluster_member(param: str = "cluster_id") -> Guard:
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = _require(connection)
-        if not (principal.is_admin or _int_param(connection, param) in principal.cluster_ids):
+        if not access.in_cluster(principal, _int_param(connection, param)):
             raise PermissionDeniedException()
 
     return _named(guard, f"requires_cluster_member({param})")
@@ -91,10 +92,38 @@ def requires_cluster_member(param: str = "cluster_id") -> Guard:
 def requires_municipality_coordinator(param: str = "municipality_id") -> Guard:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = _require(connection)
-        if not (principal.is_admin or principal.coordinates(_int_param(connection, param))):
+        if not access.coordinates(principal, _int_param(connection, param)):
             raise PermissionDeniedException()
 
     return _named(guard, f"requires_municipality_coordinator({param})")
+
+
+ClusterOf = Callable[[int], Awaitable[int | None]]
+Admits = Callable[[Principal, int, int | None], Awaitable[bool]]
+
+
+def requires_item_in_cluster(
+    param: str, cluster_of: ClusterOf, *, unless: Admits | None = None, name: str = ""
+) -> Guard:
+    """The caller belongs to the cluster of the item in the path; `cluster_of(item_id)` finds
+    it (None: no such item). Anyone else gets 404, not 403: another cluster's items do not
+    admit to existing. `unless(principal, item_id, cluster_id)` lets an app admit more
+    callers (a round's panel members, researchers). Named like requires_cluster_member,
+    whose meaning it shares."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = _require(connection)
+        try:
+            item_id = int(connection.path_params[param])
+        except (KeyError, TypeError, ValueError):
+            raise NotFound() from None
+        cluster_id = await cluster_of(item_id)
+        if unless is not None and await unless(principal, item_id, cluster_id):
+            return
+        if cluster_id is None or not access.in_cluster(principal, cluster_id):
+            raise NotFound()
+
+    return _named(guard, name or f"requires_cluster_member({param})")
 
 
 def guard_names(guards: list[Any]) -> list[str]:

@@ -6,7 +6,8 @@ import asyncio
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from klynge import audit
 from klynge.auth import throttle
@@ -56,6 +57,53 @@ def _language_for(decision: str) -> str:
     return "nn" if decision == "nynorsk" else "nb"
 
 
+@dataclass
+class _Memberships:
+    """What an account's grants say about where it belongs."""
+
+    grants: list[Grant] = field(default_factory=list)
+    municipality_ids: set[int] = field(default_factory=set)
+    service_ids: set[int] = field(default_factory=set)
+    adviser_clusters: set[int] = field(default_factory=set)
+
+
+def _read_grants(rows: list[dict[str, Any]]) -> _Memberships:
+    found = _Memberships()
+    for row in rows:
+        try:
+            role = Role(row["role"])
+        except ValueError:
+            continue  # a role this version does not know grants nothing
+        kind = ROLE_ORG_KIND[role]
+        org_id = None if kind is OrgKind.PLATFORM else row[kind.value]
+        found.grants.append(Grant(role=role, org_kind=kind, org_id=org_id))
+        if kind is OrgKind.MUNICIPALITY and org_id is not None:
+            found.municipality_ids.add(org_id)
+        elif kind is OrgKind.SERVICE and org_id is not None:
+            found.service_ids.add(org_id)
+        elif kind is OrgKind.CLUSTER and org_id is not None:
+            found.adviser_clusters.add(org_id)
+    return found
+
+
+async def _member_clusters(municipality_ids: set[int]) -> set[int]:
+    members = await ClusterMembership.select(ClusterMembership.cluster).where(
+        ClusterMembership.municipality.is_in(municipality_ids),
+        ClusterMembership.status == "member",
+    )
+    return {m["cluster"] for m in members}
+
+
+async def _municipality_language(municipality_ids: set[int]) -> str:
+    """The language of the account's first municipality, for accounts that chose none."""
+    first = (
+        await Municipality.select(Municipality.language)
+        .where(Municipality.id == min(municipality_ids))
+        .first()
+    )
+    return _language_for(first["language"]) if first else "nb"
+
+
 async def load_principal(account_id: int) -> Principal | None:
     """The active account with its grants and the clusters/municipalities it belongs to."""
     account = (
@@ -75,50 +123,25 @@ async def load_principal(account_id: int) -> Principal | None:
         RoleAssignment.research_group,
         RoleAssignment.funder,
     ).where(RoleAssignment.account == account_id)
-    grants: list[Grant] = []
-    municipality_ids: set[int] = set()
-    service_ids: set[int] = set()
-    adviser_clusters: set[int] = set()
-    for row in rows:
-        try:
-            role = Role(row["role"])
-        except ValueError:
-            continue
-        kind = ROLE_ORG_KIND[role]
-        org_id = None if kind is OrgKind.PLATFORM else row[kind.value]
-        grants.append(Grant(role=role, org_kind=kind, org_id=org_id))
-        if kind is OrgKind.MUNICIPALITY and org_id is not None:
-            municipality_ids.add(org_id)
-        elif kind is OrgKind.SERVICE and org_id is not None:
-            service_ids.add(org_id)
-        elif kind is OrgKind.CLUSTER and org_id is not None:
-            adviser_clusters.add(org_id)
-    if service_ids:
+    found = _read_grants(rows)
+    municipality_ids = found.municipality_ids
+    if found.service_ids:
         services = await Service.select(Service.municipality).where(
-            Service.id.is_in(list(service_ids))
+            Service.id.is_in(found.service_ids)
         )
         municipality_ids.update(s["municipality"] for s in services)
-    cluster_ids = set(adviser_clusters)
+    cluster_ids = set(found.adviser_clusters)
     language = account["language"] if account["language"] in LANGUAGES else ""
     if municipality_ids:
-        members = await ClusterMembership.select(ClusterMembership.cluster).where(
-            ClusterMembership.municipality.is_in(list(municipality_ids)),
-            ClusterMembership.status == "member",
-        )
-        cluster_ids.update(m["cluster"] for m in members)
+        cluster_ids.update(await _member_clusters(municipality_ids))
         if not language:
-            first = (
-                await Municipality.select(Municipality.language)
-                .where(Municipality.id == min(municipality_ids))
-                .first()
-            )
-            language = _language_for(first["language"]) if first else "nb"
+            language = await _municipality_language(municipality_ids)
     return Principal(
         account_id=account["id"],
         name=account["name"],
         email=account["email"],
         language=language or "nb",
-        grants=tuple(grants),
+        grants=tuple(found.grants),
         cluster_ids=frozenset(cluster_ids),
         municipality_ids=frozenset(municipality_ids),
     )

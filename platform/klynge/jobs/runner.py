@@ -9,10 +9,12 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
+from klynge.db import transaction
 from klynge.errors import DomainError
 from klynge.jobs.tables import Job
 
@@ -81,7 +83,7 @@ def job(name: str) -> Callable[[JobFunction], JobFunction]:
     return register
 
 
-async def create(
+async def _create(
     name: str,
     params: dict[str, Any] | None = None,
     *,
@@ -161,12 +163,55 @@ class Dispatcher:
             self._pool = None
 
 
+@dataclass
+class Submitter:
+    """Submits jobs inside an open transaction; `submit_after_commit` dispatches them."""
+
+    dispatcher: Dispatcher
+    pending: list[uuid.UUID] = field(default_factory=list)
+
+    async def __call__(
+        self,
+        name: str,
+        params: dict[str, Any] | None = None,
+        *,
+        payload: bytes | None = None,
+        created_by: int | None = None,
+        cluster_id: int | None = None,
+    ) -> uuid.UUID:
+        job_id = await _create(
+            name, params, payload=payload, created_by=created_by, cluster_id=cluster_id
+        )
+        self.pending.append(job_id)
+        return job_id
+
+
+@asynccontextmanager
+async def submit_after_commit(dispatcher: Dispatcher) -> AsyncIterator[Submitter]:
+    """The use case's write transaction, with a `submit` for jobs: their status rows commit
+    with the use case's other writes, and they are dispatched only once that commit succeeded
+    (a worker would otherwise look for a row it cannot see yet, or one rolled back)."""
+    submitter = Submitter(dispatcher)
+    async with transaction():
+        yield submitter
+    for job_id in submitter.pending:
+        await dispatcher.dispatch(job_id)
+
+
 async def submit(
-    name: str, params: dict[str, Any] | None = None, *, dispatcher: Dispatcher, **kwargs: Any
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    dispatcher: Dispatcher,
+    payload: bytes | None = None,
+    created_by: int | None = None,
+    cluster_id: int | None = None,
 ) -> uuid.UUID:
-    job_id = await create(name, params, **kwargs)
-    await dispatcher.dispatch(job_id)
-    return job_id
+    """Submit one job when the use case writes nothing else (its own transaction)."""
+    async with submit_after_commit(dispatcher) as submit_job:
+        return await submit_job(
+            name, params, payload=payload, created_by=created_by, cluster_id=cluster_id
+        )
 
 
 async def execute(job_id: uuid.UUID | str) -> str:

@@ -46,10 +46,13 @@ async def start_import(
     actor: Principal, upload: UploadFile, settings: Settings, dispatcher: runner.Dispatcher
 ) -> JobOut:
     name, data = await read_upload(upload, settings)
-    job_id = await runner.create(
-        JOB_NAME, {"filename": name}, payload=data, created_by=actor.account_id
+    job_id = await runner.submit(
+        JOB_NAME,
+        {"filename": name},
+        dispatcher=dispatcher,
+        payload=data,
+        created_by=actor.account_id,
     )
-    await dispatcher.dispatch(job_id)
     return await get_job(actor, str(job_id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import zipfile
@@ -338,14 +339,18 @@ def test_zip_bomb_is_refused_before_openpyxl(monkeypatch: pytest.MonkeyPatch) ->
 
     data = _zip_bomb()
     assert len(data) < 50_000
-    monkeypatch.setattr(municipality_file.openpyxl, "load_workbook", must_not_be_called)
+    monkeypatch.setattr(openpyxl, "load_workbook", must_not_be_called)
     with pytest.raises(FileFormatError, match="pakker ut"):
         parse_municipality_file(data, "kommuner.xlsx")
 
 
 def test_total_uncompressed_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
     data = xlsx([["knr", "navn"], ["0301", "Oslo"]])
-    monkeypatch.setattr(municipality_file, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(
+        municipality_file,
+        "LIMITS",
+        dataclasses.replace(municipality_file.LIMITS, max_uncompressed_bytes=1000),
+    )
     with pytest.raises(FileFormatError, match="for stor"):
         parse_municipality_file(data, "x.xlsx")
 

@@ -1,0 +1,238 @@
+"""The Excel template for knowledge needs: the needs sheet with its dropdowns, a hidden list
+of the cluster's services, and a guide sheet in plain bokmål."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from klynge import excel
+from priorities.needs_xlsx.columns import (
+    BY_KEY,
+    COLUMNS,
+    DEFAULT_MAX_ROWS,
+    INTENDED_USE_LABELS,
+    LANGUAGES,
+    MAX_AGE,
+    MAX_BACKGROUND_LENGTH,
+    MAX_QUESTION_LENGTH,
+    MAX_TITLE_LENGTH,
+    MIN_AGE,
+    PREVENTION_LABELS,
+    SHEET_GUIDE,
+    SHEET_LISTS,
+    SHEET_NEEDS,
+    label,
+)
+
+_HEADER_FILL = "DDEBF7"
+_WRAPPED = frozenset({"title", "question", "background", "target_group", "services"})
+_LAST_ROW = DEFAULT_MAX_ROWS + 1
+
+
+def _guide_lines(service_names: Sequence[str]) -> list[tuple[str, bool]]:
+    """(text, is_heading) for the Veiledning sheet, in plain bokmål."""
+    prevention = ", ".join(PREVENTION_LABELS.values())
+    uses = ", ".join(INTENDED_USE_LABELS.values())
+    lines: list[tuple[str, bool]] = [
+        ("Slik fyller du ut malen for kunnskapsbehov", True),
+        (
+            f"Skriv ett kunnskapsbehov på hver rad i arket «{SHEET_NEEDS}», fra rad 2. "
+            "Ikke endre overskriftene i rad 1. Tomme rader hoppes over.",
+            False,
+        ),
+        ("", False),
+        ("Kolonnene", True),
+        (
+            f"Tittel (må fylles ut): en kort tittel som sier hva behovet handler om. "
+            f"Høyst {MAX_TITLE_LENGTH} tegn.",
+            False,
+        ),
+        (
+            "Spørsmål (må fylles ut): det dere trenger svar på, skrevet som et spørsmål. "
+            f"Høyst {MAX_QUESTION_LENGTH} tegn.",
+            False,
+        ),
+        (
+            "Bakgrunn: hvorfor behovet er viktig, og hva dere vet fra før. "
+            f"Høyst {MAX_BACKGROUND_LENGTH:,} tegn.".replace(",", " "),
+            False,
+        ),
+        (
+            f"Alder fra og Alder til (må fylles ut): hvilken alder behovet gjelder, i hele år fra "
+            f"{MIN_AGE} til {MAX_AGE}. «Alder fra» kan ikke være høyere enn «Alder til». "
+            "Gjelder behovet én alder, skriver du samme tall i begge.",
+            False,
+        ),
+        (
+            "Målgruppe: hvilken gruppe barn og unge behovet gjelder, for eksempel "
+            "«elever med høyt fravær». Beskriv en gruppe, aldri enkeltpersoner.",
+            False,
+        ),
+        (
+            "Tjenester (må fylles ut): minst én tjeneste. Velg fra listen i cellen, eller skriv "
+            "flere navn skilt med semikolon (;), for eksempel «Skole; Barnevern». Gjelder behovet "
+            "to eller flere tjenester, er det et sammensatt behov – et behov på tvers av "
+            "tjenestene.",
+            False,
+        ),
+        (
+            f"Forebyggingsnivå (må fylles ut): {prevention}. Universell betyr alle barn og unge. "
+            "Selektert betyr grupper med økt risiko. Indikert betyr barn og unge som allerede "
+            "viser tegn på vansker.",
+            False,
+        ),
+        (
+            f"Bruk av svaret (må fylles ut): {uses}. Hva skal svaret brukes til?",
+            False,
+        ),
+        (
+            "Språk: nb (bokmål) eller nn (nynorsk) – språket behovet er skrevet på. "
+            "Tom celle betyr bokmål.",
+            False,
+        ),
+        ("", False),
+        ("Regler", True),
+        (
+            "Ingen personopplysninger. Et kunnskapsbehov handler om grupper og praksis, aldri om "
+            "ett barn eller én familie. Skriv aldri navn, fødselsnummer eller D-nummer på barn, "
+            "unge eller foreldre. En fil med fødselsnummer eller D-nummer blir avvist.",
+            False,
+        ),
+        (
+            "Unngå også telefonnummer, e-postadresser og fødselsdatoer. I små kommuner kan noen "
+            "få detaljer være nok til å kjenne igjen en person.",
+            False,
+        ),
+        (
+            f"Alderen må være mellom {MIN_AGE} og {MAX_AGE} år, og hvert behov må gjelde minst "
+            "én tjeneste.",
+            False,
+        ),
+        (
+            "Hele filen blir kontrollert før noe lagres. Finner vi feil, får du en liste med rad "
+            "og kolonne for hver feil, og ingenting lagres før alle feil er rettet.",
+            False,
+        ),
+        (
+            f"Én fil kan ha høyst {DEFAULT_MAX_ROWS:,} kunnskapsbehov.".replace(",", " "),
+            False,
+        ),
+        (
+            "Du kan skrive verdiene på nynorsk også, for eksempel «Tenesteutvikling» og «Avgjerd».",
+            False,
+        ),
+    ]
+    if service_names:
+        lines += [("", False), ("Tjenester du kan velge", True)]
+        lines += [(f"• {name}", False) for name in service_names]
+    return lines
+
+
+def _validate(
+    sheet: Worksheet, key: str, kind: str, formula1: str, error: str, **options: str
+) -> None:
+    excel.validate(
+        sheet,
+        list(BY_KEY).index(key),
+        _LAST_ROW,
+        title=label(key),
+        kind=kind,
+        formula1=formula1,
+        error=error,
+        **options,
+    )
+
+
+def _needs_sheet(sheet: Worksheet) -> None:
+    sheet.title = SHEET_NEEDS
+    excel.header_row(
+        sheet,
+        [excel.Column(c.label, c.width, wrap=c.key in _WRAPPED) for c in COLUMNS],
+        fill=_HEADER_FILL,
+    )
+    levels = list(PREVENTION_LABELS.values())
+    uses = list(INTENDED_USE_LABELS.values())
+    _validate(
+        sheet,
+        "prevention_level",
+        "list",
+        excel.inline_list(levels),
+        f"Velg {', '.join(levels[:-1])} eller {levels[-1]}.",
+        prompt="Velg fra listen.",
+    )
+    _validate(
+        sheet,
+        "intended_use",
+        "list",
+        excel.inline_list(uses),
+        "Velg en verdi fra listen.",
+        prompt="Hva skal svaret brukes til?",
+    )
+    _validate(
+        sheet,
+        "language",
+        "list",
+        excel.inline_list(LANGUAGES),
+        "Skriv nb (bokmål) eller nn (nynorsk).",
+        prompt="nb eller nn. Tom celle betyr bokmål.",
+    )
+    for key in ("age_from", "age_to"):
+        _validate(
+            sheet,
+            key,
+            "whole",
+            str(MIN_AGE),
+            f"Skriv et helt tall fra {MIN_AGE} til {MAX_AGE}.",
+            operator="between",
+            formula2=str(MAX_AGE),
+            prompt=f"Alder i hele år, {MIN_AGE}–{MAX_AGE}.",
+        )
+    for key, limit in (("title", MAX_TITLE_LENGTH), ("question", MAX_QUESTION_LENGTH)):
+        _validate(
+            sheet, key, "textLength", str(limit), f"Høyst {limit} tegn.", operator="lessThanOrEqual"
+        )
+
+
+def _services_list(workbook: openpyxl.Workbook, sheet: Worksheet, names: list[str]) -> None:
+    cells = excel.list_sheet(workbook, SHEET_LISTS, "Tjenester", names)
+    if names:
+        # A list validation accepts one item only; style "information" lets people type
+        # several names separated by ";" after a reminder instead of refusing them.
+        _validate(
+            sheet,
+            "services",
+            "list",
+            cells,
+            "Flere tjenester skilles med semikolon (;). Bruk navnene fra listen.",
+            errorStyle="information",
+            prompt="Velg fra listen, eller skriv flere navn skilt med semikolon (;).",
+        )
+
+
+def _guide_sheet(workbook: openpyxl.Workbook, service_names: Sequence[str]) -> None:
+    guide = workbook.create_sheet(SHEET_GUIDE, index=1)
+    guide.column_dimensions["A"].width = 110
+    for row, (text, heading) in enumerate(_guide_lines(service_names), start=1):
+        cell = guide.cell(row=row, column=1)
+        excel.set_text(cell, text)
+        cell.alignment = excel.WRAP_TOP
+        if heading:
+            cell.font = Font(bold=True, size=14 if row == 1 else 12)
+
+
+def build_template(services: Sequence[tuple[int, str]]) -> bytes:
+    """An .xlsx template with dropdowns for the cluster's services (id, name) and the enums."""
+    service_names = list(dict.fromkeys(" ".join(name.split()) for _, name in services))
+    service_names = [name for name in service_names if name]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    _needs_sheet(sheet)
+    _services_list(workbook, sheet, service_names)
+    _guide_sheet(workbook, service_names)
+    workbook.active = 0
+    return excel.to_bytes(workbook)
