@@ -78,8 +78,6 @@ async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
     if actor is None:
         raise runner.JobFailed("Kontoen som startet importen er ikke lenger aktiv.")
     cluster_id = int(ctx.params["cluster_id"])
-    municipality_id = int(ctx.params["municipality_id"])
-    service_id = ctx.params.get("service_id")
     await ctx.progress(5, "Leser filen")
     try:
         rows, errors = parse_needs_file(
@@ -97,30 +95,37 @@ async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
     if not rows:
         raise runner.JobFailed("Filen har ingen behov å importere.")
     await ctx.progress(40, f"{len(rows)} rader er gyldige; lagrer")
+    await _store_rows(ctx, actor, rows)
+    return None
+
+
+def _need_create(ctx: runner.JobContext, row: Any) -> s.NeedCreate:
+    service_id = ctx.params.get("service_id")
+    return s.NeedCreate(
+        cluster_id=int(ctx.params["cluster_id"]),
+        municipality_id=int(ctx.params["municipality_id"]),
+        service_id=int(service_id) if service_id else None,
+        title=row.title,
+        question=row.question,
+        background=row.background,
+        age_from=row.age_from,
+        age_to=row.age_to,
+        target_group=row.target_group,
+        service_ids=list(row.service_ids),
+        prevention_level=s.PreventionLevel(row.prevention_level.value),
+        intended_use=s.IntendedUse(row.intended_use.value),
+        language=row.language,
+        submit=bool(ctx.params.get("submit", False)),
+    )
+
+
+async def _store_rows(ctx: runner.JobContext, actor: Any, rows: list[Any]) -> None:
+    """Every row or none (one transaction); the job finishes inside it."""
     created: list[int] = []
     try:
         async with transaction():
             for row in rows:
-                need = await needs.create_need(
-                    actor,
-                    s.NeedCreate(
-                        cluster_id=cluster_id,
-                        municipality_id=municipality_id,
-                        service_id=int(service_id) if service_id else None,
-                        title=row.title,
-                        question=row.question,
-                        background=row.background,
-                        age_from=row.age_from,
-                        age_to=row.age_to,
-                        target_group=row.target_group,
-                        service_ids=list(row.service_ids),
-                        prevention_level=s.PreventionLevel(row.prevention_level.value),
-                        intended_use=s.IntendedUse(row.intended_use.value),
-                        language=row.language,
-                        submit=bool(ctx.params.get("submit", False)),
-                    ),
-                )
-                created.append(need.id)
+                created.append((await needs.create_need(actor, _need_create(ctx, row))).id)
             await ctx.finish(
                 {"imported": len(created), "need_ids": created},
                 f"{len(created)} kunnskapsbehov importert.",
@@ -131,4 +136,3 @@ async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
             exc.text,
             {"errors": [{"row": None, "column": e.field, "reason": e.text} for e in exc.errors]},
         ) from None
-    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from klynge import audit
 from klynge.auth.passwords import hash_password
@@ -285,9 +286,13 @@ async def _seed_users(orgs: dict[str, dict[str, int]], ids: dict[str, int]) -> N
                     Account(name=user.name, email=user.email, password_hash=password_hash)
                 ).returning(Account.id)
             )[0]["id"]
-        await RoleAssignment.insert(
-            RoleAssignment(account=account_id, role=user.role, **_org_for(user, orgs, ids))
-        )
+        # Any: Piccolo's Table.__init__ takes columns as **kwargs beside typed parameters.
+        values: dict[str, Any] = {
+            "account": account_id,
+            "role": user.role,
+            **_org_for(user, orgs, ids),
+        }
+        await RoleAssignment.insert(RoleAssignment(**values))
 
 
 async def seed_core() -> bool:

@@ -6,6 +6,7 @@ rendered, in the language of the request; `params` fill their %(name)s placehold
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Mapping
@@ -49,7 +50,7 @@ class FieldError:
     field: str
     message: str
     row: int | None = None  # for file imports: the spreadsheet row
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -3,7 +3,9 @@ of the cluster's services, and a guide sheet in plain bokmål."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font
@@ -33,99 +35,24 @@ _WRAPPED = frozenset({"title", "question", "background", "target_group", "servic
 _LAST_ROW = DEFAULT_MAX_ROWS + 1
 
 
+GUIDE = Path(__file__).with_name("guide_nb.json")
+
+
 def _guide_lines(service_names: Sequence[str]) -> list[tuple[str, bool]]:
-    """(text, is_heading) for the Veiledning sheet, in plain bokmål."""
-    prevention = ", ".join(PREVENTION_LABELS.values())
-    uses = ", ".join(INTENDED_USE_LABELS.values())
-    lines: list[tuple[str, bool]] = [
-        ("Slik fyller du ut malen for kunnskapsbehov", True),
-        (
-            f"Skriv ett kunnskapsbehov på hver rad i arket «{SHEET_NEEDS}», fra rad 2. "
-            "Ikke endre overskriftene i rad 1. Tomme rader hoppes over.",
-            False,
-        ),
-        ("", False),
-        ("Kolonnene", True),
-        (
-            f"Tittel (må fylles ut): en kort tittel som sier hva behovet handler om. "
-            f"Høyst {MAX_TITLE_LENGTH} tegn.",
-            False,
-        ),
-        (
-            "Spørsmål (må fylles ut): det dere trenger svar på, skrevet som et spørsmål. "
-            f"Høyst {MAX_QUESTION_LENGTH} tegn.",
-            False,
-        ),
-        (
-            "Bakgrunn: hvorfor behovet er viktig, og hva dere vet fra før. "
-            f"Høyst {MAX_BACKGROUND_LENGTH:,} tegn.".replace(",", " "),
-            False,
-        ),
-        (
-            f"Alder fra og Alder til (må fylles ut): hvilken alder behovet gjelder, i hele år fra "
-            f"{MIN_AGE} til {MAX_AGE}. «Alder fra» kan ikke være høyere enn «Alder til». "
-            "Gjelder behovet én alder, skriver du samme tall i begge.",
-            False,
-        ),
-        (
-            "Målgruppe: hvilken gruppe barn og unge behovet gjelder, for eksempel "
-            "«elever med høyt fravær». Beskriv en gruppe, aldri enkeltpersoner.",
-            False,
-        ),
-        (
-            "Tjenester (må fylles ut): minst én tjeneste. Velg fra listen i cellen, eller skriv "
-            "flere navn skilt med semikolon (;), for eksempel «Skole; Barnevern». Gjelder behovet "
-            "to eller flere tjenester, er det et sammensatt behov – et behov på tvers av "
-            "tjenestene.",
-            False,
-        ),
-        (
-            f"Forebyggingsnivå (må fylles ut): {prevention}. Universell betyr alle barn og unge. "
-            "Selektert betyr grupper med økt risiko. Indikert betyr barn og unge som allerede "
-            "viser tegn på vansker.",
-            False,
-        ),
-        (
-            f"Bruk av svaret (må fylles ut): {uses}. Hva skal svaret brukes til?",
-            False,
-        ),
-        (
-            "Språk: nb (bokmål) eller nn (nynorsk) – språket behovet er skrevet på. "
-            "Tom celle betyr bokmål.",
-            False,
-        ),
-        ("", False),
-        ("Regler", True),
-        (
-            "Ingen personopplysninger. Et kunnskapsbehov handler om grupper og praksis, aldri om "
-            "ett barn eller én familie. Skriv aldri navn, fødselsnummer eller D-nummer på barn, "
-            "unge eller foreldre. En fil med fødselsnummer eller D-nummer blir avvist.",
-            False,
-        ),
-        (
-            "Unngå også telefonnummer, e-postadresser og fødselsdatoer. I små kommuner kan noen "
-            "få detaljer være nok til å kjenne igjen en person.",
-            False,
-        ),
-        (
-            f"Alderen må være mellom {MIN_AGE} og {MAX_AGE} år, og hvert behov må gjelde minst "
-            "én tjeneste.",
-            False,
-        ),
-        (
-            "Hele filen blir kontrollert før noe lagres. Finner vi feil, får du en liste med rad "
-            "og kolonne for hver feil, og ingenting lagres før alle feil er rettet.",
-            False,
-        ),
-        (
-            f"Én fil kan ha høyst {DEFAULT_MAX_ROWS:,} kunnskapsbehov.".replace(",", " "),
-            False,
-        ),
-        (
-            "Du kan skrive verdiene på nynorsk også, for eksempel «Tenesteutvikling» og «Avgjerd».",
-            False,
-        ),
-    ]
+    """(text, is_heading) for the Veiledning sheet, in plain bokmål (text in guide_nb.json)."""
+    values = {
+        "sheet": SHEET_NEEDS,
+        "max_title": MAX_TITLE_LENGTH,
+        "max_question": MAX_QUESTION_LENGTH,
+        "max_background": f"{MAX_BACKGROUND_LENGTH:,}".replace(",", " "),
+        "min_age": MIN_AGE,
+        "max_age": MAX_AGE,
+        "prevention": ", ".join(PREVENTION_LABELS.values()),
+        "uses": ", ".join(INTENDED_USE_LABELS.values()),
+        "max_rows": f"{DEFAULT_MAX_ROWS:,}".replace(",", " "),
+    }
+    guide = json.loads(GUIDE.read_text(encoding="utf-8"))
+    lines = [(str(text).format(**values), bool(heading)) for text, heading in guide]
     if service_names:
         lines += [("", False), ("Tjenester du kan velge", True)]
         lines += [(f"• {name}", False) for name in service_names]

@@ -88,7 +88,7 @@ def _read_grants(rows: list[dict[str, Any]]) -> _Memberships:
 
 async def _member_clusters(municipality_ids: set[int]) -> set[int]:
     members = await ClusterMembership.select(ClusterMembership.cluster).where(
-        ClusterMembership.municipality.is_in(municipality_ids),
+        ClusterMembership.municipality.is_in(list(municipality_ids)),
         ClusterMembership.status == "member",
     )
     return {m["cluster"] for m in members}
@@ -127,7 +127,7 @@ async def load_principal(account_id: int) -> Principal | None:
     municipality_ids = found.municipality_ids
     if found.service_ids:
         services = await Service.select(Service.municipality).where(
-            Service.id.is_in(found.service_ids)
+            Service.id.is_in(list(found.service_ids))
         )
         municipality_ids.update(s["municipality"] for s in services)
     cluster_ids = set(found.adviser_clusters)

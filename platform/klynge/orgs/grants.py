@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.auth.tables import Account, RoleAssignment
@@ -22,11 +24,9 @@ async def grant(actor: Principal | None, account_id: int, role: str, **org: int 
     found = await existing.first()
     if found:
         return int(found["id"])
-    row = (
-        await RoleAssignment.insert(RoleAssignment(account=account_id, role=role, **org)).returning(
-            RoleAssignment.id
-        )
-    )[0]
+    # Any: Piccolo's Table.__init__ takes columns as **kwargs beside typed parameters.
+    values: dict[str, Any] = {"account": account_id, "role": role, **org}
+    row = (await RoleAssignment.insert(RoleAssignment(**values)).returning(RoleAssignment.id))[0]
     await audit.record(
         actor,
         "role.grant",

@@ -42,7 +42,7 @@ async def _membership_out(row: Mapping[str, Any], *, history: bool = False) -> s
     events: list[s.MembershipEventOut] = []
     if history:
         for e in (
-            await MembershipEvent.select(MembershipEvent.all_columns(), MembershipEvent.actor.name)
+            await MembershipEvent.select(*MembershipEvent.all_columns(), MembershipEvent.actor.name)
             .where(MembershipEvent.membership == row["id"])
             .order_by(MembershipEvent.id)
         ):

@@ -91,7 +91,8 @@ def _checksums(windows: np.ndarray, rule_2032: bool) -> np.ndarray:
     k1 = (windows[:, :10] @ np.asarray(_K1_WEIGHTS)) % 11
     k2 = (windows @ np.asarray(_K2_WEIGHTS)) % 11
     allowed = list(_K1_REMAINDERS_2032 if rule_2032 else {0})
-    return np.isin(k1, allowed) & (k2 == 0)
+    passing: np.ndarray = np.isin(k1, allowed) & (k2 == 0)
+    return passing
 
 
 def _chain_candidates(chain: str, rule_2032: bool) -> list[tuple[int, int]]:

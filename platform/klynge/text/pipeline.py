@@ -40,10 +40,10 @@ def stop_words(lang: str) -> frozenset[str]:
 # of all three languages are dropped whatever the text's language.
 STOP_WORDS = stop_words("nb") | stop_words("nn") | stop_words("en")
 
-NYNORSK_STEMS: dict[str, str] = dict(
-    tuple(line.split("\t", 1))
-    for line in _lines("nynorsk_stems.tsv")  # type: ignore[misc]
-)
+NYNORSK_STEMS: dict[str, str] = {
+    nynorsk: bokmal
+    for nynorsk, bokmal in (line.split("\t", 1) for line in _lines("nynorsk_stems.tsv"))
+}
 
 # Language cues: stop words that only one of the languages uses (cheap and good enough for a
 # title + abstract; a short text without cues falls back to the letters æøå, then to nb).

@@ -16,10 +16,10 @@ from klynge.auth.passwords import MIN_LENGTH
 from klynge.auth.principal import Principal
 from klynge.auth.roles import ROLE_ORG_KIND, OrgKind, Role
 from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
 from klynge.views.common import (
-    N_,
     Form,
     form_failed,
     form_values,
