@@ -76,10 +76,11 @@ def test_apps_meet_only_through_their_public_interface() -> None:
 
 def test_no_module_imports_itself_through_a_cycle() -> None:
     """No import cycle between modules anywhere (db <-> piccolo_conf, priorities <->
-    literature were the last ones): the strongly connected components are single modules."""
+    literature were the last ones). Imports only for type checking (a table's ForeignKey type,
+    a helper module naming its caller's class) do not run and are left out."""
     import grimp
 
-    graph = grimp.build_graph("klynge", *APPS)
+    graph = grimp.build_graph("klynge", *APPS, exclude_type_checking_imports=True, cache_dir=None)
     cycles = [
         sorted(chain)
         for module in sorted(graph.modules)

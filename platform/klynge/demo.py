@@ -155,9 +155,9 @@ USERS = [
 
 
 async def seed() -> bool:
-    """Seed the demo cluster, then every app's demo data (composition.DEMO_MODULES). Each step
+    """Seed the demo cluster, then every app's demo data (declared in klynge.apps). Each step
     is idempotent; returns False when nothing had to be created."""
-    from klynge.composition import demo_seeders
+    from klynge.apps import demo_seeders
 
     created = await seed_core()
     for seed_app in demo_seeders():
