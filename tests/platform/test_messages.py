@@ -23,9 +23,7 @@ TEXTS = {
 async def _speaks(world: World, key: str, language: str) -> None:
     from klynge.auth.tables import Account
 
-    await Account.update({Account.language: language}).where(
-        Account.id == world.accounts[key]
-    )
+    await Account.update({Account.language: language}).where(Account.id == world.accounts[key])
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
