@@ -23,6 +23,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.auth.tables import Account
 from klynge.errors import NotFound
+from klynge.i18n import N_
 from klynge.orgs.tables import Cluster, Municipality, Service
 
 
@@ -116,7 +117,7 @@ async def mark_read(actor: Principal, notification_id: int) -> None:
         .returning(Notification.id)
     )
     if not updated:
-        raise NotFound("Fant ikke varselet.")
+        raise NotFound(N_("We could not find the notification."))
 
 
 @get(

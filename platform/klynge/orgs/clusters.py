@@ -12,6 +12,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.tables import RoleAssignment
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs import schemas as s
 from klynge.orgs.grants import grant
 from klynge.orgs.memberships import record_transition
@@ -69,7 +70,7 @@ async def get_cluster(principal: Principal | None, cluster_id: int) -> s.Cluster
     ensure_cluster_visible(principal, cluster_id)
     row = await Cluster.select().where(Cluster.id == cluster_id).first()
     if row is None:
-        raise NotFound("Fant ikke klyngen.")
+        raise NotFound(N_("We could not find the cluster."))
     return await _cluster_out(row)
 
 
@@ -78,13 +79,13 @@ async def create_cluster(actor: Principal, data: s.ClusterCreate) -> s.ClusterOu
     async with transaction():
         if await Cluster.exists().where(Cluster.name == data.name.strip()):
             raise Conflict(
-                "En klynge med dette navnet finnes allerede.",
-                [FieldError("name", "Navnet er i bruk.")],
+                N_("A cluster with this name already exists."),
+                [FieldError("name", N_("The name is taken."))],
             )
         if not await Municipality.exists().where(Municipality.id == data.motor_municipality_id):
             raise Invalid(
-                "Motorkommunen finnes ikke.",
-                [FieldError("motor_municipality_id", "Ukjent kommune.")],
+                N_("The motor municipality does not exist."),
+                [FieldError("motor_municipality_id", N_("Unknown municipality."))],
             )
         row = (
             await Cluster.insert(
@@ -127,7 +128,7 @@ async def update_cluster(actor: Principal, cluster_id: int, data: s.ClusterUpdat
     async with transaction():
         before = await Cluster.select().where(Cluster.id == cluster_id).first()
         if before is None:
-            raise NotFound("Fant ikke klyngen.")
+            raise NotFound(N_("We could not find the cluster."))
         changes: dict[Any, Any] = {}
         if data.description is not None:
             changes[Cluster.description] = data.description

@@ -10,6 +10,7 @@ from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Forbidden, NotFound
+from klynge.i18n import N_
 from klynge.orgs import schemas as s
 from klynge.orgs import validators
 from klynge.orgs.municipalities import validated
@@ -35,7 +36,7 @@ async def create_service(
     guard_text({"description": data.description})
     async with transaction():
         if not await Municipality.exists().where(Municipality.id == municipality_id):
-            raise NotFound("Fant ikke kommunen.")
+            raise NotFound(N_("We could not find the municipality."))
         row = (
             await Service.insert(
                 Service(

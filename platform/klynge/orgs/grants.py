@@ -8,13 +8,14 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.auth.tables import Account, RoleAssignment
 from klynge.errors import FieldError, Invalid
+from klynge.i18n import N_
 
 
 async def grant(actor: Principal | None, account_id: int, role: str, **org: int | None) -> int:
     """The id of the account's grant of `role` for `org` (cluster=..., municipality=...),
     created and audited unless it exists."""
     if not await Account.exists().where(Account.id == account_id):
-        raise Invalid("Ukjent bruker.", [FieldError("account_id", "Ukjent bruker.")])
+        raise Invalid(N_("Unknown user."), [FieldError("account_id", N_("Unknown user."))])
     existing = RoleAssignment.select(RoleAssignment.id).where(
         RoleAssignment.account == account_id, RoleAssignment.role == role
     )

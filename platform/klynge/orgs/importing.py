@@ -10,7 +10,9 @@ from litestar.datastructures import UploadFile
 
 from klynge.auth.principal import Principal
 from klynge.db import transaction
-from klynge.errors import DomainError, FieldError, Invalid
+from klynge.errors import DomainError, FieldError, Invalid, translate
+from klynge.i18n import N_
+from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.service import get_job
@@ -28,17 +30,20 @@ async def read_upload(
     """The upload's safe file name and bytes, refusing other types and oversize files."""
     name = PurePath(upload.filename or "").name
     if PurePath(name).suffix.lower() not in allowed:
-        kinds = " eller ".join(allowed)
-        raise DomainError(f"Filen må være {kinds}.", 415, "unsupported-file")
+        kinds = _(" or ").join(allowed)
+        raise DomainError(
+            N_("The file must be %(kinds)s."), 415, "unsupported-file", params={"kinds": kinds}
+        )
     data = await upload.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise DomainError(
-            f"Filen er større enn grensen på {settings.max_upload_bytes // (1024 * 1024)} MB.",
+            N_("The file is larger than the limit of %(megabytes)s MB."),
             413,
             "too-large",
+            params={"megabytes": settings.max_upload_bytes // (1024 * 1024)},
         )
     if not data:
-        raise Invalid("Filen er tom.", [FieldError("file", "Filen er tom.")])
+        raise Invalid(N_("The file is empty."), [FieldError("file", N_("The file is empty."))])
     return name, data
 
 
@@ -59,7 +64,7 @@ async def start_import(
 @runner.job(JOB_NAME)
 async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None:
     if ctx.payload is None:
-        raise runner.JobFailed("Jobben mangler filen den skulle importere.")
+        raise runner.JobFailed(translate(N_("The job is missing the file it was to import.")))
     filename = str(ctx.params.get("filename", "upload.csv"))
     await ctx.progress(5, "Leser filen")
     try:
@@ -68,7 +73,10 @@ async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None
         raise runner.JobFailed(str(exc)) from None
     if errors:
         raise runner.JobFailed(
-            f"Filen ble ikke importert: {len(errors)} feil. Rett feilene og last opp på nytt.",
+            translate(
+                N_("The file was not imported: %(count)s errors. Fix them and upload again."),
+                {"count": len(errors)},
+            ),
             {"errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]},
         )
     await ctx.progress(50, f"{len(rows)} rader er gyldige; lagrer")

@@ -14,6 +14,7 @@ from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs import schemas as s
 from klynge.orgs.municipalities import get_municipality
 from klynge.orgs.tables import Cluster, ClusterMembership, MembershipEvent, Municipality
@@ -21,6 +22,7 @@ from klynge.privacy import guard_text
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 
 OPEN_STATUSES = (s.MembershipStatus.REQUESTED.value, s.MembershipStatus.MEMBER.value)
+PENDING = N_("The municipality already has a request waiting.")
 
 
 async def record_transition(
@@ -75,13 +77,16 @@ async def request_membership(
 ) -> s.MembershipOut:
     """A municipality asks to join a cluster (its coordinator, or an admin, asks)."""
     if not access.coordinates(actor, data.municipality_id):
-        raise Forbidden("Bare kommunens koordinator kan be om medlemskap.")
+        raise Forbidden(N_("Only the municipality's coordinator can ask for membership."))
     guard_text({"note": data.note})
     async with transaction():
         if not await Cluster.exists().where(Cluster.id == cluster_id):
-            raise NotFound("Fant ikke klyngen.")
+            raise NotFound(N_("We could not find the cluster."))
         if not await Municipality.exists().where(Municipality.id == data.municipality_id):
-            raise Invalid("Ukjent kommune.", [FieldError("municipality_id", "Ukjent kommune.")])
+            raise Invalid(
+                N_("Unknown municipality."),
+                [FieldError("municipality_id", N_("Unknown municipality."))],
+            )
         open_row = (
             await ClusterMembership.select(ClusterMembership.status)
             .where(
@@ -93,9 +98,9 @@ async def request_membership(
         )
         if open_row is not None:
             detail = (
-                "Kommunen er allerede medlem av klyngen."
+                N_("The municipality is already a member of the cluster.")
                 if open_row["status"] == "member"
-                else "Kommunen har allerede en søknad som venter."
+                else PENDING
             )
             raise Conflict(detail)
         try:
@@ -114,7 +119,7 @@ async def request_membership(
             # A concurrent request got in between the check above and this insert; the
             # database's one-open-membership index refused ours.
             if _is_unique_violation(exc):
-                raise Conflict("Kommunen har allerede en søknad som venter.") from None
+                raise Conflict(PENDING) from None
             raise
         await record_transition(row["id"], actor, "", "requested", data.note)
         await audit.record(
@@ -132,7 +137,7 @@ def _is_unique_violation(exc: Exception) -> bool:
 async def _load_membership(membership_id: int) -> dict[str, Any]:
     row = await ClusterMembership.select().where(ClusterMembership.id == membership_id).first()
     if row is None:
-        raise NotFound("Fant ikke medlemskapet.")
+        raise NotFound(N_("We could not find the membership."))
     return row
 
 
@@ -147,7 +152,7 @@ def _may_see_membership(actor: Principal, row: Mapping[str, Any]) -> bool:
 async def get_membership(actor: Principal, membership_id: int) -> s.MembershipOut:
     row = await _load_membership(membership_id)
     if not _may_see_membership(actor, row):
-        raise NotFound("Fant ikke medlemskapet.")
+        raise NotFound(N_("We could not find the membership."))
     return await _membership_out(row, history=True)
 
 
@@ -177,7 +182,7 @@ async def _load_for_move(
 ) -> dict[str, Any]:
     row = await _load_membership(membership_id)
     if not _may_see_membership(actor, row):
-        raise NotFound("Fant ikke medlemskapet.")
+        raise NotFound(N_("We could not find the membership."))
     if not may(row):
         raise Forbidden()
     if rule is not None:
@@ -185,7 +190,10 @@ async def _load_for_move(
         # outsider anything about another cluster's memberships.
         await rule(row)
     if row["status"] not in allowed_from:
-        raise Conflict(f"Medlemskapet har status «{row['status']}» og kan ikke endres slik.")
+        raise Conflict(
+            N_("The membership has status «%(status)s» and cannot be changed like this."),
+            params={"status": row["status"]},
+        )
     return row
 
 
@@ -214,7 +222,9 @@ async def _move(
             .returning(ClusterMembership.id)
         )
         if not changed:
-            raise Conflict("Medlemskapet ble endret av noen andre samtidig. Last siden på nytt.")
+            raise Conflict(
+                N_("Someone else changed the membership at the same time. Reload the page.")
+            )
         await record_transition(membership_id, actor, row["status"], to_status, reason)
         after = await _load_membership(membership_id)
         await audit.record(
@@ -235,7 +245,8 @@ async def decide_membership(
     """The cluster's adviser approves, or declines with a reason."""
     if not data.approve and not data.reason.strip():
         raise Invalid(
-            "Skriv en begrunnelse for avslaget.", [FieldError("reason", "Et avslag må begrunnes.")]
+            N_("Write a reason for the decline."),
+            [FieldError("reason", N_("A decline needs a reason."))],
         )
     return await _move(
         actor,
@@ -275,7 +286,7 @@ async def leave_cluster(
             .first()
         )
         if cluster and cluster["motor_municipality"] == row["municipality"]:
-            raise Conflict("Motorkommunen kan ikke forlate sin egen klynge.")
+            raise Conflict(N_("The motor municipality cannot leave its own cluster."))
 
     return await _move(
         actor,

@@ -11,6 +11,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.tables import Account
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs import schemas as s
 from klynge.orgs import validators
 from klynge.orgs.tables import Municipality
@@ -21,7 +22,9 @@ def validated(fn: Any, field: str, value: Any, **kwargs: Any) -> Any:
     try:
         return fn(value, **kwargs)
     except validators.ValidationError as exc:
-        raise Invalid(exc.message, [FieldError(field, exc.message)]) from None
+        raise Invalid(
+            exc.message, [FieldError(field, exc.message, params=exc.params)], params=exc.params
+        ) from None
 
 
 def municipality_out(row: Mapping[str, Any]) -> s.MunicipalityOut:
@@ -47,7 +50,7 @@ async def list_municipalities(search: str = "") -> list[s.MunicipalityOut]:
 async def get_municipality(municipality_id: int) -> s.MunicipalityOut:
     row = await Municipality.select().where(Municipality.id == municipality_id).first()
     if row is None:
-        raise NotFound("Fant ikke kommunen.")
+        raise NotFound(N_("We could not find the municipality."))
     return municipality_out(row)
 
 
@@ -65,10 +68,9 @@ async def create_municipality(actor: Principal, data: s.MunicipalityCreate) -> s
     language = validated(validators.parse_language_decision, "language", data.language)
     async with transaction():
         if await _overlapping_numbers([number]):
-            raise Conflict(
-                f"Kommunenummer {number} finnes allerede.",
-                [FieldError("number", f"Kommunenummer {number} finnes allerede.")],
-            )
+            exists = N_("Municipality number %(number)s already exists.")
+            params = {"number": number}
+            raise Conflict(exists, [FieldError("number", exists, params=params)], params=params)
         row = (
             await Municipality.insert(
                 Municipality(
@@ -90,12 +92,17 @@ async def import_municipalities(actor_id: int | None, rows: list[Any]) -> list[s
     numbers = [r.number for r in rows]
     existing = await _overlapping_numbers(numbers)
     errors = [
-        FieldError("kommunenummer", f"Kommunenummer {r.number} finnes allerede.", row=r.row)
+        FieldError(
+            "kommunenummer",
+            N_("Municipality number %(number)s already exists."),
+            row=r.row,
+            params={"number": r.number},
+        )
         for r in rows
         if any(n == r.number for n, _ in existing)
     ]
     if errors:
-        raise Invalid("Filen ble ikke importert: noen kommuner finnes allerede.", errors)
+        raise Invalid(N_("The file was not imported: some municipalities already exist."), errors)
     actor = await _actor(actor_id)
     created = []
     for r in rows:

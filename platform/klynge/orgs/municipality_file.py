@@ -13,6 +13,7 @@ from pathlib import PurePath
 from klynge import excel
 from klynge.excel import CellError as RowError
 from klynge.excel import FileFormatError, HeaderMap
+from klynge.i18n import gettext as _
 from klynge.orgs.validators import (
     LanguageDecision,
     ValidationError,
@@ -111,8 +112,8 @@ def _read_table(data: bytes, filename: str, max_rows: int) -> excel.Table:
     if suffix == ".csv":
         return excel.read_csv(excel.decode_csv(data, limits), limits, _WORDING)
     if suffix in {".xls", ".xlsm", ".ods", ".numbers"}:
-        raise FileFormatError("Filtypen støttes ikke. Lagre filen som .xlsx eller .csv.")
-    raise FileFormatError("Ukjent filtype. Last opp en .xlsx- eller .csv-fil.")
+        raise FileFormatError(_("The file type is not supported. Save the file as .xlsx or .csv."))
+    raise FileFormatError(_("Unknown file type. Upload an .xlsx or .csv file."))
 
 
 # --- Interpreting cells ------------------------------------------------------------------------
@@ -190,9 +191,13 @@ def _same_county(given: Cell, number: str, county: str) -> bool:
 
 def _header_errors(columns: HeaderMap) -> list[RowError]:
     errors = [
-        RowError(1, key, f"Kolonnen «{key}» finnes mer enn én gang.") for key in columns.duplicates
+        RowError(1, key, _("The column «%(column)s» appears more than once.") % {"column": key})
+        for key in columns.duplicates
     ]
-    errors += [RowError(1, key, f"Mangler kolonnen «{key}».") for key in columns.missing(_REQUIRED)]
+    errors += [
+        RowError(1, key, _("The column «%(column)s» is missing.") % {"column": key})
+        for key in columns.missing(_REQUIRED)
+    ]
     return errors
 
 
@@ -218,7 +223,8 @@ class _RowReader:
             return _parse_date(raw)
         except ValueError:
             self.fail(
-                COL_VALID_FROM, "Ugyldig dato. Bruk formen dd.mm.åååå (for eksempel 01.01.2024)."
+                COL_VALID_FROM,
+                _("Invalid date. Use the form dd.mm.yyyy (for example 01.01.2024)."),
             )
             return None
 
@@ -226,15 +232,18 @@ class _RowReader:
         try:
             return validate_kommunenummer(kommunenummer_from_cell(self.cell(COL_NUMBER)), on=on)
         except ValidationError as error:
-            self.fail(COL_NUMBER, error.message)
+            self.fail(COL_NUMBER, error.text)
             return ""
 
     def name(self) -> str:
         name = " ".join(_text(self.cell(COL_NAME)).split())
         if not name:
-            self.fail(COL_NAME, "Navn mangler.")
+            self.fail(COL_NAME, _("The name is missing."))
         elif len(name) > MAX_NAME_LENGTH:
-            self.fail(COL_NAME, f"Navnet er lengre enn {MAX_NAME_LENGTH} tegn.")
+            self.fail(
+                COL_NAME,
+                _("The name is longer than %(count)s characters.") % {"count": MAX_NAME_LENGTH},
+            )
         return name
 
     def county(self, number: str) -> str:
@@ -243,7 +252,11 @@ class _RowReader:
         if number and not _is_empty(raw) and not _same_county(raw, number, county):
             self.fail(
                 COL_COUNTY,
-                f"Fylket stemmer ikke med kommunenummeret {number}, som hører til {county}.",
+                _(
+                    "The county does not match municipality number %(number)s, "
+                    "which belongs to %(county)s."
+                )
+                % {"number": number, "county": county},
             )
         return county
 
@@ -254,7 +267,9 @@ class _RowReader:
         try:
             return _parse_population(raw)
         except ValueError:
-            self.fail(COL_POPULATION, "Innbyggertallet må være et helt tall som ikke er negativt.")
+            self.fail(
+                COL_POPULATION, _("The population must be a whole number that is not negative.")
+            )
             return None
 
     def language(self) -> LanguageDecision:
@@ -264,7 +279,7 @@ class _RowReader:
         try:
             return parse_language_decision(_text(raw))
         except ValidationError as error:
-            self.fail(COL_LANGUAGE, error.message)
+            self.fail(COL_LANGUAGE, error.text)
             return LanguageDecision.NEUTRAL
 
 
@@ -283,8 +298,11 @@ def _parse_row(reader: _RowReader, seen: dict[tuple[str, date], int]) -> Municip
         if (first := seen.get(key)) is not None:
             reader.fail(
                 COL_NUMBER,
-                f"Rad {first} og rad {row} har samme kommunenummer ({number}) og "
-                f"gyldig fra-dato ({valid_from:%d.%m.%Y}).",
+                _(
+                    "Row %(first)s and row %(row)s have the same municipality number "
+                    "(%(number)s) and valid-from date (%(date)s)."
+                )
+                % {"first": first, "row": row, "number": number, "date": f"{valid_from:%d.%m.%Y}"},
             )
         else:
             seen[key] = row

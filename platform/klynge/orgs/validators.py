@@ -1,20 +1,25 @@
 """Pure validators for Norwegian organisation data: kommunenummer, orgnr, ORCID and målform.
 
-Error messages are Norwegian bokmål, since they are shown to the people who typed the values.
+Error messages are English msgids (N_()) with params, translated where they are shown.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.iso7064 import mod_11_2
 from stdnum.no import orgnr
+
+from klynge.i18n import N_
+from klynge.i18n import gettext as _
 
 __all__ = [
     "COUNTIES",
@@ -36,10 +41,22 @@ __all__ = [
 
 
 class ValidationError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
+    """`message` is an English msgid; `params` fill its %(name)s placeholders."""
+
+    def __init__(self, field: str, message: str, params: Mapping[str, Any] | None = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.params: dict[str, Any] = dict(params or {})
+
+    @property
+    def text(self) -> str:
+        """The message in the current language, placeholders filled."""
+        text = _(self.message)
+        try:
+            return text % self.params if self.params else text
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return self.message % self.params
 
 
 COUNTY_REFORM_2024 = date(2024, 1, 1)
@@ -118,7 +135,7 @@ def validate_kommunenummer(value: str, *, on: date | None = None) -> str:
     if not _FOUR_DIGITS.fullmatch(number):
         raise ValidationError(
             _FIELD_KOMMUNENUMMER,
-            "Kommunenummeret må bestå av nøyaktig fire sifre, for eksempel 0301.",
+            N_("The municipality number must be exactly four digits, for example 0301."),
         )
     prefix = number[:2]
     if prefix not in COUNTIES:
@@ -126,18 +143,24 @@ def validate_kommunenummer(value: str, *, on: date | None = None) -> str:
         if historic is None:
             raise ValidationError(
                 _FIELD_KOMMUNENUMMER,
-                f"Kommunenummeret begynner med {prefix}, som ikke er et fylkesnummer.",
+                N_("The municipality number starts with %(prefix)s, which is not a county number."),
+                {"prefix": prefix},
             )
         if not historic.valid_on(on or date.today()):
             raise ValidationError(
                 _FIELD_KOMMUNENUMMER,
-                f"Fylkesnummer {prefix} ({historic.name}) var ikke i bruk på den oppgitte datoen. "
-                "Bruk dagens kommunenummer eller en gyldig fra-dato fra da nummeret gjaldt.",
+                N_(
+                    "County number %(prefix)s (%(county)s) was not in use on the given date. "
+                    "Use today's municipality number or a valid-from date from when the "
+                    "number applied."
+                ),
+                {"prefix": prefix, "county": historic.name},
             )
     if number.endswith("00"):
         raise ValidationError(
             _FIELD_KOMMUNENUMMER,
-            f"{number} er et fylkesnummer, ikke et kommunenummer.",
+            N_("%(number)s is a county number, not a municipality number."),
+            {"number": number},
         )
     return number
 
@@ -148,7 +171,7 @@ def county_for(kommunenummer: str) -> str:
     if not _FOUR_DIGITS.fullmatch(number):
         raise ValidationError(
             _FIELD_KOMMUNENUMMER,
-            "Kommunenummeret må bestå av nøyaktig fire sifre, for eksempel 0301.",
+            N_("The municipality number must be exactly four digits, for example 0301."),
         )
     prefix = number[:2]
     if prefix in COUNTIES:
@@ -156,7 +179,9 @@ def county_for(kommunenummer: str) -> str:
     if prefix in HISTORIC_COUNTIES:
         return HISTORIC_COUNTIES[prefix].name
     raise ValidationError(
-        _FIELD_KOMMUNENUMMER, f"Kommunenummeret begynner med {prefix}, som ikke er et fylkesnummer."
+        _FIELD_KOMMUNENUMMER,
+        N_("The municipality number starts with %(prefix)s, which is not a county number."),
+        {"prefix": prefix},
     )
 
 
@@ -167,27 +192,30 @@ def kommunenummer_from_cell(value: object) -> str:
     leading zero too, so integral numbers and 3-digit text get it back.
     """
     if isinstance(value, bool) or value is None:
-        raise ValidationError(_FIELD_KOMMUNENUMMER, "Kommunenummer mangler.")
+        raise ValidationError(_FIELD_KOMMUNENUMMER, N_("The municipality number is missing."))
     if isinstance(value, float):
         if not value.is_integer():
             raise ValidationError(
-                _FIELD_KOMMUNENUMMER, "Kommunenummeret må være et helt tall med fire sifre."
+                _FIELD_KOMMUNENUMMER,
+                N_("The municipality number must be a whole number with four digits."),
             )
         value = int(value)
     if isinstance(value, int):
         if not 0 <= value <= 9999:
             raise ValidationError(
-                _FIELD_KOMMUNENUMMER, "Kommunenummeret må bestå av nøyaktig fire sifre."
+                _FIELD_KOMMUNENUMMER, N_("The municipality number must be exactly four digits.")
             )
         return f"{value:04d}"
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise ValidationError(_FIELD_KOMMUNENUMMER, "Kommunenummer mangler.")
+            raise ValidationError(_FIELD_KOMMUNENUMMER, N_("The municipality number is missing."))
         if len(text) == 3 and text.isascii() and text.isdigit():
             return "0" + text
         return text
-    raise ValidationError(_FIELD_KOMMUNENUMMER, "Kommunenummeret må bestå av nøyaktig fire sifre.")
+    raise ValidationError(
+        _FIELD_KOMMUNENUMMER, N_("The municipality number must be exactly four digits.")
+    )
 
 
 _FIELD_ORGNR = "organisasjonsnummer"
@@ -202,24 +230,29 @@ def validate_orgnr(value: str) -> str:
     if text.startswith("NO"):
         text = text[2:]
     if not text:
-        raise ValidationError(_FIELD_ORGNR, "Organisasjonsnummer mangler.")
+        raise ValidationError(_FIELD_ORGNR, N_("The organisation number is missing."))
     if len(text) != 9 or not (text.isascii() and text.isdigit()):
-        raise ValidationError(_FIELD_ORGNR, "Organisasjonsnummeret må bestå av nøyaktig ni sifre.")
+        raise ValidationError(
+            _FIELD_ORGNR, N_("The organisation number must be exactly nine digits.")
+        )
     # Brønnøysundregistrene hand out numbers starting with 8 or 9; 000000000 passes mod 11.
     if text[0] not in "89":
         raise ValidationError(
-            _FIELD_ORGNR, "Et organisasjonsnummer begynner med 8 eller 9. Sjekk at det er riktig."
+            _FIELD_ORGNR, N_("An organisation number starts with 8 or 9. Check that it is correct.")
         )
     try:
         return orgnr.validate(text)
     except InvalidChecksum:
         raise ValidationError(
             _FIELD_ORGNR,
-            "Organisasjonsnummeret har feil kontrollsiffer. Sjekk at det er skrevet riktig.",
+            N_(
+                "The organisation number has a wrong check digit. "
+                "Check that it is written correctly."
+            ),
         ) from None
     except StdnumValidationError:
         raise ValidationError(
-            _FIELD_ORGNR, "Organisasjonsnummeret må bestå av nøyaktig ni sifre."
+            _FIELD_ORGNR, N_("The organisation number must be exactly nine digits.")
         ) from None
 
 
@@ -233,15 +266,16 @@ def validate_orcid(value: str) -> str:
     text = _ORCID_PREFIX.sub("", value.strip()).rstrip("/")
     compact = text.replace("-", "").replace(" ", "").upper()
     if not compact:
-        raise ValidationError(_FIELD_ORCID, "ORCID mangler.")
+        raise ValidationError(_FIELD_ORCID, N_("The ORCID is missing."))
     if not _ORCID_BODY.fullmatch(compact):
         raise ValidationError(
             _FIELD_ORCID,
-            "En ORCID består av 16 tegn i fire grupper, for eksempel 0000-0002-1825-0097.",
+            N_("An ORCID has 16 characters in four groups, for example 0000-0002-1825-0097."),
         )
     if not mod_11_2.is_valid(compact):
         raise ValidationError(
-            _FIELD_ORCID, "ORCID-en har feil kontrollsiffer. Sjekk at den er skrevet riktig."
+            _FIELD_ORCID,
+            N_("The ORCID has a wrong check digit. Check that it is written correctly."),
         )
     return "-".join(compact[i : i + 4] for i in range(0, 16, 4))
 
@@ -290,5 +324,7 @@ def parse_language_decision(value: str) -> LanguageDecision:
     """bokmål/bokmal/nb, nynorsk/nn or nøytral/noytral/neutral, in any case and spacing."""
     decision = _LANGUAGE_ALIASES.get(_fold_language(value))
     if decision is None:
-        raise ValidationError("målform", "Målform må være bokmål, nynorsk eller nøytral.")
+        raise ValidationError(
+            "målform", N_("The language decision must be bokmål, nynorsk or neutral.")
+        )
     return decision

@@ -16,6 +16,7 @@ from klynge.auth import accounts
 from klynge.auth.guards import requires_admin
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.jobs.runner import Dispatcher
 from klynge.orgs import importing
@@ -23,6 +24,7 @@ from klynge.orgs import schemas as s
 from klynge.orgs import service as orgs
 from klynge.settings import Settings
 from klynge.views.common import (
+    FieldMessage,
     Form,
     form_failed,
     form_values,
@@ -47,19 +49,19 @@ def _sector(sector: s.Sector) -> str:
     return _(s.SECTOR_LABELS[sector])
 
 
-def _messages() -> dict[str, str]:
+def _messages() -> dict[str, FieldMessage]:
     return {
-        "number": _("Enter a four-digit municipality number, like 4601."),
-        "name": _("Enter the name."),
-        "population": _("Enter the population as a whole number, or leave the field empty."),
-        "language": _("Choose the municipality's language decision."),
-        "valid_from": _("Enter a date like 2024-01-01."),
-        "motor_municipality_id": _("Choose the motor municipality."),
-        "description": _("The description can be at most 10,000 characters."),
-        "adviser_ids": _("Choose advisers from the list."),
-        "institution": _("Enter the institution, like Universitetet i Bergen."),
-        "org_number": _("Enter the nine-digit organisation number."),
-        "sector": _("Choose the sector."),
+        "number": N_("Enter a four-digit municipality number, like 4601."),
+        "name": N_("Enter the name."),
+        "population": N_("Enter the population as a whole number, or leave the field empty."),
+        "language": N_("Choose the municipality's language decision."),
+        "valid_from": N_("Enter a date like 2024-01-01."),
+        "motor_municipality_id": N_("Choose the motor municipality."),
+        "description": N_("The description can be at most 10,000 characters."),
+        "adviser_ids": N_("Choose advisers from the list."),
+        "institution": N_("Enter the institution, like Universitetet i Bergen."),
+        "org_number": N_("Enter the nine-digit organisation number."),
+        "sector": N_("Choose the sector."),
     }
 
 
@@ -151,8 +153,8 @@ async def municipality_import(
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid(
-                _("Some fields need attention."),
-                [FieldError("file", _("Choose a .xlsx or .csv file."))],
+                N_("Some fields need attention."),
+                [FieldError("file", N_("Choose a .xlsx or .csv file."))],
             )
         job = await importing.start_import(actor, upload, settings, dispatcher)
     except DomainError as exc:

@@ -20,6 +20,7 @@ from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
 from klynge.views.common import (
+    FieldMessage,
     Form,
     form_failed,
     form_values,
@@ -50,12 +51,15 @@ ORG_GROUP_LABELS: dict[OrgKind, str] = {
 }
 
 
-def _create_messages() -> dict[str, str]:
+def _create_messages() -> dict[str, FieldMessage]:
     return {
-        "name": _("Enter the person's name."),
-        "email": _("Enter a valid work e-mail address, like ola.nordmann@kommune.no."),
-        "password": _("Enter a password of at least %(count)s characters.") % {"count": MIN_LENGTH},
-        "language": _("Choose bokmål, nynorsk or English, or leave it to the organisation."),
+        "name": N_("Enter the person's name."),
+        "email": N_("Enter a valid work e-mail address, like ola.nordmann@kommune.no."),
+        "password": (
+            N_("Enter a password of at least %(count)s characters."),
+            {"count": MIN_LENGTH},
+        ),
+        "language": N_("Choose bokmål, nynorsk or English, or leave it to the organisation."),
     }
 
 
@@ -190,21 +194,24 @@ def _grant_input(data: dict[str, Any]) -> accounts.GrantIn:
         role = Role(text(data, "role"))
     except ValueError:
         raise Invalid(
-            _("Some fields need attention."), [FieldError("role", _("Choose a role."))]
+            N_("Some fields need attention."), [FieldError("role", N_("Choose a role."))]
         ) from None
     kind = ROLE_ORG_KIND[role]
     if kind is OrgKind.PLATFORM:
         return accounts.GrantIn(role=role)
     prefix, _sep, raw = text(data, "org_id").partition(":")
     if not raw:
-        message = _("Choose the organisation the role belongs to.")
+        problem = FieldError("org_id", N_("Choose the organisation the role belongs to."))
     elif prefix != kind.value or not raw.isdigit():
-        message = _("This role belongs to %(kind)s. Choose one from that group.") % {
-            "kind": _(ORG_KIND_LABELS[kind])
-        }
+        # The label is filled in translated: params are not translated themselves.
+        problem = FieldError(
+            "org_id",
+            N_("This role belongs to %(kind)s. Choose one from that group."),
+            params={"kind": _(ORG_KIND_LABELS[kind])},
+        )
     else:
         return accounts.GrantIn(role=role, org_id=int(raw))
-    raise Invalid(_("Some fields need attention."), [FieldError("org_id", message)])
+    raise Invalid(N_("Some fields need attention."), [problem])
 
 
 @post(

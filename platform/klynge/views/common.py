@@ -19,6 +19,9 @@ from klynge.i18n import gettext as _
 
 S = TypeVar("S", bound=msgspec.Struct)
 
+# A field's message for `parse`: a msgid (N_()), or a msgid with the params of its placeholders.
+FieldMessage = str | tuple[str, Mapping[str, Any]]
+
 
 # Statuses a form answers by showing itself again with the problems; anything else (403, 404,
 # 500) goes to the error page.
@@ -134,11 +137,11 @@ def text(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
     return value.strip() if strip else value
 
 
-def parse(struct: type[S], data: Mapping[str, Any], messages: Mapping[str, str]) -> S:
+def parse(struct: type[S], data: Mapping[str, Any], messages: Mapping[str, FieldMessage]) -> S:
     """A use case's input Struct from form fields, or Invalid with a message per field.
 
     Empty optional fields take the Struct's default; empty required fields are reported all at
-    once with the message from `messages`.
+    once with the message from `messages`. Messages stay msgids until the error is shown.
     """
     info = msgspec.structs.fields(struct)
     clean: dict[str, Any] = {}
@@ -146,7 +149,7 @@ def parse(struct: type[S], data: Mapping[str, Any], messages: Mapping[str, str])
     for item in info:
         if item.name not in data:
             if item.required:
-                missing.append(FieldError(item.name, _message(messages, item.name)))
+                missing.append(_problem(messages, item.name))
             continue
         value = data[item.name]
         if isinstance(value, str) and item.name != "password":
@@ -154,23 +157,24 @@ def parse(struct: type[S], data: Mapping[str, Any], messages: Mapping[str, str])
         if value == "" and not item.required:
             continue
         if value == "" and item.required:
-            missing.append(FieldError(item.name, _message(messages, item.name)))
+            missing.append(_problem(messages, item.name))
             continue
         clean[item.name] = value
     if missing:
-        raise Invalid(_("Some fields need attention."), missing)
+        raise Invalid(N_("Some fields need attention."), missing)
     try:
         return msgspec.convert(clean, struct, strict=False)
     except msgspec.ValidationError as exc:
         found = _PATH_IN_ERROR.search(str(exc)) or _MISSING_FIELD.search(str(exc))
         name = found.group(1) if found else ""
-        raise Invalid(
-            _("Some fields need attention."), [FieldError(name, _message(messages, name))]
-        ) from None
+        raise Invalid(N_("Some fields need attention."), [_problem(messages, name)]) from None
 
 
-def _message(messages: Mapping[str, str], name: str) -> str:
-    return messages.get(name) or _("Check what you wrote in this field.")
+def _problem(messages: Mapping[str, FieldMessage], name: str) -> FieldError:
+    message = messages.get(name) or N_("Check what you wrote in this field.")
+    if isinstance(message, tuple):
+        return FieldError(name, message[0], params=message[1])
+    return FieldError(name, message)
 
 
 def render(template: str, *, status: int = 200, **context: Any) -> Template:

@@ -20,11 +20,12 @@ from klynge.auth.guards import (
 )
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
-from klynge.i18n import gettext as _
+from klynge.i18n import N_
 from klynge.orgs import schemas as s
 from klynge.orgs import service as orgs
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import (
+    FieldMessage,
     Form,
     form_failed,
     form_values,
@@ -112,7 +113,7 @@ async def cluster_decide(
     decision = text(data, "decision")
     try:
         if decision not in ("approve", "decline"):
-            raise Invalid(_("Choose approve or decline."))
+            raise Invalid(N_("Choose approve or decline."))
         body = parse(
             s.MembershipDecision,
             {"approve": decision == "approve", "reason": text(data, "reason")},
@@ -153,8 +154,8 @@ async def cluster_member_leave(
     return see_other(f"/klynger/{cluster_id}", notice="core.left", fragment="medlemmer")
 
 
-def _reason_messages() -> dict[str, str]:
-    return {"reason": _("The reason can be at most 2,000 characters.")}
+def _reason_messages() -> dict[str, FieldMessage]:
+    return {"reason": N_("The reason can be at most 2,000 characters.")}
 
 
 # --- a municipality and its cluster memberships ------------------------------------------------
@@ -231,13 +232,13 @@ async def municipality_request(
         raw = text(data, "cluster_id")
         if not raw.isdigit():
             raise Invalid(
-                _("Some fields need attention."),
-                [FieldError("cluster_id", _("Choose the cluster you want to join."))],
+                N_("Some fields need attention."),
+                [FieldError("cluster_id", N_("Choose the cluster you want to join."))],
             )
         body = parse(
             s.MembershipRequest,
             {"municipality_id": municipality_id, "note": text(data, "note")},
-            {"note": _("The note can be at most 2,000 characters.")},
+            {"note": N_("The note can be at most 2,000 characters.")},
         )
         await orgs.request_membership(actor, int(raw), body)
     except DomainError as exc:

@@ -18,6 +18,7 @@ from klynge.auth.middleware import REFRESH_COOKIE, client_address, is_https, ses
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import Invalid
+from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
 from klynge.orgs.schemas import MembershipOut
@@ -135,7 +136,7 @@ async def language(
 ) -> Redirect:
     choice = text(data, "language")
     if choice not in i18n.LANGUAGES:
-        raise Invalid(_("Unknown language."))
+        raise Invalid(N_("Unknown language."))
     if caller is not None:
         await accounts.set_own_language(caller, choice)
     cookie = Cookie(
