@@ -17,6 +17,7 @@ import pytest
 
 from klynge.jobs import dispatch, heartbeat, runner
 from klynge.jobs.tables import Job
+import tests.platform.killable_jobs  # noqa: F401  (registers the kill-test job here too)
 from tests.platform.test_jobs import ARQ_CLOSE, CALLS, redis_url, run_burst_worker, status_of
 
 __all__ = ["redis_url"]
@@ -141,3 +142,69 @@ async def test_a_run_that_lost_its_job_to_a_retry_writes_nothing(db: None) -> No
     with pytest.raises(runner.JobSuperseded):
         await runner.REGISTRY[JOB_NAME](ctx)
     assert await Municipality.count() == 0
+
+
+def start_worker(redis_url: str) -> subprocess.Popen[bytes]:
+    """A real `arq` worker process with the kill-test job loaded and a 1 s heartbeat timeout."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'platform'}{os.pathsep}{ROOT}",
+        "KLYNGE_JOB_HEARTBEAT_SECONDS": "0.2",
+        "KLYNGE_JOB_HEARTBEAT_TIMEOUT": "1",
+        "KLYNGE_JOB_SWEEP_SECONDS": "0.2",
+    }
+    code = (
+        "import sys, tests.platform.killable_jobs\n"
+        "from klynge.jobs.worker import create_worker\n"
+        "create_worker(sys.argv[1]).run()\n"
+    )
+    return subprocess.Popen([sys.executable, "-c", code, redis_url], cwd=ROOT, env=env)
+
+
+async def wait_until(check: Any, what: str, seconds: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.redis
+async def test_a_job_whose_worker_is_killed_is_retried_and_runs_once(
+    redis_url: str, tmp_path: Path
+) -> None:
+    from klynge.jobs.service import job_out
+    from klynge.orgs.tables import Municipality
+
+    marker = tmp_path / "started"
+    dispatcher = runner.Dispatcher(redis_url)
+    try:
+        job_id = await runner.submit(
+            "test.hangs_first_time", {"marker": str(marker)}, dispatcher=dispatcher
+        )
+    finally:
+        await dispatcher.close()
+
+    async def started() -> bool:
+        return marker.exists()
+
+    async def finished() -> bool:
+        return (await status_of(job_id))["status"] in ("done", "failed")
+
+    first = start_worker(redis_url)
+    try:
+        await wait_until(started, "the first run to start")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert (await status_of(job_id))["status"] == "running"  # left behind by the dead worker
+    second = start_worker(redis_url)
+    try:
+        await wait_until(finished, "the retry to finish")
+    finally:
+        second.terminate()
+        second.wait()
+    shown = job_out(await status_of(job_id))
+    assert (shown.status, shown.attempts) == ("done", 2)
+    assert shown.result == {"attempt": 2}
+    assert await Municipality.count().where(Municipality.number == "9999") == 1
