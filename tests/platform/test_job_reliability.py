@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+import tests.platform.killable_jobs  # noqa: F401  (registers the kill-test job here too)
 from klynge.jobs import dispatch, heartbeat, runner
 from klynge.jobs.tables import Job
-import tests.platform.killable_jobs  # noqa: F401  (registers the kill-test job here too)
 from tests.platform.test_jobs import ARQ_CLOSE, CALLS, redis_url, run_burst_worker, status_of
 
 __all__ = ["redis_url"]
