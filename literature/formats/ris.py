@@ -7,6 +7,7 @@ RIS reader cannot: it fails or skips silently.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from literature.formats.record import (
     Author,
@@ -47,23 +48,32 @@ _TYPES = {
 }
 
 
-def _blocks(text: str) -> list[tuple[list[tuple[str, str]], str, bool]]:
-    """(tags, raw text, closed) for each TY ... ER block; lines outside blocks are ignored."""
-    blocks: list[tuple[list[tuple[str, str]], str, bool]] = []
+class _Block(NamedTuple):
+    tags: list[tuple[str, str]]
+    raw: str
+    closed: bool
+    line: int  # where its "TY  - " stands (1-based)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Each TY ... ER block; lines outside blocks are ignored."""
+    blocks: list[_Block] = []
     tags: list[tuple[str, str]] | None = None
     lines: list[str] = []
-    for line in text.split("\n"):
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
         match = _TAG.match(line.rstrip())
         if match and match.group(1) == "TY":
             if tags is not None:  # a TY before the previous ER: that record was cut off
-                blocks.append((tags, "\n".join(lines), False))
+                blocks.append(_Block(tags, "\n".join(lines), False, start))
             tags, lines = [(match.group(1), (match.group(2) or "").strip())], [line]
+            start = number
             continue
         if tags is None:
             continue
         lines.append(line)
         if match and match.group(1) == "ER":
-            blocks.append((tags, "\n".join(lines), True))
+            blocks.append(_Block(tags, "\n".join(lines), True, start))
             tags, lines = None, []
         elif match:
             tags.append((match.group(1), (match.group(2) or "").strip()))
@@ -71,7 +81,7 @@ def _blocks(text: str) -> list[tuple[list[tuple[str, str]], str, bool]]:
             name, value = tags[-1]
             tags[-1] = (name, f"{value} {line.strip()}")
     if tags is not None:
-        blocks.append((tags, "\n".join(lines), False))
+        blocks.append(_Block(tags, "\n".join(lines), False, start))
     return blocks
 
 
@@ -139,8 +149,15 @@ def parse(data: bytes) -> ParseResult:
         raise FormatError(
             "Filen er ikke en RIS-fil: ingen referanser som starter med «TY  - » ble funnet."
         )
+    if not blocks[-1].closed:
+        # The file ends inside a record: the upload or export was cut off. Refuse it whole
+        # rather than import a part the user believes is everything.
+        raise FormatError(
+            f"RIS-filen er avkuttet: referansen som starter på linje {blocks[-1].line} mangler "
+            "avslutningen «ER  - ». Ingenting ble lest inn; last opp hele filen på nytt."
+        )
     result = ParseResult(read=len(blocks))
-    for number, (tags, raw, closed) in enumerate(blocks, start=1):
+    for number, (tags, raw, closed, _line) in enumerate(blocks, start=1):
         if not closed:
             result.problems.append(
                 Problem(

@@ -171,7 +171,7 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
-    """Start and stop: the PostgreSQL pool, and in-process jobs left queued by a stopped process."""
+    """Start and stop: the PostgreSQL pool, and the sweep of jobs left queued (the outbox)."""
 
     async def on_startup(app: Litestar) -> None:
         from klynge.db import engine
@@ -179,8 +179,9 @@ def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
         db = engine()
         if isinstance(db, PostgresEngine) and settings.db_pool_size:
             await db.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
-        if not settings.redis_url:
-            await dispatcher.resume_queued()
+        # Jobs committed but never handed on (a process stopped, Redis was down): swept now and
+        # every 30 s, in-process or to arq; claiming is atomic, so several processes may sweep.
+        await dispatcher.resume_queued()
 
     async def on_shutdown(app: Litestar) -> None:
         from klynge.db import engine

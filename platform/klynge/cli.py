@@ -1,5 +1,5 @@
-"""The `klynge` command: run · worker · migrate · demo · create-user · routes, and the apps'
-commands (literature import)."""
+"""The `klynge` command: run · worker · migrate · demo · backup · restore · create-user · routes,
+and the apps' commands (literature import)."""
 
 from __future__ import annotations
 
@@ -95,6 +95,32 @@ def _cmd_worker(args: argparse.Namespace) -> None:
     worker.run()
 
 
+def _cmd_backup(args: argparse.Namespace) -> None:
+    settings = _settings(require_secret=False)
+    from pathlib import Path
+
+    from klynge.backup import BackupError, backup
+
+    try:
+        backup(settings.database, Path(args.file))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"klynge: {settings.database.engine} database backed up to {args.file}")
+
+
+def _cmd_restore(args: argparse.Namespace) -> None:
+    settings = _settings(require_secret=False)
+    from pathlib import Path
+
+    from klynge.backup import BackupError, restore
+
+    try:
+        restore(settings.database, Path(args.file))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"klynge: {settings.database.engine} database restored from {args.file}")
+
+
 def _cmd_create_user(args: argparse.Namespace) -> None:
     _settings(require_secret=False)
     from klynge.auth import accounts
@@ -169,6 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="migrate and load the demo cluster")
     demo.add_argument("--force", action="store_true", help="allow PostgreSQL")
     demo.set_defaults(func=_cmd_demo)
+
+    backup = sub.add_parser("backup", help="copy the whole database to FILE")
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(func=_cmd_backup)
+
+    restore = sub.add_parser("restore", help="replace the whole database with a backup FILE")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(func=_cmd_restore)
 
     user = sub.add_parser("create-user", help="create an account (optionally with a role)")
     user.add_argument("--email", required=True)

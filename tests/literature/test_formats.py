@@ -209,12 +209,14 @@ def test_decode_falls_back_to_cp1252_and_normalises_nfc() -> None:
 
 
 def test_ris_reads_good_records_and_reports_broken_ones() -> None:
-    result = ris.parse(RIS.encode())
-    assert result.read == 5
+    # Record 5 lacks its ER but another record follows: a broken record, not a cut file.
+    result = ris.parse((RIS + "TY  - JOUR\nTI  - Afterwards\nER  - \n").encode())
+    assert result.read == 6
     assert [p.record for p in result.problems] == [2, 5]
     assert "tittel" in result.problems[0].reason
     assert "ER" in result.problems[1].reason
-    first, german, chinese = result.records
+    first, german, chinese, after = result.records
+    assert after.title == "Afterwards"
     assert first.title.startswith("Tidlig innsats i barnehagen")
     assert "Ålesund" in first.title
     assert first.authors == (
@@ -237,6 +239,15 @@ def test_ris_reads_good_records_and_reports_broken_ones() -> None:
     assert german.publication_types == ("Book Section",)
     assert chinese.title == "城市社区老年人抑郁症状的干预研究"
     assert chinese.doi == "10.1016/j.jad.2022.01.001"
+
+
+def test_ris_cut_at_the_end_is_refused_with_its_line() -> None:
+    with pytest.raises(FormatError) as refused:
+        ris.parse(RIS.encode())  # the file ends inside record 5 (line 41)
+    assert str(refused.value) == (
+        "RIS-filen er avkuttet: referansen som starter på linje 41 mangler avslutningen "
+        "«ER  - ». Ingenting ble lest inn; last opp hele filen på nytt."
+    )
 
 
 def test_ris_unlabelled_m1_is_not_a_pmid() -> None:

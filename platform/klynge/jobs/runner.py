@@ -3,11 +3,9 @@ REDIS_URL) or as in-process tasks (without), and report through the same status 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,12 +14,14 @@ from typing import Any
 
 from klynge.db import transaction
 from klynge.errors import DomainError
+from klynge.jobs import heartbeat
+from klynge.jobs.dispatch import Dispatcher as Dispatcher  # re-exported: one submit API
+from klynge.jobs.dispatch import default_queue_name as default_queue_name
 from klynge.jobs.tables import Job
 
 log = logging.getLogger("klynge.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-STALE_AFTER = dt.timedelta(hours=1)  # = the worker's job_timeout
 
 
 class JobFailed(Exception):
@@ -33,6 +33,10 @@ class JobFailed(Exception):
         self.result = result or {}
 
 
+class JobSuperseded(Exception):
+    """This run lost the job (it was retried elsewhere): roll back its work."""
+
+
 @dataclass
 class JobContext:
     job_id: uuid.UUID
@@ -42,28 +46,45 @@ class JobContext:
     created_by: int | None
     cluster_id: int | None
     finished: bool = False
+    attempt: int = 0  # this run's attempt number; 0 = not claimed through execute()
+
+    def _mine(self) -> Any:
+        """The row, while this run still owns it."""
+        owned = (Job.id == self.job_id) & (Job.status == RUNNING)
+        return owned & (Job.attempts == self.attempt) if self.attempt else Job.id == self.job_id
 
     async def progress(self, percent: int, message: str = "") -> None:
-        """Report progress. Call it outside the job's own write transaction, or the update
-        stays invisible until that transaction commits."""
-        await Job.update({Job.progress: max(0, min(99, int(percent))), Job.message: message}).where(
-            Job.id == self.job_id, Job.status == RUNNING
-        )
+        """Report progress (and beat). Call it outside the job's own write transaction, or the
+        update stays invisible until that transaction commits."""
+        await Job.update(
+            {
+                Job.progress: max(0, min(99, int(percent))),
+                Job.message: message,
+                Job.heartbeat_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(self._mine(), Job.status == RUNNING)
 
     async def finish(self, result: dict[str, Any], message: str = "", result_url: str = "") -> None:
         """Mark the job done. Call it inside the job's write transaction so the work and its
-        "done" commit together: a re-run by arq then sees "done" and does nothing."""
-        await Job.update(
-            {
-                Job.status: DONE,
-                Job.progress: 100,
-                Job.message: message,
-                Job.result: result,
-                Job.result_url: result_url,
-                Job.finished_at: dt.datetime.now(dt.UTC),
-                Job.payload: None,
-            }
-        ).where(Job.id == self.job_id)
+        "done" commit together: a re-run by arq then sees "done" and does nothing, and a run
+        that lost the job to a retry raises JobSuperseded here, rolling its work back."""
+        done = (
+            await Job.update(
+                {
+                    Job.status: DONE,
+                    Job.progress: 100,
+                    Job.message: message,
+                    Job.result: result,
+                    Job.result_url: result_url,
+                    Job.finished_at: dt.datetime.now(dt.UTC),
+                    Job.payload: None,
+                }
+            )
+            .where(self._mine())
+            .returning(Job.id)
+        )
+        if self.attempt and not done:
+            raise JobSuperseded(str(self.job_id))
         self.finished = True
 
 
@@ -109,60 +130,6 @@ async def _create(
     return job_id
 
 
-def default_queue_name() -> str:
-    """The arq queue: KLYNGE_JOB_QUEUE lets several deployments (or test runs) share a Redis."""
-    return os.environ.get("KLYNGE_JOB_QUEUE", "").strip() or "klynge:jobs"
-
-
-class Dispatcher:
-    """Sends queued jobs to arq (Redis) or runs them as in-process tasks."""
-
-    def __init__(self, redis_url: str | None, queue_name: str | None = None) -> None:
-        self.redis_url = redis_url
-        self.queue_name = queue_name or default_queue_name()
-        self._pool: Any = None
-        self._tasks: set[asyncio.Task[str]] = set()
-
-    async def dispatch(self, job_id: uuid.UUID) -> None:
-        if self.redis_url:
-            pool = await self._arq_pool()
-            # _job_id makes a second enqueue of the same job a no-op.
-            await pool.enqueue_job(
-                "run_job", str(job_id), _job_id=str(job_id), _queue_name=self.queue_name
-            )
-            return
-        task = asyncio.create_task(execute(job_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _arq_pool(self) -> Any:
-        if self._pool is None:
-            from arq import create_pool
-            from arq.connections import RedisSettings
-
-            self._pool = await create_pool(RedisSettings.from_dsn(self.redis_url or ""))
-        return self._pool
-
-    async def resume_queued(self) -> int:
-        """In-process mode: dispatch jobs left queued when a process stopped. Claiming is
-        atomic, so several app processes doing this at start cannot run a job twice."""
-        rows = await Job.select(Job.id).where(Job.status == QUEUED)
-        for row in rows:
-            await self.dispatch(row["id"])
-        return len(rows)
-
-    async def drain(self) -> None:
-        """Wait for in-process jobs (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        await self.drain()
-        if self._pool is not None:
-            await self._pool.aclose()
-            self._pool = None
-
-
 @dataclass
 class Submitter:
     """Submits jobs inside an open transaction; `submit_after_commit` dispatches them."""
@@ -194,8 +161,10 @@ async def submit_after_commit(dispatcher: Dispatcher) -> AsyncIterator[Submitter
     submitter = Submitter(dispatcher)
     async with transaction():
         yield submitter
-    for job_id in submitter.pending:
-        await dispatcher.dispatch(job_id)
+        if submitter.pending:
+            # Redis down: 503 and roll back, rather than commit jobs nobody will run soon.
+            await dispatcher.ensure_ready()
+    await dispatcher.dispatch_committed(submitter.pending)
 
 
 async def submit(
@@ -214,6 +183,26 @@ async def submit(
         )
 
 
+async def _claim(job_id: uuid.UUID) -> int | None:
+    """Claim a queued row atomically: of two workers (or a re-delivered arq job) only one runs
+    it. A running job whose worker died is re-queued by the sweeper (heartbeat), not here."""
+    now = dt.datetime.now(dt.UTC)
+    claimed = (
+        await Job.update(
+            {
+                Job.status: RUNNING,
+                Job.started_at: now,
+                Job.heartbeat_at: now,
+                Job.attempts: Job.attempts + 1,
+                Job.progress: 0,
+            }
+        )
+        .where(Job.id == job_id, Job.status == QUEUED)
+        .returning(Job.attempts)
+    )
+    return int(claimed[0]["attempts"]) if claimed else None
+
+
 async def execute(job_id: uuid.UUID | str) -> str:
     """Run one job to completion and return its final status. Safe to call twice."""
     job_uuid = uuid.UUID(str(job_id))
@@ -223,30 +212,12 @@ async def execute(job_id: uuid.UUID | str) -> str:
         return "missing"
     if row["status"] in (DONE, FAILED):
         return str(row["status"])
-    now = dt.datetime.now(dt.UTC)
-    # Claim the row atomically: of two workers (or a re-delivered arq job) only one runs it.
-    # A "running" row older than the job timeout belongs to a worker that died: reclaim it.
-    claimed = (
-        await Job.update(
-            {
-                Job.status: RUNNING,
-                Job.started_at: now,
-                Job.attempts: Job.attempts + 1,
-                Job.progress: 0,
-            }
-        )
-        .where(
-            Job.id == job_uuid,
-            (Job.status == QUEUED)
-            | ((Job.status == RUNNING) & (Job.started_at < now - STALE_AFTER)),
-        )
-        .returning(Job.id)
-    )
-    if not claimed:
+    attempt = await _claim(job_uuid)
+    if attempt is None:
         return RUNNING
     fn = REGISTRY.get(row["name"])
     if fn is None:
-        return await _fail(job_uuid, f"Ukjent jobbtype «{row['name']}».", {})
+        return await _fail(job_uuid, f"Ukjent jobbtype «{row['name']}».", {}, attempt)
     ctx = JobContext(
         job_id=job_uuid,
         name=row["name"],
@@ -254,18 +225,26 @@ async def execute(job_id: uuid.UUID | str) -> str:
         payload=row["payload"],
         created_by=row["created_by"],
         cluster_id=row["cluster"],
+        attempt=attempt,
     )
     try:
-        result = await fn(ctx)
+        async with heartbeat.beating(job_uuid, attempt):
+            result = await fn(ctx)
+            if not ctx.finished:
+                await ctx.finish(result or {})
+    except JobSuperseded:
+        log.warning(
+            "job %s attempt %d lost the job to a retry; its work rolled back", job_uuid, attempt
+        )
+        return "superseded"
     except JobFailed as exc:
-        return await _fail(job_uuid, exc.message, exc.result)
+        return await _fail(job_uuid, exc.message, exc.result, attempt)
     except DomainError as exc:
-        return await _fail(job_uuid, exc.text, {"errors": [e.as_dict() for e in exc.errors]})
+        errors = {"errors": [e.as_dict() for e in exc.errors]}
+        return await _fail(job_uuid, exc.text, errors, attempt)
     except Exception:
         log.exception("job %s (%s) crashed", job_uuid, row["name"])
-        return await _fail(job_uuid, "Jobben stoppet på grunn av en uventet feil.", {})
-    if not ctx.finished:
-        await ctx.finish(result or {})
+        return await _fail(job_uuid, "Jobben stoppet på grunn av en uventet feil.", {}, attempt)
     return DONE
 
 
@@ -276,7 +255,7 @@ def _json_dict(value: Any) -> dict[str, Any]:
     return dict(value or {})
 
 
-async def _fail(job_id: uuid.UUID, message: str, result: dict[str, Any]) -> str:
+async def _fail(job_id: uuid.UUID, message: str, result: dict[str, Any], attempt: int) -> str:
     await Job.update(
         {
             Job.status: FAILED,
@@ -285,5 +264,5 @@ async def _fail(job_id: uuid.UUID, message: str, result: dict[str, Any]) -> str:
             Job.finished_at: dt.datetime.now(dt.UTC),
             Job.payload: None,
         }
-    ).where(Job.id == job_id)
+    ).where(Job.id == job_id, Job.status == RUNNING, Job.attempts == attempt)
     return FAILED

@@ -13,7 +13,8 @@ class JobOut(msgspec.Struct):
     name: str
     status: str  # queued | running | done | failed
     progress: int
-    message: str
+    message: str  # shown translated; a retried job says so
+    attempts: int  # runs started; above 1 when the job was retried
     result: dict[str, Any]
     result_url: str
     created_at: dt.datetime

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from klynge.auth.principal import Principal
-from klynge.errors import NotFound
+from klynge.errors import NotFound, translate
 from klynge.jobs.runner import _json_dict
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.tables import Job
@@ -19,6 +19,7 @@ _COLUMNS = (
     Job.status,
     Job.progress,
     Job.message,
+    Job.attempts,
     Job.result,
     Job.result_url,
     Job.created_at,
@@ -36,7 +37,8 @@ def job_out(row: Mapping[str, Any]) -> JobOut:
         name=row["name"],
         status=row["status"],
         progress=row["progress"],
-        message=row["message"],
+        message=translate(row["message"]) if row["message"] else "",
+        attempts=row["attempts"],
         result=result or {},
         result_url=row["result_url"],
         created_at=row["created_at"],

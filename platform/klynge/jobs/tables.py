@@ -27,3 +27,7 @@ class Job(Table, tablename="job"):
     created_at = Timestamptz(default=TimestamptzNow())
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    # Set when handed to Redis; a queued job without it is still in the outbox.
+    dispatched_at = Timestamptz(null=True, default=None)
+    # Beaten by the running job; silence past the timeout means its worker died.
+    heartbeat_at = Timestamptz(null=True, default=None)
