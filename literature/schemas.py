@@ -253,6 +253,7 @@ class VerdictCreate(GuardedStruct):
     reason_code: ReasonCode | None = None
     summary: Text = ""
     public: bool = False
+    confirm_warnings: bool = False  # publish although the guard warned (audited)
 
 
 class PrismaOut(msgspec.Struct):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import re
 import typing
 from typing import Any
@@ -217,3 +218,55 @@ async def test_an_imported_record_with_a_national_id_is_reported_and_not_stored(
     assert "School absence and child welfare" in refs
     assert fnr not in refs
     assert "Parent training for children" not in refs
+
+
+# --- publishing warned text (item 2) -----------------------------------------------------------
+
+
+async def test_a_verdict_with_warned_text_is_not_published_without_confirmation(
+    client: Any,
+    needs_world: World,  # noqa: F811 (fixture)
+    need_id: int,  # noqa: F811 (fixture)
+) -> None:
+    from klynge.audit import AuditEvent
+
+    adviser = needs_world.headers["adviser_a"]
+    check = await client.post(
+        f"/api/needs/{need_id}/literature-checks",
+        json={"question": "Virker tiltaket? Ring mor på 912 34 567"},
+        headers=adviser,
+    )
+    assert check.status_code == 201
+    url = f"/api/literature-checks/{check.json()['id']}/verdict"
+    body = {"verdict": "unanswered", "reason_code": "A", "public": True, "summary": "Tlf 98765432."}
+    refused = await client.post(url, json=body, headers=adviser)
+    assert refused.status_code == 409, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == ["question", "summary"]
+    assert (await client.get("/api/public/answered-needs")).json() == []
+    confirmed = await client.post(url, json={**body, "confirm_warnings": True}, headers=adviser)
+    assert confirmed.status_code == 200, confirmed.text
+    rows = await AuditEvent.select(AuditEvent.after).where(
+        AuditEvent.action == "literature.check.verdict"
+    )
+    after = [json.loads(r["after"]) if isinstance(r["after"], str) else r["after"] for r in rows]
+    assert [a["confirmed_warnings"] for a in after] == [["question", "summary"]]
+
+
+async def test_a_verdict_is_published_once_the_warned_text_is_edited(
+    client: Any,
+    needs_world: World,  # noqa: F811 (fixture)
+    need_id: int,  # noqa: F811 (fixture)
+) -> None:
+    adviser = needs_world.headers["adviser_a"]
+    check = await client.post(
+        f"/api/needs/{need_id}/literature-checks",
+        json={"question": "Virker tiltaket?"},
+        headers=adviser,
+    )
+    url = f"/api/literature-checks/{check.json()['id']}/verdict"
+    body = {"verdict": "unanswered", "reason_code": "A", "public": True, "summary": "Tlf 98765432."}
+    refused = await client.post(url, json=body, headers=adviser)
+    assert refused.status_code == 409, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == ["summary"]
+    edited = await client.post(url, json={**body, "summary": "Godt dokumentert."}, headers=adviser)
+    assert edited.status_code == 200, edited.text

@@ -15,12 +15,14 @@ field that is neither.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Final, Literal
 
 import msgspec
 import msgspec.inspect as mi
 
 from klynge import privacy
+from klynge.i18n import N_
 
 __all__ = [
     "FREE",
@@ -35,6 +37,7 @@ __all__ = [
     "Note",
     "ShortText",
     "TextKind",
+    "ensure_publishable",
     "free_text_fields",
     "text_fields",
 ]
@@ -139,3 +142,21 @@ class GuardedStruct(msgspec.Struct):
     def text_warnings(self) -> list[privacy.FieldProblem]:
         """The non-blocking findings (phone, e-mail, birth date, address) in the free text."""
         return privacy.check_fields(self.free_texts())
+
+
+UNRESOLVED = N_(
+    "Text to be published seems to contain personal data. Edit the fields, or confirm that "
+    "they may be published."
+)
+
+
+def ensure_publishable(fields: Mapping[str, str | None], *, confirmed: bool) -> list[str]:
+    """Before text goes to a public page or export: a field the guard warns about (phone,
+    e-mail, birth date, address) refuses publishing with a 409 naming the fields, unless the
+    adviser confirmed. Returns the confirmed fields, for the audit record."""
+    from klynge.errors import Conflict, FieldError
+
+    warned = [p for p in privacy.check_fields(fields) if not p.blocking]
+    if warned and not confirmed:
+        raise Conflict(UNRESOLVED, [FieldError(p.field, privacy.MESSAGES[p.kind]) for p in warned])
+    return sorted({p.field for p in warned})
