@@ -336,6 +336,7 @@ class MeasureCreate(GuardedStruct):
     service_types: list[ServiceType] = []
     links: list[LinkIn] = []
     reference_ids: list[int] = []
+    confirm_warnings: bool = False  # publish although the guard warned (audited)
 
 
 class AdoptionCreate(GuardedStruct):

@@ -199,6 +199,7 @@ class RoundCreate(GuardedStruct, forbid_unknown_fields=True):
     deadline: dt.datetime | None = None
     pseudonymise: bool = True
     publish_public: bool = False
+    confirm_warnings: bool = False  # publish although the guard warned (audited)
 
 
 class RaterProgress(msgspec.Struct):

@@ -270,3 +270,74 @@ async def test_a_verdict_is_published_once_the_warned_text_is_edited(
     assert [e["field"] for e in refused.json()["errors"]] == ["summary"]
     edited = await client.post(url, json={**body, "summary": "Godt dokumentert."}, headers=adviser)
     assert edited.status_code == 200, edited.text
+
+
+async def _audited(action: str) -> list[Any]:
+    from klynge.audit import AuditEvent
+
+    rows = await AuditEvent.select(AuditEvent.after).where(AuditEvent.action == action)
+    after = [json.loads(r["after"]) if isinstance(r["after"], str) else r["after"] for r in rows]
+    return [a.get("confirmed_warnings") for a in after]
+
+
+async def test_a_measure_with_warned_text_needs_confirmation(
+    client: Any,
+    needs_world: World,  # noqa: F811 (fixture)
+) -> None:
+    adviser = needs_world.headers["adviser_a"]
+    body = {"name": "Tiltak A", "scale": "grade", "level": "low", "description": "Tlf 98765432"}
+    refused = await client.post("/api/measures/", json=body, headers=adviser)
+    assert refused.status_code == 409, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == ["description"]
+    edited = await client.post(
+        "/api/measures/", json={**body, "description": "Godt beskrevet."}, headers=adviser
+    )
+    assert edited.status_code == 201, edited.text
+    confirmed = await client.post(
+        "/api/measures/",
+        json={**body, "name": "Tiltak B", "confirm_warnings": True},
+        headers=adviser,
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    assert await _audited("literature.measure.create") == [[], ["description"]]
+
+
+async def test_a_public_round_with_warned_text_needs_confirmation(
+    client: Any,
+    needs_world: World,  # noqa: F811 (fixture)
+) -> None:
+    from tests.priorities.conftest import need_body
+
+    w = needs_world
+    ids = []
+    for title in ("Skolefravær", "Skolefravær, ring 912 34 567"):
+        need = await client.post(
+            "/api/needs",
+            json=need_body(w, title=title, submit=True),
+            headers=w.headers["coordinator_askoy"],
+        )
+        assert need.status_code == 201, need.text
+        ids.append(need.json()["id"])
+    clean, warned = ids
+    body = {
+        "cluster_id": w.ids["cluster_a"],
+        "name": "Runde 2026, spør Kari på 912 34 567",
+        "need_ids": [clean],
+        "raters": [{"account_id": w.accounts["leader_askoy"], "group": "leaders"}],
+        "publish_public": True,
+    }
+    adviser = w.headers["adviser_a"]
+    refused = await client.post("/api/rounds", json=body, headers=adviser)
+    assert refused.status_code == 409, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == ["name"]
+    edited = await client.post("/api/rounds", json={**body, "name": "Runde A"}, headers=adviser)
+    assert edited.status_code == 201, edited.text
+    title_warned = {**body, "name": "Runde B", "need_ids": [warned]}
+    refused = await client.post("/api/rounds", json=title_warned, headers=adviser)
+    assert refused.status_code == 409, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == [f"needs.{warned}.title"]
+    confirmed = await client.post(
+        "/api/rounds", json={**title_warned, "confirm_warnings": True}, headers=adviser
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    assert await _audited("round.create") == [[], [f"needs.{warned}.title"]]
