@@ -341,3 +341,25 @@ async def test_a_public_round_with_warned_text_needs_confirmation(
     )
     assert confirmed.status_code == 201, confirmed.text
     assert await _audited("round.create") == [[], [f"needs.{warned}.title"]]
+
+
+async def test_the_measure_form_asks_for_confirmation_of_warned_text(
+    client: Any,
+    needs_world: World,  # noqa: F811 (fixture)
+) -> None:
+    await login(client, needs_world, "adviser_a")
+    form = {
+        "name": "Marte Meo",
+        "scale": "ungsinn",
+        "level": "3",
+        "description": "Spør Kari på 912 34 567",
+        "age_from": "0",
+        "age_to": "12",
+    }
+    refused = await submit(client, "/tiltak/ny", "/tiltak/ny", form)
+    assert refused.status_code == 409, refused.text
+    assert "personopplysninger" in refused.text
+    assert 'name="confirm_warnings"' in refused.text
+    confirmed = await submit(client, "/tiltak/ny", "/tiltak/ny", {**form, "confirm_warnings": "1"})
+    assert confirmed.status_code == 303, confirmed.text
+    assert await _audited("literature.measure.create") == [["description"]]
