@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from klynge.errors import FieldError, Invalid
+from klynge.i18n import N_
 from klynge.orgs.schemas import Sector
 from klynge.schemas import FREE, NOT_FREE, GuardedPart, GuardedStruct
 
@@ -23,7 +25,10 @@ Orcid = Annotated[str, msgspec.Meta(max_length=100, extra_json_schema=NOT_FREE)]
 OrgNumber = Annotated[str, msgspec.Meta(max_length=40, extra_json_schema=NOT_FREE)]  # see orgs
 Code = Annotated[str, msgspec.Meta(max_length=30, extra_json_schema=NOT_FREE)]
 Language = Annotated[str, msgspec.Meta(max_length=20, extra_json_schema=NOT_FREE)]
-Doi = Annotated[str, msgspec.Meta(max_length=255, extra_json_schema=NOT_FREE)]
+# Not bounded here: PublicationIn checks the length (the column is varchar(255)) and the shape
+# itself, so an over-long or invalid DOI is a 422 naming the field, never silently emptied.
+Doi = Annotated[str, msgspec.Meta(extra_json_schema=NOT_FREE)]
+DOI_MAX = 255
 Url = Annotated[str, msgspec.Meta(max_length=2000, extra_json_schema=NOT_FREE)]
 Choice = Annotated[
     str, msgspec.Meta(pattern="^(accept|changes|decline)$", extra_json_schema=NOT_FREE)
@@ -102,6 +107,20 @@ class PublicationIn(GuardedStruct):
     keywords: list[Short] = []
     language: Language = ""
     url: Url = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.doi.strip():
+            return
+        from literature.api import normalise_doi
+
+        doi = normalise_doi(self.doi) if len(self.doi) <= 4 * DOI_MAX else ""
+        if not doi or len(doi) > DOI_MAX:
+            raise Invalid(
+                N_("The DOI cannot be saved."),
+                [FieldError("doi", N_("Write a DOI like 10.1234/abcd, at most 255 characters."))],
+            )
+        self.doi = doi
 
 
 class PublicationOut(msgspec.Struct):
