@@ -32,7 +32,14 @@ Progress = Callable[[int, str], Awaitable[None]]
 
 
 def parse_file(data: bytes, fmt: s.ImportFormat, filename: str) -> ParseResult:
-    """Bytes to records with the format's parser; FormatError when the file is not that format."""
+    """Bytes to records with the format's parser; FormatError when the file is not that format.
+    A record with a national ID number is reported as broken and left out (privacy guard)."""
+    from literature.formats.personal import without_personal_data
+
+    return without_personal_data(_parse(data, fmt, filename))
+
+
+def _parse(data: bytes, fmt: s.ImportFormat, filename: str) -> ParseResult:
     from literature.formats import bibtex, csljson, medline, ris, table
 
     if fmt is s.ImportFormat.RIS:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
-from klynge import audit
+from klynge import audit, privacy
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, NotFound
@@ -107,6 +107,7 @@ async def create_import(
     errors = import_problems(source, filename, fmt)
     if errors:
         raise Invalid(N_("The import cannot be started."), errors)
+    privacy.guard_text({"source": source, "query": query, "filename": filename})
     if size > max_bytes:
         raise DomainError(
             N_("The file is larger than the limit of %(megabytes)s MB."),

@@ -19,6 +19,7 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.i18n import N_
 from klynge.orgs.schemas import ServiceType
 from klynge.orgs.tables import ClusterMembership, Municipality, Service
+from klynge.schemas import ensure_publishable
 from klynge.text import contains
 from literature import evidence, references
 from literature import schemas as s
@@ -87,6 +88,8 @@ async def create_measure(actor: Principal, data: s.MeasureCreate) -> s.MeasureOu
         )
     if errors:
         raise Invalid(N_("The measure cannot be saved."), errors)
+    # A measure is public the moment it is stored: every free-text field is published.
+    confirmed = ensure_publishable(data.free_texts(), confirmed=data.confirm_warnings)
     slug = slugify(data.name)
     async with transaction():
         if await Measure.exists().where(Measure.slug == slug):
@@ -116,7 +119,12 @@ async def create_measure(actor: Principal, data: s.MeasureCreate) -> s.MeasureOu
             "literature.measure.create",
             "literature_measure",
             measure_id,
-            after={"name": data.name, "scale": data.scale.value, "level": level},
+            after={
+                "name": data.name,
+                "scale": data.scale.value,
+                "level": level,
+                "confirmed_warnings": confirmed,
+            },
         )
     return await get_measure(actor, measure_id)
 

@@ -8,13 +8,27 @@ from typing import Annotated
 
 import msgspec
 
+from klynge.schemas import FREE, NOT_FREE, GuardedPart, GuardedStruct
 from literature.classify import EvidenceType
 
 __all__ = ["EvidenceType"]
 
-Short = Annotated[str, msgspec.Meta(max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=10_000)]
-Query = Annotated[str, msgspec.Meta(max_length=20_000)]
+Short = Annotated[str, msgspec.Meta(max_length=200, extra_json_schema=FREE)]
+Text = Annotated[str, msgspec.Meta(max_length=10_000, extra_json_schema=FREE)]
+Query = Annotated[str, msgspec.Meta(max_length=20_000, extra_json_schema=FREE)]
+# An exclusion reason is chosen from the check's list and stored in a varchar(80).
+ExclusionReason = Annotated[str, msgspec.Meta(max_length=80, extra_json_schema=FREE)]
+Question = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, extra_json_schema=FREE)]
+Source = Annotated[str, msgspec.Meta(min_length=1, max_length=120, extra_json_schema=FREE)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, extra_json_schema=FREE)]
+Url = Annotated[
+    str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=2000, extra_json_schema=NOT_FREE)
+]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=10, extra_json_schema=NOT_FREE)]
+ServiceType = Annotated[str, msgspec.Meta(max_length=30, extra_json_schema=NOT_FREE)]
+Choice = Annotated[
+    str, msgspec.Meta(pattern="^(merge|not_duplicate|unmerge)$", extra_json_schema=NOT_FREE)
+]
 
 
 class ImportFormat(StrEnum):
@@ -155,7 +169,7 @@ class SourceOut(msgspec.Struct):
     duplicate_reason: str
 
 
-class EvidenceCorrection(msgspec.Struct):
+class EvidenceCorrection(GuardedStruct):
     evidence_type: EvidenceType
 
 
@@ -168,26 +182,26 @@ class DuplicateOut(msgspec.Struct):
     status: str
 
 
-class DuplicateDecision(msgspec.Struct):
-    decision: Annotated[str, msgspec.Meta(pattern="^(merge|not_duplicate|unmerge)$")]
+class DuplicateDecision(GuardedStruct):
+    decision: Choice
 
 
 # --- Checks ------------------------------------------------------------------------------------
 
 
-class CheckCreate(msgspec.Struct):
-    question: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+class CheckCreate(GuardedStruct):
+    question: Question
     population: Text = ""
     intervention: Text = ""
     comparison: Text = ""
     outcome: Text = ""
     blind: bool = False
     screeners: list[int] = []
-    exclusion_reasons: list[Short] = []
+    exclusion_reasons: list[ExclusionReason] = []
 
 
-class SearchCreate(msgspec.Struct):
-    source: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+class SearchCreate(GuardedStruct):
+    source: Source
     query: Query = ""
     searched_on: dt.date | None = None
     hits: int | None = None
@@ -204,11 +218,11 @@ class SearchOut(msgspec.Struct):
     notes: str
 
 
-class DecisionCreate(msgspec.Struct):
+class DecisionCreate(GuardedStruct):
     reference_id: int
     decision: ScreeningChoice
     stage: Stage = Stage.TITLE
-    reason: Short = ""
+    reason: ExclusionReason = ""
     note: Text = ""
     reconcile: bool = False  # the adviser's final word on a blind conflict
 
@@ -225,20 +239,21 @@ class DecisionOut(msgspec.Struct):
     created_at: dt.datetime
 
 
-class ReviewIn(msgspec.Struct):
+class ReviewIn(GuardedPart):
     reference_id: int
     certainty: Certainty | None = None
     reliability: Text = ""
     supports: Verdict = Verdict.ANSWERED
 
 
-class VerdictCreate(msgspec.Struct):
+class VerdictCreate(GuardedStruct):
     verdict: Verdict
     reviews: list[ReviewIn] = []
     certainty: Certainty | None = None
     reason_code: ReasonCode | None = None
     summary: Text = ""
     public: bool = False
+    confirm_warnings: bool = False  # publish although the guard warned (audited)
 
 
 class PrismaOut(msgspec.Struct):
@@ -305,25 +320,26 @@ class CheckOut(msgspec.Struct):
 # --- Measures ----------------------------------------------------------------------------------
 
 
-class LinkIn(msgspec.Struct):
+class LinkIn(GuardedPart):
     title: Short
-    url: Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=2000)]
+    url: Url
 
 
-class MeasureCreate(msgspec.Struct):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+class MeasureCreate(GuardedStruct):
+    name: Name
     scale: EvidenceScale
-    level: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    level: Code
     description: Text = ""
     target_group: Text = ""
     age_from: Annotated[int, msgspec.Meta(ge=0, le=24)] = 0
     age_to: Annotated[int, msgspec.Meta(ge=0, le=24)] = 24
-    service_types: list[str] = []
+    service_types: list[ServiceType] = []
     links: list[LinkIn] = []
     reference_ids: list[int] = []
+    confirm_warnings: bool = False  # publish although the guard warned (audited)
 
 
-class AdoptionCreate(msgspec.Struct):
+class AdoptionCreate(GuardedStruct):
     municipality_id: int
     service_id: int | None = None
     since: dt.date | None = None

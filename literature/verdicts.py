@@ -4,12 +4,14 @@ need's knowledge gap and flags an answered need for dissemination."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from klynge import audit, privacy
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import FieldError, Invalid
 from klynge.i18n import N_
+from klynge.schemas import ensure_publishable
 from literature import schemas as s
 from literature.checks import _ensure_manager, _load, candidate_ids, get_check
 from literature.tables import CheckReview, LiteratureCheck, Reference
@@ -88,6 +90,14 @@ async def _store(actor: Principal, check_id: int, data: s.VerdictCreate) -> None
     ).where(LiteratureCheck.id == check_id)
 
 
+def _publish_warnings(row: dict[str, Any], data: s.VerdictCreate) -> list[str]:
+    """Publishing on the portal with warned text needs the adviser's confirmation."""
+    if not data.public:
+        return []
+    published = {"question": row["question"], "summary": data.summary}
+    return ensure_publishable(published, confirmed=data.confirm_warnings)
+
+
 async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) -> s.CheckOut:
     """The verdict: answered / partly / unanswered with the supporting reviews; sets the
     need's knowledge gap and status, and flags an answered need for dissemination."""
@@ -100,6 +110,7 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
                 **{f"reviews.{i}": r.reliability for i, r in enumerate(data.reviews)},
             }
         )
+        confirmed = _publish_warnings(row, data)
         errors = verdict_problems(data)
         review_ids = [r.reference_id for r in data.reviews]
         errors += await _unknown_reviews(check_id, row["cluster"], review_ids)
@@ -119,6 +130,11 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
             check_id,
             cluster_id=row["cluster"],
             before={"verdict": row["verdict"], "status": row["status"]},
-            after={"verdict": data.verdict.value, "reviews": review_ids, "public": data.public},
+            after={
+                "verdict": data.verdict.value,
+                "reviews": review_ids,
+                "public": data.public,
+                "confirmed_warnings": confirmed,
+            },
         )
     return await get_check(actor, check_id)

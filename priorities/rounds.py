@@ -13,6 +13,7 @@ from klynge.db import transaction
 from klynge.errors import Forbidden, Invalid, NotFound
 from klynge.i18n import N_
 from klynge.orgs.tables import Cluster, ClusterMembership
+from klynge.schemas import ensure_publishable
 from klynge.scoping import can_manage_cluster, cluster_filter
 from priorities import schemas as s
 from priorities.needs import set_status
@@ -114,6 +115,16 @@ async def _insert_round(
     return row
 
 
+async def _publishable(data: s.RoundCreate, need_ids: list[int]) -> list[str]:
+    """A round published on the portal shows its name and the needs' titles: text the guard
+    warns about needs the adviser's confirmation. Returns the confirmed fields."""
+    if not data.publish_public:
+        return []
+    titles = await Need.select(Need.id, Need.title).where(Need.id.is_in(need_ids or [-1]))
+    fields = {"name": data.name, **{f"needs.{r['id']}.title": r["title"] for r in titles}}
+    return ensure_publishable(fields, confirmed=data.confirm_warnings)
+
+
 async def create_round(actor: Principal, data: s.RoundCreate) -> s.RoundOut:
     if not can_manage_cluster(actor, data.cluster_id):
         raise Forbidden(N_("Only the cluster's R&D adviser can open a prioritisation round."))
@@ -121,6 +132,7 @@ async def create_round(actor: Principal, data: s.RoundCreate) -> s.RoundOut:
     need_ids = sorted(set(data.need_ids))
     async with transaction():
         await _check_round(data, need_ids)
+        confirmed = await _publishable(data, need_ids)
         row = await _insert_round(actor, data, round_weights, need_ids)
         await audit.record(
             actor,
@@ -128,7 +140,12 @@ async def create_round(actor: Principal, data: s.RoundCreate) -> s.RoundOut:
             "round",
             row["id"],
             cluster_id=data.cluster_id,
-            after={**row, "need_ids": need_ids, "raters": [r.account_id for r in data.raters]},
+            after={
+                **row,
+                "need_ids": need_ids,
+                "raters": [r.account_id for r in data.raters],
+                "confirmed_warnings": confirmed,
+            },
         )
     return await round_out(actor, row["id"])
 

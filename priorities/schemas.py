@@ -8,14 +8,19 @@ from typing import Annotated
 
 import msgspec
 
+from klynge.schemas import FREE, NOT_FREE, GuardedPart, GuardedStruct
 from priorities.needs_xlsx import IntendedUse, PreventionLevel
 
 __all__ = ["IntendedUse", "PreventionLevel"]
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Question = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-LongText = Annotated[str, msgspec.Meta(max_length=10_000)]
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200, extra_json_schema=FREE)]
+Question = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, extra_json_schema=FREE)]
+LongText = Annotated[str, msgspec.Meta(max_length=10_000, extra_json_schema=FREE)]
+Note = Annotated[str, msgspec.Meta(max_length=2000, extra_json_schema=FREE)]
+Justification = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=10_000, extra_json_schema=FREE)
+]
+Language = Annotated[str, msgspec.Meta(max_length=2, extra_json_schema=NOT_FREE)]  # nb | nn | en
 Age = Annotated[int, msgspec.Meta(ge=0, le=24)]
 # 1..5 on the anchored scale, 0 = "kan ikke vurdere" (not counted), null = not answered yet
 Answer = Annotated[int, msgspec.Meta(ge=0, le=5)]
@@ -56,7 +61,7 @@ class Weighting(StrEnum):
     NONE = "none"
 
 
-class NeedCreate(msgspec.Struct, forbid_unknown_fields=True):
+class NeedCreate(GuardedStruct, forbid_unknown_fields=True):
     cluster_id: int
     municipality_id: int
     title: Title
@@ -69,11 +74,11 @@ class NeedCreate(msgspec.Struct, forbid_unknown_fields=True):
     age_to: Age = 24
     target_group: LongText = ""
     service_id: int | None = None  # the submitting service
-    language: str = "nb"
+    language: Language = "nb"
     submit: bool = False  # submit at once instead of saving a draft
 
 
-class NeedUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class NeedUpdate(GuardedStruct, forbid_unknown_fields=True):
     title: Title | None = None
     question: Question | None = None
     background: LongText | None = None
@@ -83,20 +88,20 @@ class NeedUpdate(msgspec.Struct, forbid_unknown_fields=True):
     service_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)] | None = None
     prevention_level: PreventionLevel | None = None
     intended_use: IntendedUse | None = None
-    language: str | None = None
+    language: Language | None = None
 
 
-class Transition(msgspec.Struct, forbid_unknown_fields=True):
+class Transition(GuardedStruct, forbid_unknown_fields=True):
     reason: Note = ""
 
 
-class EndorsementCreate(msgspec.Struct, forbid_unknown_fields=True):
+class EndorsementCreate(GuardedStruct, forbid_unknown_fields=True):
     municipality_id: int
     note: Note = ""
     service_id: int | None = None
 
 
-class MergeRequest(msgspec.Struct, forbid_unknown_fields=True):
+class MergeRequest(GuardedStruct, forbid_unknown_fields=True):
     target_id: int
     source_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=50)]
     reason: Note = ""
@@ -176,13 +181,13 @@ class NeedPage(msgspec.Struct):
     per_page: int
 
 
-class RaterIn(msgspec.Struct, forbid_unknown_fields=True):
+class RaterIn(GuardedStruct, forbid_unknown_fields=True):
     account_id: int
     group: StakeholderGroup
     municipality_id: int | None = None
 
 
-class RoundCreate(msgspec.Struct, forbid_unknown_fields=True):
+class RoundCreate(GuardedStruct, forbid_unknown_fields=True):
     cluster_id: int
     name: Title
     need_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=2000)]
@@ -194,6 +199,7 @@ class RoundCreate(msgspec.Struct, forbid_unknown_fields=True):
     deadline: dt.datetime | None = None
     pseudonymise: bool = True
     publish_public: bool = False
+    confirm_warnings: bool = False  # publish although the guard warned (audited)
 
 
 class RaterProgress(msgspec.Struct):
@@ -223,7 +229,7 @@ class RoundOut(msgspec.Struct):
     progress: list[RaterProgress] = msgspec.field(default_factory=list)
 
 
-class ScoreIn(msgspec.Struct, forbid_unknown_fields=True):
+class ScoreIn(GuardedPart, forbid_unknown_fields=True):
     need_id: int
     nytte: Answer | None = None
     alvorlighet: Answer | None = None
@@ -231,7 +237,7 @@ class ScoreIn(msgspec.Struct, forbid_unknown_fields=True):
     comment: Note = ""
 
 
-class ScoresIn(msgspec.Struct, forbid_unknown_fields=True):
+class ScoresIn(GuardedStruct, forbid_unknown_fields=True):
     scores: Annotated[list[ScoreIn], msgspec.Meta(max_length=2000)]
     finished: bool = False
 
@@ -271,10 +277,10 @@ class Ranking(msgspec.Struct):
     items: list[RankingItem]
 
 
-class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+class DecisionIn(GuardedStruct, forbid_unknown_fields=True):
     need_id: int
     decision: DecisionKind
-    justification: Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
+    justification: Justification
     situation: LongText = ""
     frame: LongText = ""
     assessment: LongText = ""

@@ -8,13 +8,31 @@ from typing import Annotated, Any
 
 import msgspec
 
+from klynge.errors import FieldError, Invalid
+from klynge.i18n import N_
 from klynge.orgs.schemas import Sector
+from klynge.schemas import FREE, NOT_FREE, GuardedPart, GuardedStruct
 
 __all__ = ["Sector"]
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Short = Annotated[str, msgspec.Meta(max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=10_000)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, extra_json_schema=FREE)]
+Short = Annotated[str, msgspec.Meta(max_length=200, extra_json_schema=FREE)]
+Place = Annotated[str, msgspec.Meta(max_length=120, extra_json_schema=FREE)]  # varchar(120)
+Text = Annotated[str, msgspec.Meta(max_length=10_000, extra_json_schema=FREE)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, extra_json_schema=FREE)]
+# Normalised and checked by the service (to the column's 19): a pasted orcid.org URL is fine.
+Orcid = Annotated[str, msgspec.Meta(max_length=100, extra_json_schema=NOT_FREE)]
+OrgNumber = Annotated[str, msgspec.Meta(max_length=40, extra_json_schema=NOT_FREE)]  # see orgs
+Code = Annotated[str, msgspec.Meta(max_length=30, extra_json_schema=NOT_FREE)]
+Language = Annotated[str, msgspec.Meta(max_length=20, extra_json_schema=NOT_FREE)]
+# Not bounded here: PublicationIn checks the length (the column is varchar(255)) and the shape
+# itself, so an over-long or invalid DOI is a 422 naming the field, never silently emptied.
+Doi = Annotated[str, msgspec.Meta(extra_json_schema=NOT_FREE)]
+DOI_MAX = 255
+Url = Annotated[str, msgspec.Meta(max_length=2000, extra_json_schema=NOT_FREE)]
+Choice = Annotated[
+    str, msgspec.Meta(pattern="^(accept|changes|decline)$", extra_json_schema=NOT_FREE)
+]
 
 
 class Method(StrEnum):
@@ -36,11 +54,11 @@ class Ethics(StrEnum):
     DPIA = "dpia"
 
 
-class MemberIn(msgspec.Struct):
+class MemberIn(GuardedPart):
     name: Name
     id: int | None = None  # an existing member (kept, with its account link); None = new
-    role: Short = ""
-    orcid: str = ""
+    role: Place = ""
+    orcid: Orcid = ""
     account_id: int | None = None
     employer_service_id: int | None = None
 
@@ -54,15 +72,15 @@ class MemberOut(msgspec.Struct):
     employer_service_id: int | None
 
 
-class ProfileIn(msgspec.Struct, forbid_unknown_fields=True):
+class ProfileIn(GuardedStruct, forbid_unknown_fields=True):
     expertise: Text = ""
     keywords: list[Short] = []
     methods: list[Method] = []
     target_groups: list[Short] = []
-    service_types: list[str] = []
-    languages: list[str] = []
-    region: Short = ""
-    location: Short = ""
+    service_types: list[Code] = []
+    languages: list[Language] = []
+    region: Place = ""
+    location: Place = ""
     latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
     longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
     capacity: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
@@ -71,24 +89,38 @@ class ProfileIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class GroupCreate(ProfileIn, forbid_unknown_fields=True):
-    name: str = ""
-    institution: str = ""
-    org_number: str = ""
+    name: Short = ""
+    institution: Short = ""
+    org_number: OrgNumber = ""
     sector: Sector = Sector.UOH
     unit: Short = ""
     description: Text = ""
 
 
-class PublicationIn(msgspec.Struct):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+class PublicationIn(GuardedStruct):
+    title: Title
     abstract: Text = ""
     year: int | None = None
-    doi: str = ""
+    doi: Doi = ""
     container: Short = ""
-    authors: list[str] = []
+    authors: list[Short] = []
     keywords: list[Short] = []
-    language: str = ""
-    url: str = ""
+    language: Language = ""
+    url: Url = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.doi.strip():
+            return
+        from literature.api import normalise_doi
+
+        doi = normalise_doi(self.doi) if len(self.doi) <= 4 * DOI_MAX else ""
+        if not doi or len(doi) > DOI_MAX:
+            raise Invalid(
+                N_("The DOI cannot be saved."),
+                [FieldError("doi", N_("Write a DOI like 10.1234/abcd, at most 255 characters."))],
+            )
+        self.doi = doi
 
 
 class PublicationOut(msgspec.Struct):
@@ -105,7 +137,7 @@ class PublicationOut(msgspec.Struct):
     source: str
 
 
-class CurationIn(msgspec.Struct):
+class CurationIn(GuardedStruct):
     include: list[int] = []
     exclude: list[int] = []
     recency_years: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
@@ -171,13 +203,13 @@ class MatchList(msgspec.Struct):
     matches: list[MatchOut]
 
 
-class ConflictIn(msgspec.Struct):
+class ConflictIn(GuardedStruct):
     group_id: int
     need_id: int | None = None
     reason: Text = ""
 
 
-class AssignmentIn(msgspec.Struct):
+class AssignmentIn(GuardedStruct):
     k: Annotated[int, msgspec.Meta(ge=1, le=10)] = 2
     weak_threshold: Annotated[float, msgspec.Meta(ge=0, le=1)] = 0.2
     pins: list[tuple[int, int]] = []  # (need id, group id)
@@ -199,20 +231,20 @@ class AssignmentOut(msgspec.Struct):
     created_at: dt.datetime
 
 
-class InterestIn(msgspec.Struct):
+class InterestIn(GuardedStruct):
     group_id: int
     interested: bool
     reason: Text = ""
 
 
-class CodesignIn(msgspec.Struct):
+class CodesignIn(GuardedPart):
     municipality_ids: list[int] = []
     service_ids: list[int] = []
     user_representatives: Text = ""  # who (roles, youth council ...), never names of children
     how: Text = ""
 
 
-class ProposalIn(msgspec.Struct):
+class ProposalIn(GuardedStruct):
     group_id: int
     need_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
     title: Name
@@ -229,8 +261,8 @@ class ProposalIn(msgspec.Struct):
     timeline: Text = ""
 
 
-class ReviewIn(msgspec.Struct):
-    decision: Annotated[str, msgspec.Meta(pattern="^(accept|changes|decline)$")]
+class ReviewIn(GuardedStruct):
+    decision: Choice
     reason: Text = ""
 
 

@@ -35,7 +35,15 @@ from literature.views.search import _file
 
 CHECK_MEMBER = c.requires_cluster_member("check")
 SEARCH_FIELDS = ("source", "query", "searched_on", "hits", "notes")
-VERDICT_FIELDS = ("verdict", "reason_code", "certainty", "reviews", "summary", "public")
+VERDICT_FIELDS = (
+    "verdict",
+    "reason_code",
+    "certainty",
+    "reviews",
+    "summary",
+    "public",
+    "confirm_warnings",
+)
 
 
 # --- the check's page ------------------------------------------------------------------------
@@ -258,6 +266,7 @@ async def check_verdict(
                 reason_code=s.ReasonCode(code) if code in c.REASON_CODE_LABELS else None,
                 summary=text(data, "summary")[:10_000],
                 public=text(data, "public") == "1",
+                confirm_warnings=text(data, "confirm_warnings") == "1",
             ),
         )
     except DomainError as exc:

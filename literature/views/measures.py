@@ -41,6 +41,7 @@ MEASURE_FIELDS = (
     "service_types",
     "links",
     "reference_ids",
+    "confirm_warnings",
 )
 ADOPT_FIELDS = ("municipality_id", "service_id", "since")
 ADOPTER_ROLES = {"coordinator", "service_leader", "adviser"}
@@ -158,6 +159,7 @@ async def measure_create(
                 service_types=c.str_list(data.get("service_types", [])),
                 links=links,
                 reference_ids=[int(v) for v in raw_ids],
+                confirm_warnings=text(data, "confirm_warnings") == "1",
             ),
         )
     except DomainError as exc:

@@ -42,6 +42,7 @@ ROUND_FIELDS = (
     "deadline",
     "pseudonymise",
     "publish_public",
+    "confirm_warnings",
 )
 DECISION_FIELDS = ("decision", *decisions.DECISION_TEXT)
 
@@ -130,6 +131,7 @@ def _round_body(data: dict[str, Any]) -> dict[str, Any]:
         "weighting": text(data, "weighting") or "group",
         "pseudonymise": "pseudonymise" in data,
         "publish_public": "publish_public" in data,
+        "confirm_warnings": "confirm_warnings" in data,
     }
     if deadline:
         body["deadline"] = deadline

@@ -403,3 +403,21 @@ async def test_national_id_numbers_are_refused_in_proposals(
     assert [e["field"] for e in response.json()["errors"]] == ["codesign.user_representatives"]
     assert fnr not in response.text
     assert (await client.get("/api/proposals/", headers=w.headers["adviser_a"])).json() == []
+
+
+async def test_an_over_long_or_invalid_doi_is_refused_not_emptied(
+    client: Any, groups_world: World
+) -> None:
+    w = groups_world
+    url = f"/api/research-groups/{w.ids['group_school']}/publications"
+    headers = w.headers["researcher_school"]
+    for doi in ("10.1234/" + "x" * 1_000_000, "10.1234/" + "x" * 250, "ikke en doi"):
+        response = await client.post(url, json={"title": "Fravær", "doi": doi}, headers=headers)
+        assert response.status_code == 422, response.text[:300]
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in response.json()["errors"]] == ["doi"]
+    ok = await client.post(
+        url, json={"title": "Fravær", "doi": "https://doi.org/10.1234/ABC"}, headers=headers
+    )
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["doi"] == "10.1234/abc"

@@ -8,9 +8,20 @@ from typing import Annotated
 
 import msgspec
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-LongText = Annotated[str, msgspec.Meta(max_length=10_000)]
-Reason = Annotated[str, msgspec.Meta(max_length=2_000)]
+from klynge.schemas import FREE, NOT_FREE, GuardedStruct
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, extra_json_schema=FREE)]
+LongText = Annotated[str, msgspec.Meta(max_length=10_000, extra_json_schema=FREE)]
+Reason = Annotated[str, msgspec.Meta(max_length=2_000, extra_json_schema=FREE)]
+Short = Annotated[str, msgspec.Meta(max_length=200, extra_json_schema=FREE)]
+# Numbers are normalised (spaces, dots) and checked by the service, which answers a wrong one
+# with its own 422; the schema only bounds the raw input.
+MunicipalityNumber = Annotated[str, msgspec.Meta(max_length=40, extra_json_schema=NOT_FREE)]
+OrgNumber = Annotated[str, msgspec.Meta(max_length=40, extra_json_schema=NOT_FREE)]
+Language = Annotated[str, msgspec.Meta(max_length=10, extra_json_schema=NOT_FREE)]
+MunicipalityName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=120, extra_json_schema=FREE)
+]
 
 
 class ServiceType(StrEnum):
@@ -80,15 +91,15 @@ class MunicipalityOut(msgspec.Struct):
     valid_to: dt.date | None
 
 
-class MunicipalityCreate(msgspec.Struct, forbid_unknown_fields=True):
-    number: str
-    name: Name
+class MunicipalityCreate(GuardedStruct, forbid_unknown_fields=True):
+    number: MunicipalityNumber
+    name: MunicipalityName
     population: Annotated[int, msgspec.Meta(ge=0)] | None = None
-    language: str = "neutral"
+    language: Language = "neutral"
     valid_from: dt.date = dt.date(2024, 1, 1)
 
 
-class ClusterCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ClusterCreate(GuardedStruct, forbid_unknown_fields=True):
     name: Name
     motor_municipality_id: int
     description: LongText = ""
@@ -96,7 +107,7 @@ class ClusterCreate(msgspec.Struct, forbid_unknown_fields=True):
     is_public: bool = True
 
 
-class ClusterUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class ClusterUpdate(GuardedStruct, forbid_unknown_fields=True):
     description: LongText | None = None
     is_public: bool | None = None
 
@@ -118,17 +129,17 @@ class ClusterOut(msgspec.Struct):
     members: list[MunicipalityOut]
 
 
-class MembershipRequest(msgspec.Struct, forbid_unknown_fields=True):
+class MembershipRequest(GuardedStruct, forbid_unknown_fields=True):
     municipality_id: int
     note: Reason = ""
 
 
-class MembershipDecision(msgspec.Struct, forbid_unknown_fields=True):
+class MembershipDecision(GuardedStruct, forbid_unknown_fields=True):
     approve: bool
     reason: Reason = ""
 
 
-class MembershipEnd(msgspec.Struct, forbid_unknown_fields=True):
+class MembershipEnd(GuardedStruct, forbid_unknown_fields=True):
     reason: Reason = ""
 
 
@@ -154,7 +165,7 @@ class MembershipOut(msgspec.Struct):
     history: list[MembershipEventOut] = msgspec.field(default_factory=list)
 
 
-class ServiceCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ServiceCreate(GuardedStruct, forbid_unknown_fields=True):
     service_type: ServiceType
     name: Name
     description: LongText = ""
@@ -168,12 +179,12 @@ class ServiceOut(msgspec.Struct):
     description: str
 
 
-class ResearchGroupCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ResearchGroupCreate(GuardedStruct, forbid_unknown_fields=True):
     name: Name
     institution: Name
-    org_number: str
+    org_number: OrgNumber
     sector: Sector
-    unit: str = ""
+    unit: Short = ""
     description: LongText = ""
 
 
@@ -187,9 +198,9 @@ class ResearchGroupOut(msgspec.Struct):
     description: str
 
 
-class FunderCreate(msgspec.Struct, forbid_unknown_fields=True):
+class FunderCreate(GuardedStruct, forbid_unknown_fields=True):
     name: Name
-    org_number: str
+    org_number: OrgNumber
     description: LongText = ""
 
 

@@ -1,0 +1,70 @@
+"""Imported records go through the privacy guard: a record with a national ID number anywhere
+(title, abstract, authors, keywords, the raw text ...) is reported as broken and not stored.
+
+Pure code: the guard of klynge.privacy over parsed records; no database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from klynge import privacy
+from literature.formats.record import ParseResult, Problem, Record
+
+__all__ = ["without_personal_data"]
+
+_FIELD_NAMES = {
+    "title": "tittel",
+    "abstract": "sammendrag",
+    "authors": "forfattere",
+    "container": "tidsskrift",
+    "keywords": "emneord",
+    "publication_types": "publikasjonstype",
+    "raw": "posten",
+}
+
+
+def _fields(record: Record) -> dict[str, str]:
+    return {
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": "\n".join(f"{a.family}, {a.given}" for a in record.authors),
+        "container": record.container,
+        "keywords": "\n".join(record.keywords),
+        "publication_types": "\n".join(record.publication_types),
+        "raw": record.raw,
+    }
+
+
+def _record_numbers(result: ParseResult) -> list[int]:
+    """The 1-based position in the file of each parsed record: the numbers of the records
+    read, without those reported broken, in order."""
+    broken = {p.record for p in result.problems}
+    numbers = [n for n in range(1, result.read + 1) if n not in broken]
+    if len(numbers) < len(result.records):  # a parser that counts otherwise: best effort
+        numbers += range(len(numbers) + 1, len(result.records) + 1)
+    return numbers
+
+
+def without_personal_data(result: ParseResult) -> ParseResult:
+    """The result with every record holding a national ID number moved to the problems."""
+    kept: list[Record] = []
+    problems = list(result.problems)
+    for number, record in zip(_record_numbers(result), result.records, strict=False):
+        found = [
+            name for name, text in _fields(record).items() if privacy.contains_national_id(text)
+        ]
+        if not found:
+            kept.append(record)
+            continue
+        where = ", ".join(_FIELD_NAMES[name] for name in found)
+        problems.append(
+            Problem(
+                record=number,
+                reason=(
+                    f"Referanse {number} inneholder det som ser ut som et fødselsnummer eller "
+                    f"D-nummer ({where}) og ble ikke lest inn."
+                ),
+            )
+        )
+    problems.sort(key=lambda p: p.record)
+    return replace(result, records=kept, problems=problems)
