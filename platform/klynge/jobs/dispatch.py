@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import os
 import uuid
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -42,6 +43,16 @@ def arq_job_id(job_id: uuid.UUID, attempts: int) -> str:
     """arq ignores a second enqueue under the same id; a retried job needs a new one (the dead
     worker's delivery stays in Redis until arq's own timeout)."""
     return str(job_id) if attempts == 0 else f"{job_id}:{attempts}"
+
+
+# What runs a job in this process: klynge.jobs.runner registers its `execute` here, so that
+# this module (which the runner submits through) never imports the runner back.
+_in_process: Callable[[uuid.UUID], Coroutine[Any, Any, str]] | None = None
+
+
+def set_in_process_runner(run: Callable[[uuid.UUID], Coroutine[Any, Any, str]]) -> None:
+    global _in_process
+    _in_process = run
 
 
 class Dispatcher:
@@ -81,9 +92,9 @@ class Dispatcher:
                 Job.id == job_id, Job.status == QUEUED
             )
             return
-        from klynge.jobs.runner import execute  # runner submits through this module
-
-        task = asyncio.create_task(execute(job_id))
+        if _in_process is None:
+            raise RuntimeError("import klynge.jobs.runner before dispatching jobs in-process")
+        task = asyncio.create_task(_in_process(job_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from klynge.db import transaction
 from klynge.errors import DomainError
-from klynge.jobs import heartbeat
+from klynge.jobs import dispatch, heartbeat
 from klynge.jobs.dispatch import Dispatcher as Dispatcher  # re-exported: one submit API
 from klynge.jobs.dispatch import default_queue_name as default_queue_name
 from klynge.jobs.tables import Job
@@ -266,3 +266,6 @@ async def _fail(job_id: uuid.UUID, message: str, result: dict[str, Any], attempt
         }
     ).where(Job.id == job_id, Job.status == RUNNING, Job.attempts == attempt)
     return FAILED
+
+
+dispatch.set_in_process_runner(execute)
