@@ -7,6 +7,7 @@ renewed from the refresh cookie when possible and otherwise cleared.
 
 from __future__ import annotations
 
+import ipaddress
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
@@ -28,14 +29,23 @@ REFRESH_COOKIE = "klynge_refresh"
 SKIP_PREFIXES = ("/static/", "/favicon.ico")
 
 
+def _from_right(scope: Scope, name: bytes, hops: int) -> str | None:
+    """The entry our proxies wrote: the `hops`-th from the right of a comma-separated header.
+    Entries further left came from the client and prove nothing. None when there are fewer."""
+    raw = _header(scope, name)
+    if hops <= 0 or raw is None:
+        return None
+    entries = [entry.strip() for entry in raw.split(",")]
+    if len(entries) < hops:
+        return None
+    return entries[-hops] or None
+
+
 def is_https(scope: Scope, settings: Settings) -> bool:
     if scope.get("scheme") == "https":
         return True
-    if settings.trust_proxy_headers:
-        for name, value in scope.get("headers", []):
-            if name == b"x-forwarded-proto" and value.split(b",")[0].strip() == b"https":
-                return True
-    return False
+    proto = _from_right(scope, b"x-forwarded-proto", settings.trusted_proxy_hops)
+    return proto is not None and proto.lower() == "https"
 
 
 def session_cookies(pair: service.TokenPair | None, *, secure: bool) -> list[Cookie]:
@@ -185,10 +195,14 @@ class AuthMiddleware(ASGIMiddleware):
 
 
 def client_address(scope: Scope, settings: Settings) -> str:
-    if settings.trust_proxy_headers:
-        forwarded = _header(scope, b"x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The address the login throttle counts: with N trusted proxies, the N-th entry from the
+    right of X-Forwarded-For (the one our outermost proxy appended); otherwise the peer."""
+    forwarded = _from_right(scope, b"x-forwarded-for", settings.trusted_proxy_hops)
+    if forwarded is not None:
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # not an address: our proxy did not write it, so fall back to the peer
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
 
