@@ -53,12 +53,16 @@ ENV_DOCS: dict[str, str] = {
     "KLYNGE_TRUST_PROXY_HEADERS": "Deprecated: `1` = `KLYNGE_TRUSTED_PROXY_HOPS=1` (used only "
     "when `KLYNGE_TRUSTED_PROXY_HOPS` is not set). Default 0.",
     "KLYNGE_MAX_UPLOAD_BYTES": "Largest accepted upload. Default 20971520 (20 MiB).",
-    "KLYNGE_LOGIN_SLOWDOWN_AFTER": "Failed logins (per account or address) before responses "
-    "slow down. Default 5.",
-    "KLYNGE_LOGIN_LOCK_AFTER": "Failed logins before a lock. Default 10 per account, ×4 per "
-    "address.",
-    "KLYNGE_LOGIN_LOCK_SECONDS": "How long a lock lasts, and the counting window. Default 900.",
-    "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "Longest slow-down delay. Default 4.",
+    "KLYNGE_LOGIN_SLOWDOWN_AFTER": "Failed logins per account and address (or per known "
+    "device) before each further failure makes that pair wait 1, 2, 4 … seconds. Default 5.",
+    "KLYNGE_LOGIN_LOCK_AFTER": "Per-address ceiling: an address is locked for "
+    "`KLYNGE_LOGIN_LOCK_SECONDS` after 4× this many failed logins over all accounts (devices "
+    "that logged in to the account before are exempt). No account is ever locked as such. "
+    "Default 10 (40 per address).",
+    "KLYNGE_LOGIN_LOCK_SECONDS": "How long an address stays locked, and the window failures "
+    "are counted in. Default 900.",
+    "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "Longest wait between attempts for one account from one "
+    "address (or one known device). Default 300.",
     "KLYNGE_LOG_LEVEL": "`DEBUG`, `INFO` (default), `WARNING`, `ERROR`.",
 }
 
@@ -292,7 +296,7 @@ def load_settings(
     if lock_after < slowdown:
         raise ConfigError("KLYNGE_LOGIN_LOCK_AFTER must not be below KLYNGE_LOGIN_SLOWDOWN_AFTER")
     try:
-        max_delay = float(env.get("KLYNGE_LOGIN_MAX_DELAY_SECONDS", "4") or "4")
+        max_delay = float(env.get("KLYNGE_LOGIN_MAX_DELAY_SECONDS", "300") or "300")
     except ValueError:
         raise ConfigError("KLYNGE_LOGIN_MAX_DELAY_SECONDS must be a number") from None
     return Settings(

@@ -82,7 +82,7 @@ class AuthController(Controller):
                 request.app.state.codec,
             )
         except service.LoginLocked as exc:
-            raise LockedError(exc.retry_after) from None
+            raise LockedError(exc) from None
         except service.LoginFailed:
             raise NotAuthorizedException("Feil e-post eller passord.") from None
         return _tokens(pair)
@@ -136,13 +136,14 @@ class AuthController(Controller):
 
 
 class LockedError(DomainError):
-    def __init__(self, retry_after: int) -> None:
-        minutes = max(1, -(-retry_after // 60))
+    def __init__(self, locked: service.LoginLocked) -> None:
+        message, params = locked.message
         super().__init__(
-            f"For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.",
+            message,
             429,
             "too-many-attempts",
-            headers={"Retry-After": str(retry_after)},
+            headers={"Retry-After": str(locked.retry_after)},
+            params=params,
         )
 
 

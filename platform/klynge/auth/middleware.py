@@ -17,6 +17,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 
 from klynge.auth import service
+from klynge.auth.devices import DEVICE_COOKIE, DEVICE_COOKIE_SECONDS
 from klynge.auth.tokens import InvalidToken, TokenCodec
 
 if TYPE_CHECKING:
@@ -91,6 +92,19 @@ def session_cookies(pair: service.TokenPair | None, *, secure: bool) -> list[Coo
             path="/",
         ),
     ]
+
+
+def device_cookie(pair: service.TokenPair, *, secure: bool) -> Cookie:
+    """The known-device cookie (klynge.auth.devices) set after a successful UI login."""
+    return Cookie(
+        key=DEVICE_COOKIE,
+        value=pair.device_cookie,
+        max_age=DEVICE_COOKIE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/login",
+    )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
