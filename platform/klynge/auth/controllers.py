@@ -112,10 +112,17 @@ class AuthController(Controller):
         opt=PUBLIC,
         operation_id="RevokeToken",
         status_code=HTTP_204_NO_CONTENT,
-        summary="Revoke a refresh token and its family",
+        summary="End the session of a refresh token: its access and refresh tokens stop working",
     )
-    async def logout(self, data: JSONBody[RefreshRequest]) -> None:
-        await service.logout(data.refresh_token)
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefreshRequest],
+        settings: NamedDependency[Settings],
+    ) -> None:
+        # Also the caller's own session when it sends its access token.
+        token = request.scope.get("auth")
+        await service.logout(data.refresh_token, settings, sid=getattr(token, "sid", None))
 
     @get(
         "/me",

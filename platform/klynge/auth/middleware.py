@@ -19,6 +19,7 @@ from litestar.middleware import ASGIMiddleware
 from klynge.auth import service
 from klynge.auth.devices import DEVICE_COOKIE, DEVICE_COOKIE_SECONDS
 from klynge.auth.tokens import InvalidToken, TokenCodec
+from klynge.i18n import gettext
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -148,6 +149,8 @@ class AuthMiddleware(ASGIMiddleware):
                 token = codec.decode(credentials.strip())
             except InvalidToken as exc:
                 raise NotAuthorizedException(f"Ugyldig token: {exc}.") from None
+            if await service.session_ended(token.sid):
+                raise NotAuthorizedException(gettext("You have logged out. Log in again."))
             principal = await service.load_principal(token.account_id)
             if principal is None:
                 raise NotAuthorizedException("Kontoen er ikke aktiv.")
@@ -176,8 +179,9 @@ class AuthMiddleware(ASGIMiddleware):
         if access:
             try:
                 token = codec.decode(access)
-                principal = await service.load_principal(token.account_id)
-                scope["auth"] = token
+                if not await service.session_ended(token.sid):
+                    principal = await service.load_principal(token.account_id)
+                    scope["auth"] = token
             except InvalidToken:
                 principal = None
         if principal is None and refresh:

@@ -14,8 +14,8 @@ from klynge.auth import devices, throttle
 from klynge.auth.passwords import hash_password, needs_rehash, verify_password
 from klynge.auth.principal import Grant, Principal
 from klynge.auth.roles import ROLE_ORG_KIND, OrgKind, Role
-from klynge.auth.tables import Account, RefreshToken, RoleAssignment
-from klynge.auth.tokens import TokenCodec
+from klynge.auth.tables import Account, RefreshToken, RevokedSession, RoleAssignment
+from klynge.auth.tokens import LIFETIME_LEEWAY_SECONDS, TokenCodec
 from klynge.db import transaction
 from klynge.i18n import N_
 from klynge.orgs.tables import ClusterMembership, Municipality, Service
@@ -178,7 +178,7 @@ async def _new_refresh_token(account_id: int, settings: Settings, family: str) -
 async def _pair(account_id: int, settings: Settings, codec: TokenCodec, family: str) -> TokenPair:
     refresh = await _new_refresh_token(account_id, settings, family)
     return TokenPair(
-        access_token=codec.issue(account_id),
+        access_token=codec.issue(account_id, sid=family),
         expires_in=codec.expires_in,
         refresh_token=refresh,
         refresh_expires_in=settings.tokens.refresh_seconds,
@@ -243,6 +243,8 @@ async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPai
         if row is None:
             raise RefreshFailed()
         reused = row["used_at"] is not None or row["revoked_at"] is not None
+        if not reused and await session_ended(row["family"]):
+            raise RefreshFailed()  # logged out while this request was on its way
         if not reused and _aware(row["expires_at"]) > now:
             account = (
                 await Account.select(Account.is_active).where(Account.id == row["account"]).first()
@@ -263,24 +265,46 @@ async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPai
                     return await _pair(row["account"], settings, codec, row["family"])
                 reused = True  # spent by a concurrent request a moment ago
         if reused:
-            await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-                RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
-            )
+            await end_session(row["family"], settings)
             await audit.record(None, "auth.refresh_reuse", "account", row["account"])
     raise RefreshFailed()
 
 
-async def logout(token: str) -> None:
-    """Revoke the refresh token's whole family (this device's session)."""
-    row = (
-        await RefreshToken.select(RefreshToken.family)
-        .where(RefreshToken.token_hash == _hash(token))
-        .first()
+async def session_ended(sid: str) -> bool:
+    """Whether the login session was ended (checked on every request: not in memory, so
+    every app process agrees)."""
+    return bool(await RevokedSession.exists().where(RevokedSession.sid == sid))
+
+
+async def end_session(sid: str, settings: Settings) -> None:
+    """End a session: its access tokens stop working now, its refresh tokens are revoked."""
+    now = dt.datetime.now(dt.UTC)
+    epoch = int(now.timestamp())
+    # Long enough to outlive every access token the session was given before it ended.
+    keep_until = epoch + settings.tokens.access_seconds + LIFETIME_LEEWAY_SECONDS
+    await RevokedSession.delete().where(RevokedSession.expires_at < epoch)
+    await RevokedSession.insert(RevokedSession(sid=sid, expires_at=keep_until)).on_conflict(
+        target=RevokedSession.sid, action="DO NOTHING"
     )
-    if row:
-        await RefreshToken.update({RefreshToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
-            RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
+    await RefreshToken.update({RefreshToken.revoked_at: now}).where(
+        RefreshToken.family == sid, RefreshToken.revoked_at.is_null()
+    )
+
+
+async def logout(refresh_token: str | None, settings: Settings, sid: str | None = None) -> None:
+    """End the session of a refresh token and/or of an access token (its `sid`)."""
+    sids = {sid} if sid else set()
+    if refresh_token:
+        row = (
+            await RefreshToken.select(RefreshToken.family)
+            .where(RefreshToken.token_hash == _hash(refresh_token))
+            .first()
         )
+        if row:
+            sids.add(row["family"])
+    async with transaction():
+        for one in sorted(sids):
+            await end_session(one, settings)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

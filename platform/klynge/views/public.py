@@ -124,9 +124,10 @@ async def login_submit(
 
 @post("/logout", opt=PUBLIC, include_in_schema=False, name="logout")
 async def logout(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Redirect:
-    token = request.cookies.get(REFRESH_COOKIE)
-    if token:
-        await service.logout(token)
+    access = request.scope.get("auth")
+    await service.logout(
+        request.cookies.get(REFRESH_COOKIE), settings, sid=getattr(access, "sid", None)
+    )
     return see_other(
         "/",
         notice="core.logged-out",
