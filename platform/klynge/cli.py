@@ -79,7 +79,9 @@ def _cmd_run(args: argparse.Namespace) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=settings.trust_proxy_headers,
+        # Off: klynge.auth.middleware reads the proxy headers itself (KLYNGE_TRUSTED_PROXY_HOPS);
+        # uvicorn's would rewrite the peer address from the same header a second time.
+        proxy_headers=False,
         log_level=settings.log_level.lower(),
         access_log=args.access_log,
     )

@@ -3,7 +3,13 @@
 from piccolo.conf.apps import AppConfig
 
 from klynge.audit import AuditEvent
-from klynge.auth.tables import Account, LoginThrottle, RefreshToken, RoleAssignment
+from klynge.auth.tables import (
+    Account,
+    LoginThrottle,
+    RefreshToken,
+    RevokedSession,
+    RoleAssignment,
+)
 from klynge.jobs.tables import Job
 from klynge.notifications import Notification
 from klynge.orgs.tables import (
@@ -32,6 +38,7 @@ APP_CONFIG = AppConfig(
         RoleAssignment,
         RefreshToken,
         LoginThrottle,
+        RevokedSession,
         Job,
         AuditEvent,
         Notification,

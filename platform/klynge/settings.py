@@ -46,15 +46,23 @@ ENV_DOCS: dict[str, str] = {
     "KLYNGE_HOST": "Bind address for `klynge run`. Default `127.0.0.1`.",
     "KLYNGE_PORT": "Port for `klynge run`. Default 8000.",
     "KLYNGE_WEB_CONCURRENCY": "Number of app processes `klynge run` starts. Default 1.",
-    "KLYNGE_TRUST_PROXY_HEADERS": "`1` = take the client address from `X-Forwarded-For` "
-    "(only behind a proxy you control). Default 0.",
+    "KLYNGE_TRUSTED_PROXY_HOPS": "Number of reverse proxies you control in front of Klynge. "
+    "The client address is the N-th entry from the right of `X-Forwarded-For` (entries further "
+    "left are written by the client and never trusted); `X-Forwarded-Proto` is read only when "
+    "N > 0. Default 0 = ignore both headers and use the peer address.",
+    "KLYNGE_TRUST_PROXY_HEADERS": "Deprecated: `1` = `KLYNGE_TRUSTED_PROXY_HOPS=1` (used only "
+    "when `KLYNGE_TRUSTED_PROXY_HOPS` is not set). Default 0.",
     "KLYNGE_MAX_UPLOAD_BYTES": "Largest accepted upload. Default 20971520 (20 MiB).",
-    "KLYNGE_LOGIN_SLOWDOWN_AFTER": "Failed logins (per account or address) before responses "
-    "slow down. Default 5.",
-    "KLYNGE_LOGIN_LOCK_AFTER": "Failed logins before a lock. Default 10 per account, ×4 per "
-    "address.",
-    "KLYNGE_LOGIN_LOCK_SECONDS": "How long a lock lasts, and the counting window. Default 900.",
-    "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "Longest slow-down delay. Default 4.",
+    "KLYNGE_LOGIN_SLOWDOWN_AFTER": "Failed logins per account and address (or per known "
+    "device) before each further failure makes that pair wait 1, 2, 4 … seconds. Default 5.",
+    "KLYNGE_LOGIN_LOCK_AFTER": "Per-address ceiling: an address is locked for "
+    "`KLYNGE_LOGIN_LOCK_SECONDS` after 4× this many failed logins over all accounts (devices "
+    "that logged in to the account before are exempt). No account is ever locked as such. "
+    "Default 10 (40 per address).",
+    "KLYNGE_LOGIN_LOCK_SECONDS": "How long an address stays locked, and the window failures "
+    "are counted in. Default 900.",
+    "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "Longest wait between attempts for one account from one "
+    "address (or one known device). Default 300.",
     "KLYNGE_LOG_LEVEL": "`DEBUG`, `INFO` (default), `WARNING`, `ERROR`.",
 }
 
@@ -101,7 +109,7 @@ class Settings:
     host: str
     port: int
     web_concurrency: int
-    trust_proxy_headers: bool
+    trusted_proxy_hops: int
     max_upload_bytes: int
     log_level: str
     public_url: str = "http://127.0.0.1:8000"
@@ -257,6 +265,11 @@ def _tokens(env: dict[str, str], demo: bool, require_secret: bool) -> tuple[Toke
     return settings, generated
 
 
+def _proxy_hops(env: dict[str, str]) -> int:
+    legacy = 1 if _bool(env, "KLYNGE_TRUST_PROXY_HEADERS") else 0
+    return _int(env, "KLYNGE_TRUSTED_PROXY_HOPS", legacy, minimum=0, maximum=10)
+
+
 def _public_url(env: dict[str, str]) -> str:
     url = env.get("KLYNGE_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
     parts = urlsplit(url)
@@ -283,7 +296,7 @@ def load_settings(
     if lock_after < slowdown:
         raise ConfigError("KLYNGE_LOGIN_LOCK_AFTER must not be below KLYNGE_LOGIN_SLOWDOWN_AFTER")
     try:
-        max_delay = float(env.get("KLYNGE_LOGIN_MAX_DELAY_SECONDS", "4") or "4")
+        max_delay = float(env.get("KLYNGE_LOGIN_MAX_DELAY_SECONDS", "300") or "300")
     except ValueError:
         raise ConfigError("KLYNGE_LOGIN_MAX_DELAY_SECONDS must be a number") from None
     return Settings(
@@ -300,7 +313,7 @@ def load_settings(
         host=env.get("KLYNGE_HOST", "127.0.0.1").strip() or "127.0.0.1",
         port=_int(env, "KLYNGE_PORT", 8000, minimum=1, maximum=65535),
         web_concurrency=_int(env, "KLYNGE_WEB_CONCURRENCY", 1, minimum=1),
-        trust_proxy_headers=_bool(env, "KLYNGE_TRUST_PROXY_HEADERS"),
+        trusted_proxy_hops=_proxy_hops(env),
         max_upload_bytes=_int(env, "KLYNGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024),
         log_level=log_level,
         public_url=_public_url(env),

@@ -40,6 +40,7 @@ def claims(**overrides: Any) -> dict[str, Any]:
         "aud": "klynge-api",
         "iss": "klynge",
         "jti": "abc123",
+        "sid": "0123456789abcdef0123456789abcdef",
         "typ": "access",
     }
     base.update(overrides)
@@ -177,7 +178,7 @@ def test_wrong_audience_and_issuer(codec: TokenCodec) -> None:
         codec.decode(other.issue(1))
 
 
-@pytest.mark.parametrize("missing", ["exp", "iat", "aud", "iss", "sub", "jti"])
+@pytest.mark.parametrize("missing", ["exp", "iat", "aud", "iss", "sub", "jti", "sid"])
 def test_missing_claim(codec: TokenCodec, missing: str) -> None:
     payload = claims()
     del payload[missing]
@@ -371,3 +372,19 @@ def test_jwks_lists_every_public_key(rsa_dir: Path) -> None:
 
 def test_jwks_is_empty_for_hs256(codec: TokenCodec) -> None:
     assert codec.jwks() == {"keys": []}
+
+
+def test_correctly_signed_token_claiming_a_long_life_is_refused(codec: TokenCodec) -> None:
+    now = int(time.time())
+    with pytest.raises(InvalidToken, match="lifetime"):
+        codec.decode(hs_token(claims(iat=now, exp=now + 10 * 365 * 24 * 3600)))
+    # The configured 900 s plus the 30 s leeway is the longest accepted.
+    assert codec.decode(hs_token(claims(iat=now, exp=now + 930))).exp == now + 930
+    with pytest.raises(InvalidToken, match="lifetime"):
+        codec.decode(hs_token(claims(iat=now, exp=now + 931)))
+
+
+@pytest.mark.parametrize("sid", ["", "a" * 65, "../x", 7])
+def test_bad_session_id(codec: TokenCodec, sid: object) -> None:
+    with pytest.raises(InvalidToken):
+        codec.decode(hs_token(claims(sid=sid)))

@@ -82,7 +82,7 @@ class AuthController(Controller):
                 request.app.state.codec,
             )
         except service.LoginLocked as exc:
-            raise LockedError(exc.retry_after) from None
+            raise LockedError(exc) from None
         except service.LoginFailed:
             raise NotAuthorizedException("Feil e-post eller passord.") from None
         return _tokens(pair)
@@ -112,10 +112,17 @@ class AuthController(Controller):
         opt=PUBLIC,
         operation_id="RevokeToken",
         status_code=HTTP_204_NO_CONTENT,
-        summary="Revoke a refresh token and its family",
+        summary="End the session of a refresh token: its access and refresh tokens stop working",
     )
-    async def logout(self, data: JSONBody[RefreshRequest]) -> None:
-        await service.logout(data.refresh_token)
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RefreshRequest],
+        settings: NamedDependency[Settings],
+    ) -> None:
+        # Also the caller's own session when it sends its access token.
+        token = request.scope.get("auth")
+        await service.logout(data.refresh_token, settings, sid=getattr(token, "sid", None))
 
     @get(
         "/me",
@@ -136,13 +143,14 @@ class AuthController(Controller):
 
 
 class LockedError(DomainError):
-    def __init__(self, retry_after: int) -> None:
-        minutes = max(1, -(-retry_after // 60))
+    def __init__(self, locked: service.LoginLocked) -> None:
+        message, params = locked.message
         super().__init__(
-            f"For mange mislykkede forsøk. Prøv igjen om {minutes} minutter.",
+            message,
             429,
             "too-many-attempts",
-            headers={"Retry-After": str(retry_after)},
+            headers={"Retry-After": str(locked.retry_after)},
+            params=params,
         )
 
 

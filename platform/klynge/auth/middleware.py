@@ -7,6 +7,7 @@ renewed from the refresh cookie when possible and otherwise cleared.
 
 from __future__ import annotations
 
+import ipaddress
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,9 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 
 from klynge.auth import service
+from klynge.auth.devices import DEVICE_COOKIE, DEVICE_COOKIE_SECONDS
 from klynge.auth.tokens import InvalidToken, TokenCodec
+from klynge.i18n import gettext
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,14 +31,23 @@ REFRESH_COOKIE = "klynge_refresh"
 SKIP_PREFIXES = ("/static/", "/favicon.ico")
 
 
+def _from_right(scope: Scope, name: bytes, hops: int) -> str | None:
+    """The entry our proxies wrote: the `hops`-th from the right of a comma-separated header.
+    Entries further left came from the client and prove nothing. None when there are fewer."""
+    raw = _header(scope, name)
+    if hops <= 0 or raw is None:
+        return None
+    entries = [entry.strip() for entry in raw.split(",")]
+    if len(entries) < hops:
+        return None
+    return entries[-hops] or None
+
+
 def is_https(scope: Scope, settings: Settings) -> bool:
     if scope.get("scheme") == "https":
         return True
-    if settings.trust_proxy_headers:
-        for name, value in scope.get("headers", []):
-            if name == b"x-forwarded-proto" and value.split(b",")[0].strip() == b"https":
-                return True
-    return False
+    proto = _from_right(scope, b"x-forwarded-proto", settings.trusted_proxy_hops)
+    return proto is not None and proto.lower() == "https"
 
 
 def session_cookies(pair: service.TokenPair | None, *, secure: bool) -> list[Cookie]:
@@ -83,6 +95,19 @@ def session_cookies(pair: service.TokenPair | None, *, secure: bool) -> list[Coo
     ]
 
 
+def device_cookie(pair: service.TokenPair, *, secure: bool) -> Cookie:
+    """The known-device cookie (klynge.auth.devices) set after a successful UI login."""
+    return Cookie(
+        key=DEVICE_COOKIE,
+        value=pair.device_cookie,
+        max_age=DEVICE_COOKIE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/login",
+    )
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -124,6 +149,8 @@ class AuthMiddleware(ASGIMiddleware):
                 token = codec.decode(credentials.strip())
             except InvalidToken as exc:
                 raise NotAuthorizedException(f"Ugyldig token: {exc}.") from None
+            if await service.session_ended(token.sid):
+                raise NotAuthorizedException(gettext("You have logged out. Log in again."))
             principal = await service.load_principal(token.account_id)
             if principal is None:
                 raise NotAuthorizedException("Kontoen er ikke aktiv.")
@@ -152,8 +179,9 @@ class AuthMiddleware(ASGIMiddleware):
         if access:
             try:
                 token = codec.decode(access)
-                principal = await service.load_principal(token.account_id)
-                scope["auth"] = token
+                if not await service.session_ended(token.sid):
+                    principal = await service.load_principal(token.account_id)
+                    scope["auth"] = token
             except InvalidToken:
                 principal = None
         if principal is None and refresh:
@@ -185,10 +213,14 @@ class AuthMiddleware(ASGIMiddleware):
 
 
 def client_address(scope: Scope, settings: Settings) -> str:
-    if settings.trust_proxy_headers:
-        forwarded = _header(scope, b"x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The address the login throttle counts: with N trusted proxies, the N-th entry from the
+    right of X-Forwarded-For (the one our outermost proxy appended); otherwise the peer."""
+    forwarded = _from_right(scope, b"x-forwarded-for", settings.trusted_proxy_hops)
+    if forwarded is not None:
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # not an address: our proxy did not write it, so fall back to the peer
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
 

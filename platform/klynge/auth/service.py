@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klynge import audit
-from klynge.auth import throttle
+from klynge.auth import devices, throttle
 from klynge.auth.passwords import hash_password, needs_rehash, verify_password
 from klynge.auth.principal import Grant, Principal
 from klynge.auth.roles import ROLE_ORG_KIND, OrgKind, Role
-from klynge.auth.tables import Account, RefreshToken, RoleAssignment
-from klynge.auth.tokens import TokenCodec
+from klynge.auth.tables import Account, RefreshToken, RevokedSession, RoleAssignment
+from klynge.auth.tokens import LIFETIME_LEEWAY_SECONDS, TokenCodec
 from klynge.db import transaction
+from klynge.i18n import N_
 from klynge.orgs.tables import ClusterMembership, Municipality, Service
 from klynge.settings import Settings
 
@@ -32,6 +33,18 @@ class LoginLocked(Exception):
         super().__init__("locked")
         self.retry_after = retry_after
 
+    @property
+    def message(self) -> tuple[str, dict[str, int]]:
+        """An English msgid saying when to try again, and its parameters."""
+        if self.retry_after < 120:  # "1 minutes" reads badly; seconds up to two minutes
+            return N_("Too many failed attempts. Try again in %(seconds)s seconds."), {
+                "seconds": self.retry_after
+            }
+        minutes = -(-self.retry_after // 60)
+        return N_("Too many failed attempts. Try again in %(minutes)s minutes."), {
+            "minutes": minutes
+        }
+
 
 class RefreshFailed(Exception):
     pass
@@ -43,6 +56,7 @@ class TokenPair:
     expires_in: int
     refresh_token: str
     refresh_expires_in: int
+    device_cookie: str = ""  # set by login only: the known-device cookie for the UI
 
 
 def normalise_email(email: str) -> str:
@@ -164,27 +178,43 @@ async def _new_refresh_token(account_id: int, settings: Settings, family: str) -
 async def _pair(account_id: int, settings: Settings, codec: TokenCodec, family: str) -> TokenPair:
     refresh = await _new_refresh_token(account_id, settings, family)
     return TokenPair(
-        access_token=codec.issue(account_id),
+        access_token=codec.issue(account_id, sid=family),
         expires_in=codec.expires_in,
         refresh_token=refresh,
         refresh_expires_in=settings.tokens.refresh_seconds,
     )
 
 
-async def login(
-    email: str, password: str, address: str, settings: Settings, codec: TokenCodec
-) -> TokenPair:
-    """Check the password under throttling; on success return a fresh token pair."""
-    email = normalise_email(email)
-    keys = [
-        (throttle.account_key(email), 1),
-        (throttle.address_key(address), settings.throttle.address_factor),
+def _throttle_keys(
+    email: str, address: str, device_id: str | None
+) -> list[tuple[str, throttle.Rule]]:
+    """A known device is counted on its own; any other attempt per (account, address) pair
+    and against the address's ceiling. Never per account alone: that would let anyone lock
+    the owner out."""
+    if device_id is not None:
+        return [(throttle.device_key(device_id), throttle.Rule.WAIT)]
+    return [
+        (throttle.pair_key(email, address), throttle.Rule.WAIT),
+        (throttle.address_key(address), throttle.Rule.CEILING),
     ]
-    verdict = await throttle.check(keys, settings.throttle)
+
+
+async def login(
+    email: str,
+    password: str,
+    address: str,
+    settings: Settings,
+    codec: TokenCodec,
+    device_cookie: str | None = None,
+) -> TokenPair:
+    """Check the password under throttling; on success return a fresh token pair and a
+    known-device cookie for this account."""
+    email = normalise_email(email)
+    secret = settings.tokens.secret_key
+    keys = _throttle_keys(email, address, devices.known_device(device_cookie, email, secret))
+    verdict = await throttle.check(keys)
     if verdict.locked:
         raise LoginLocked(verdict.retry_after)
-    if verdict.delay:
-        await asyncio.sleep(verdict.delay)
     account = (
         await Account.select(Account.id, Account.password_hash, Account.is_active)
         .where(Account.email == email)
@@ -194,13 +224,15 @@ async def login(
     if not ok or account is None or not account["is_active"]:
         await throttle.register_failure(keys, settings.throttle)
         raise LoginFailed()
-    await throttle.reset(keys[0][0])
+    # The owner got in: this pair (or device) starts afresh. The address ceiling stays.
+    await throttle.reset(*(key for key, rule in keys if rule is throttle.Rule.WAIT))
     async with transaction():
         if needs_rehash(account["password_hash"]):
             await Account.update({Account.password_hash: hash_password(password)}).where(
                 Account.id == account["id"]
             )
-        return await _pair(account["id"], settings, codec, secrets.token_hex(16))
+        pair = await _pair(account["id"], settings, codec, secrets.token_hex(16))
+    return dataclasses.replace(pair, device_cookie=devices.issue(email, secret))
 
 
 async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPair:
@@ -211,6 +243,8 @@ async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPai
         if row is None:
             raise RefreshFailed()
         reused = row["used_at"] is not None or row["revoked_at"] is not None
+        if not reused and await session_ended(row["family"]):
+            raise RefreshFailed()  # logged out while this request was on its way
         if not reused and _aware(row["expires_at"]) > now:
             account = (
                 await Account.select(Account.is_active).where(Account.id == row["account"]).first()
@@ -231,24 +265,46 @@ async def refresh(token: str, settings: Settings, codec: TokenCodec) -> TokenPai
                     return await _pair(row["account"], settings, codec, row["family"])
                 reused = True  # spent by a concurrent request a moment ago
         if reused:
-            await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-                RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
-            )
+            await end_session(row["family"], settings)
             await audit.record(None, "auth.refresh_reuse", "account", row["account"])
     raise RefreshFailed()
 
 
-async def logout(token: str) -> None:
-    """Revoke the refresh token's whole family (this device's session)."""
-    row = (
-        await RefreshToken.select(RefreshToken.family)
-        .where(RefreshToken.token_hash == _hash(token))
-        .first()
+async def session_ended(sid: str) -> bool:
+    """Whether the login session was ended (checked on every request: not in memory, so
+    every app process agrees)."""
+    return bool(await RevokedSession.exists().where(RevokedSession.sid == sid))
+
+
+async def end_session(sid: str, settings: Settings) -> None:
+    """End a session: its access tokens stop working now, its refresh tokens are revoked."""
+    now = dt.datetime.now(dt.UTC)
+    epoch = int(now.timestamp())
+    # Long enough to outlive every access token the session was given before it ended.
+    keep_until = epoch + settings.tokens.access_seconds + LIFETIME_LEEWAY_SECONDS
+    await RevokedSession.delete().where(RevokedSession.expires_at < epoch)
+    await RevokedSession.insert(RevokedSession(sid=sid, expires_at=keep_until)).on_conflict(
+        target=RevokedSession.sid, action="DO NOTHING"
     )
-    if row:
-        await RefreshToken.update({RefreshToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
-            RefreshToken.family == row["family"], RefreshToken.revoked_at.is_null()
+    await RefreshToken.update({RefreshToken.revoked_at: now}).where(
+        RefreshToken.family == sid, RefreshToken.revoked_at.is_null()
+    )
+
+
+async def logout(refresh_token: str | None, settings: Settings, sid: str | None = None) -> None:
+    """End the session of a refresh token and/or of an access token (its `sid`)."""
+    sids = {sid} if sid else set()
+    if refresh_token:
+        row = (
+            await RefreshToken.select(RefreshToken.family)
+            .where(RefreshToken.token_hash == _hash(refresh_token))
+            .first()
         )
+        if row:
+            sids.add(row["family"])
+    async with transaction():
+        for one in sorted(sids):
+            await end_session(one, settings)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

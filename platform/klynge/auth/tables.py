@@ -1,4 +1,5 @@
-"""Accounts and what they may do: role assignments, refresh tokens, login throttle counters."""
+"""Accounts and what they may do: role assignments, refresh tokens, ended sessions, login
+throttle counters."""
 
 from __future__ import annotations
 
@@ -64,3 +65,14 @@ class LoginThrottle(Table, tablename="login_throttle"):
     # Epoch seconds: integer comparisons behave the same in SQLite and PostgreSQL upserts.
     window_started = BigInt(default=0)
     locked_until = BigInt(default=0)
+
+
+class RevokedSession(Table, tablename="revoked_session"):
+    """Login sessions ended by logout (or by refresh-token reuse). Access tokens carry their
+    session id (`sid`), and every request checks it here, so logout ends them at once in every
+    app process. A row is kept until the last access token of the session has expired."""
+
+    id: Serial  # Piccolo adds the primary key; declared for the type checker
+
+    sid = Varchar(length=64, unique=True)
+    expires_at = BigInt(default=0)  # epoch seconds: delete the row after this

@@ -1,11 +1,15 @@
-"""Login throttling: failures per account and per client address slow logins down, then lock.
+"""Login throttling after OWASP: failures count per (account, address) pair and per known
+device with growing waits, and per address against a ceiling (a spray over many accounts).
 
-The counters live in the database so every app process sees the same numbers. The policy is
-a pure function; the store does one atomic upsert per failure.
+Nothing counts per account alone, so nobody can lock another person out by failing on purpose;
+a device that logged in to the account before is throttled on its own and escapes the pair and
+address counters. The counters live in the database so every app process sees the same numbers.
+The policy is pure; the store does one atomic upsert per failure.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import time
 from dataclasses import dataclass
@@ -14,65 +18,70 @@ from klynge.auth.tables import LoginThrottle
 from klynge.settings import ThrottleSettings
 
 
+class Rule(enum.Enum):
+    WAIT = "wait"  # exponential wait after each failure past the slow-down point
+    CEILING = "ceiling"  # locked for the whole window once the ceiling is reached
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     locked: bool
-    retry_after: int  # seconds until the lock lifts (0 when not locked)
-    delay: float  # seconds to wait before answering (slow-down phase)
+    retry_after: int  # whole seconds until the next attempt is accepted (0 when not locked)
 
 
-def policy(
-    failures: int, locked_until: int, now: int, limits: ThrottleSettings, *, factor: int = 1
-) -> Verdict:
-    """What to do with the next attempt, given the failures so far for one key."""
-    if locked_until > now:
-        return Verdict(locked=True, retry_after=locked_until - now, delay=0.0)
-    over = failures - limits.slowdown_after * factor
+OPEN = Verdict(locked=False, retry_after=0)
+
+
+def wait_after(failures: int, limits: ThrottleSettings) -> int:
+    """Seconds to wait after the `failures`-th failure of a pair or device: nothing below the
+    slow-down point, then 1, 2, 4 … seconds, never more than the configured maximum."""
+    over = failures - limits.slowdown_after
     if over < 0:
-        return Verdict(locked=False, retry_after=0, delay=0.0)
-    delay = min(limits.max_delay_seconds, 0.25 * (2 ** min(over, 10)))
-    return Verdict(locked=False, retry_after=0, delay=delay)
+        return 0
+    return int(min(limits.max_delay_seconds, 2 ** min(over, 30)))
+
+
+def ceiling(limits: ThrottleSettings) -> int:
+    return limits.lock_after * limits.address_factor
+
+
+def locked_until_after(failures: int, rule: Rule, now: int, limits: ThrottleSettings) -> int:
+    """When a key that just reached `failures` accepts attempts again (<= now: at once)."""
+    if rule is Rule.CEILING:
+        return now + limits.lock_seconds if failures >= ceiling(limits) else 0
+    return now + wait_after(failures, limits)
+
+
+def policy(locked_until: int, now: int) -> Verdict:
+    if locked_until > now:
+        return Verdict(locked=True, retry_after=locked_until - now)
+    return OPEN
 
 
 def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value.casefold()}".encode()).hexdigest()
 
 
-def account_key(email: str) -> str:
-    return _key("account", email.strip())
+def pair_key(email: str, address: str) -> str:
+    return _key("pair", f"{email.strip()}|{address}")
 
 
 def address_key(address: str) -> str:
     return _key("address", address)
 
 
-async def _state(key: str) -> tuple[int, int, int]:
-    row = (
-        await LoginThrottle.select(
-            LoginThrottle.failures, LoginThrottle.window_started, LoginThrottle.locked_until
-        )
-        .where(LoginThrottle.key == key)
-        .first()
+def device_key(device: str) -> str:
+    return _key("device", device)
+
+
+async def check(keys: list[tuple[str, Rule]], now: int | None = None) -> Verdict:
+    """The strictest verdict over the keys."""
+    now = int(time.time()) if now is None else now
+    rows = await LoginThrottle.select(LoginThrottle.locked_until).where(
+        LoginThrottle.key.is_in([key for key, _ in keys])
     )
-    if row is None:
-        return 0, 0, 0
-    return int(row["failures"]), int(row["window_started"]), int(row["locked_until"])
-
-
-async def check(keys: list[tuple[str, int]], limits: ThrottleSettings) -> Verdict:
-    """The strictest verdict over (key, factor) pairs; stale windows count as zero."""
-    now = int(time.time())
-    worst = Verdict(locked=False, retry_after=0, delay=0.0)
-    for key, factor in keys:
-        failures, started, locked_until = await _state(key)
-        if started and now - started > limits.lock_seconds and locked_until <= now:
-            failures = 0
-        verdict = policy(failures, locked_until, now, limits, factor=factor)
-        if (verdict.locked and verdict.retry_after > worst.retry_after) or (
-            not worst.locked and verdict.delay > worst.delay
-        ):
-            worst = verdict
-    return worst
+    latest = max((int(row["locked_until"]) for row in rows), default=0)
+    return policy(latest, now)
 
 
 _UPSERT = """
@@ -87,18 +96,23 @@ RETURNING failures
 """
 
 
-async def register_failure(keys: list[tuple[str, int]], limits: ThrottleSettings) -> None:
-    """Count one failure per key atomically and lock a key that reached its limit."""
-    now = int(time.time())
+async def register_failure(
+    keys: list[tuple[str, Rule]], limits: ThrottleSettings, now: int | None = None
+) -> None:
+    """Count one failure per key atomically (a window older than lock_seconds starts again)
+    and set when each key accepts the next attempt."""
+    now = int(time.time()) if now is None else now
     window_floor = now - limits.lock_seconds
-    for key, factor in keys:
+    for key, rule in keys:
         rows = await LoginThrottle.raw(_UPSERT, key, now, window_floor, window_floor, now)
         failures = int(rows[0]["failures"]) if rows else 1
-        if failures >= limits.lock_after * factor:
-            await LoginThrottle.update(
-                {LoginThrottle.locked_until: now + limits.lock_seconds}
-            ).where(LoginThrottle.key == key)
+        until = locked_until_after(failures, rule, now, limits)
+        if until > now:
+            # Only ever later: a racing request that counted fewer failures must not shorten it.
+            await LoginThrottle.update({LoginThrottle.locked_until: until}).where(
+                LoginThrottle.key == key, LoginThrottle.locked_until < until
+            )
 
 
-async def reset(key: str) -> None:
-    await LoginThrottle.delete().where(LoginThrottle.key == key)
+async def reset(*keys: str) -> None:
+    await LoginThrottle.delete().where(LoginThrottle.key.is_in(list(keys)))

@@ -19,6 +19,8 @@ from jose.exceptions import JOSEError
 from klynge.settings import TokenSettings
 
 ACCESS = "access"
+# Clock skew allowed between the claimed lifetime (exp - iat) and the configured one.
+LIFETIME_LEEWAY_SECONDS = 30
 MAX_ACCOUNT_ID = 2**31 - 1  # account.id is a 32-bit serial
 
 
@@ -36,6 +38,7 @@ class Token:
     aud: str
     iss: str
     jti: str
+    sid: str  # the login session (refresh token family); logout revokes it
     typ: str = ACCESS
 
     @property
@@ -50,6 +53,7 @@ class Token:
             "aud": self.aud,
             "iss": self.iss,
             "jti": self.jti,
+            "sid": self.sid,
             "typ": self.typ,
         }
 
@@ -92,7 +96,9 @@ class TokenCodec:
     def expires_in(self) -> int:
         return self.settings.access_seconds
 
-    def issue(self, account_id: int, *, now: dt.datetime | None = None) -> str:
+    def issue(
+        self, account_id: int, *, sid: str | None = None, now: dt.datetime | None = None
+    ) -> str:
         issued = int((now or dt.datetime.now(dt.UTC)).timestamp())
         token = Token(
             sub=str(account_id),
@@ -101,6 +107,7 @@ class TokenCodec:
             aud=self.settings.audience,
             iss=self.settings.issuer,
             jti=secrets.token_hex(12),
+            sid=sid or secrets.token_hex(16),
         )
         if self.algorithm == "RS256":
             kid = self.settings.active_kid
@@ -158,13 +165,14 @@ class TokenCodec:
             raise InvalidToken("bad subject")
         if int(sub) > MAX_ACCOUNT_ID:
             raise InvalidToken("bad subject")
-        iat = claims.get("iat")
-        if (
-            not isinstance(iat, int)
-            or isinstance(iat, bool)
-            or iat > int(dt.datetime.now(dt.UTC).timestamp()) + 60
-        ):
-            raise InvalidToken("issued in the future")
+        iat = _checked_iat(claims)
+        # A correctly signed token still may not claim a longer life than we ever issue (a
+        # leaked signing key or a bug elsewhere must not mint tokens valid for years).
+        if int(claims["exp"]) - iat > self.settings.access_seconds + LIFETIME_LEEWAY_SECONDS:
+            raise InvalidToken("token lifetime too long")
+        sid = claims.get("sid")
+        if not isinstance(sid, str) or not 1 <= len(sid) <= 64 or not sid.isalnum():
+            raise InvalidToken("bad session")
         return Token(
             sub=sub,
             exp=int(claims["exp"]),
@@ -172,6 +180,7 @@ class TokenCodec:
             aud=str(claims["aud"]),
             iss=str(claims["iss"]),
             jti=str(claims["jti"]),
+            sid=sid,
             typ=ACCESS,
         )
 
@@ -183,6 +192,17 @@ class TokenCodec:
             data.update({"kid": key.kid, "use": "sig", "alg": "RS256"})
             keys.append(data)
         return {"keys": keys}
+
+
+def _checked_iat(claims: dict[str, Any]) -> int:
+    iat = claims.get("iat")
+    if (
+        not isinstance(iat, int)
+        or isinstance(iat, bool)
+        or iat > int(dt.datetime.now(dt.UTC).timestamp()) + 60
+    ):
+        raise InvalidToken("issued in the future")
+    return iat
 
 
 def _reason(exc: JOSEError) -> str:

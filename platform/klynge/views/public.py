@@ -13,11 +13,18 @@ from litestar.response import Redirect, Template
 
 from klynge import i18n
 from klynge.auth import accounts, service
+from klynge.auth.devices import DEVICE_COOKIE
 from klynge.auth.guards import PUBLIC
-from klynge.auth.middleware import REFRESH_COOKIE, client_address, is_https, session_cookies
+from klynge.auth.middleware import (
+    REFRESH_COOKIE,
+    client_address,
+    device_cookie,
+    is_https,
+    session_cookies,
+)
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import Invalid
+from klynge.errors import Invalid, translate
 from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
@@ -98,28 +105,30 @@ async def login_submit(
             client_address(request.scope, settings),
             settings,
             request.app.state.codec,
+            device_cookie=request.cookies.get(DEVICE_COOKIE),
         )
     except service.LoginLocked as exc:
-        minutes = max(1, -(-exc.retry_after // 60))
-        form.detail = _("Too many failed attempts. Try again in %(minutes)s minutes.") % {
-            "minutes": minutes
-        }
+        message, params = exc.message
+        form.detail = translate(message, params)
         response = _login_page(form, next_path, status=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except service.LoginFailed:
         form.errors["password"] = _("Wrong e-mail address or password.")
         return _login_page(form, next_path, status=400)
+    secure = is_https(request.scope, settings)
     return see_other(
-        next_path, cookies=session_cookies(pair, secure=is_https(request.scope, settings))
+        next_path,
+        cookies=[*session_cookies(pair, secure=secure), device_cookie(pair, secure=secure)],
     )
 
 
 @post("/logout", opt=PUBLIC, include_in_schema=False, name="logout")
 async def logout(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Redirect:
-    token = request.cookies.get(REFRESH_COOKIE)
-    if token:
-        await service.logout(token)
+    access = request.scope.get("auth")
+    await service.logout(
+        request.cookies.get(REFRESH_COOKIE), settings, sid=getattr(access, "sid", None)
+    )
     return see_other(
         "/",
         notice="core.logged-out",
