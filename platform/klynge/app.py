@@ -100,6 +100,8 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send_wrapper)
 
 
+CSRF_EXEMPT = [r"^/api/.*$", r"^/healthz$", r"^/schema(?:/.*)?$", r"^/\.well-known/.*$"]
+
 CORE_JOB_MODULES = ("klynge.orgs.importing",)
 
 
@@ -146,8 +148,10 @@ def _csrf(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         cookie_secure=settings.public_url.startswith("https://"),
         header_name="x-csrftoken",
-        # The API authenticates with Bearer headers only (never cookies): no CSRF risk.
-        exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
+        # The API authenticates with Bearer headers only (never cookies): no CSRF risk. Litestar
+        # searches these patterns anywhere in the path, so each is anchored to its route prefix
+        # (else a page such as /tiltak/schematerapi-…/bruk would lose its check).
+        exclude=CSRF_EXEMPT,
     )
 
 
