@@ -28,6 +28,7 @@ from klynge.auth.tokens import TokenCodec
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
+from klynge.request_bodies import KlyngeRequest, check_body
 from klynge.settings import Settings, get_settings
 from klynge.templating import build_environment
 from klynge.views.common import register_notices
@@ -218,6 +219,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=_csrf(settings),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=KlyngeRequest,
+        before_request=check_body,
         openapi_config=_openapi(),
         plugins=[HTMXPlugin()],
         on_startup=[on_startup],
