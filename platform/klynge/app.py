@@ -13,7 +13,6 @@ from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -22,6 +21,7 @@ from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
 from klynge import __version__, apps, i18n
+from klynge.api_docs import SwaggerPage, assets_router
 from klynge.auth.middleware import AuthMiddleware, _cookies
 from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
@@ -29,6 +29,7 @@ from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
 from klynge.request_bodies import KlyngeRequest, check_body
+from klynge.security_headers import security_headers
 from klynge.settings import Settings, get_settings
 from klynge.templating import build_environment
 from klynge.views.common import register_notices
@@ -67,38 +68,6 @@ class LanguageMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
         finally:
             i18n._current.reset(token)
-
-
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_wrapper(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                for key, value in (
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
-                ):
-                    if key not in names:
-                        headers.append((key, value))
-                if (
-                    not scope.get("path", "").startswith("/schema")
-                    and b"content-security-policy" not in names
-                ):
-                    headers.append(
-                        (
-                            b"content-security-policy",
-                            b"default-src 'self'; img-src 'self' data:; "
-                            b"frame-ancestors 'none'; form-action 'self'",
-                        )
-                    )
-                message["headers"] = headers
-            await send(message)
-
-        await next_app(scope, receive, send_wrapper)
 
 
 CSRF_EXEMPT = [r"^/api/.*$", r"^/healthz$", r"^/schema(?:/.*)?$", r"^/\.well-known/.*$"]
@@ -161,7 +130,7 @@ def _openapi() -> OpenAPIConfig:
         title="Klynge API",
         version=__version__,
         path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[SwaggerPage()],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
@@ -213,9 +182,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     templates = build_environment(apps.template_dirs())
     return Litestar(
-        route_handlers=[*route_handlers(), static],
+        route_handlers=[*route_handlers(), static, assets_router()],
         dependencies=DEPENDENCIES,
-        middleware=[AuthMiddleware(), LanguageMiddleware(), SecurityHeadersMiddleware()],
+        middleware=[AuthMiddleware(), LanguageMiddleware()],
+        before_send=[security_headers(settings.public_url.startswith("https://"))],
         csrf_config=_csrf(settings),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         exception_handlers=EXCEPTION_HANDLERS,
