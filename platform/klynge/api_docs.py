@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui
-from litestar import Request, Router
+from litestar import Litestar, Request, Router
 from litestar.enums import MediaType
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.plugins import OpenAPIRenderPlugin
+from litestar.openapi.spec import Operation
 from litestar.static_files import create_static_files_router
 
 # Swagger UI 5.x (OpenAPI 3.1) as shipped in the wheel of swagger-ui-py.
@@ -49,3 +51,20 @@ def assets_router() -> Router:
     return create_static_files_router(
         path=ASSETS, directories=[SWAGGER_DIR], opt={"public": True}, include_in_schema=False
     )
+
+
+class PublicOperation(Operation):
+    """An operation of a public route: `security: []` overrides the document's bearer default
+    (Litestar drops an empty security list, so it is written here)."""
+
+    def to_schema(self) -> dict[str, Any]:
+        return {**super().to_schema(), "security": []}
+
+
+def mark_public_operations(app: Litestar) -> None:
+    """Give every handler whose (merged) opt says public the PublicOperation class; the OpenAPI
+    document is built lazily, after this runs."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if isinstance(handler, HTTPRouteHandler) and handler.opt.get("public"):
+                handler.operation_class = PublicOperation

@@ -21,7 +21,7 @@ from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
 from klynge import __version__, apps, i18n
-from klynge.api_docs import SwaggerPage, assets_router
+from klynge.api_docs import SwaggerPage, assets_router, mark_public_operations
 from klynge.auth.middleware import AuthMiddleware, _cookies
 from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
@@ -181,7 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         path="/static", directories=[STATIC_DIR], opt={"public": True}, include_in_schema=False
     )
     templates = build_environment(apps.template_dirs())
-    return Litestar(
+    app = Litestar(
         route_handlers=[*route_handlers(), static, assets_router()],
         dependencies=DEPENDENCIES,
         middleware=[AuthMiddleware(), LanguageMiddleware()],
@@ -199,6 +199,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_upload_bytes + 64 * 1024,
         debug=False,
     )
+    mark_public_operations(app)
+    return app
 
 
 def asgi() -> Litestar:
