@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from klynge.auth.principal import Principal
-from klynge.errors import NotFound
+from klynge.errors import NOT_FOUND, NotFound
 
 
 def visible_cluster_ids(principal: Principal | None) -> frozenset[int] | None:
@@ -37,10 +37,13 @@ def can_see_cluster(principal: Principal | None, cluster_id: int) -> bool:
     return ids is None or cluster_id in ids
 
 
-def ensure_cluster_visible(principal: Principal | None, cluster_id: int) -> None:
-    """404 rather than 403: another cluster's private things do not even admit to existing."""
+def ensure_cluster_visible(
+    principal: Principal | None, cluster_id: int, detail: str = NOT_FOUND
+) -> None:
+    """404 rather than 403: another cluster's private things do not even admit to existing.
+    Pass the `detail` a missing row gets, so a foreign id answers exactly as a missing one."""
     if not can_see_cluster(principal, cluster_id):
-        raise NotFound()
+        raise NotFound(detail)
 
 
 def can_manage_cluster(principal: Principal | None, cluster_id: int) -> bool:
