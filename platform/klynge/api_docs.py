@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import swagger_ui
 from litestar import Litestar, Request, Router
@@ -53,18 +53,74 @@ def assets_router() -> Router:
     )
 
 
-class PublicOperation(Operation):
-    """An operation of a public route: `security: []` overrides the document's bearer default
-    (Litestar drops an empty security list, so it is written here)."""
+# Every operation may answer these, always as problem+json (klynge.errors renders them).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+PROBLEMS = {
+    "400": "Bad request (unreadable body, invalid fields or parameters)",
+    "401": "Not logged in",
+    "403": "No access",
+    "404": "Not found (or not visible to the caller)",
+    "409": "Conflict with the current state",
+    "413": "The upload is too large",
+    "415": "The upload's file type is not supported",
+    "422": "Invalid data (the errors name the fields)",
+    "429": "Too many attempts",
+}
+
+
+def _files_as_binary(answer: dict[str, Any]) -> None:
+    """A handler returning Response[bytes] (a file: xlsx, RIS, docx, svg …) is documented by
+    Litestar as a JSON string; it is a binary body whose type depends on the file."""
+    content = answer.get("content") or {}
+    if list(content) == ["application/json"] and content["application/json"].get("schema") == {
+        "type": "string"
+    }:
+        answer["content"] = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+
+
+class KlyngeOperation(Operation):
+    """An operation that documents the problem+json answers every route may give (Litestar
+    documents only its own 400, in a shape this API never sends)."""
+
+    public: ClassVar[bool] = False
 
     def to_schema(self) -> dict[str, Any]:
-        return {**super().to_schema(), "security": []}
+        result = super().to_schema()
+        responses = result.setdefault("responses", {})
+        for answer in responses.values():
+            _files_as_binary(answer)
+        for status, description in PROBLEMS.items():
+            responses[status] = {
+                "description": description,
+                "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+            }
+        if self.public:  # overrides the document's bearer default (Litestar drops a [] list)
+            result["security"] = []
+        return result
 
 
-def mark_public_operations(app: Litestar) -> None:
-    """Give every handler whose (merged) opt says public the PublicOperation class; the OpenAPI
-    document is built lazily, after this runs."""
+class PublicOperation(KlyngeOperation):
+    """An operation of a public route: `security: []`."""
+
+    public = True
+
+
+def mark_operations(app: Litestar) -> None:
+    """Give every handler KlyngeOperation, or PublicOperation when its merged opt says public;
+    the OpenAPI document is built lazily, after this runs."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
-            if isinstance(handler, HTTPRouteHandler) and handler.opt.get("public"):
-                handler.operation_class = PublicOperation
+            if isinstance(handler, HTTPRouteHandler):
+                public = bool(handler.opt.get("public"))
+                handler.operation_class = PublicOperation if public else KlyngeOperation

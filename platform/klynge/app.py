@@ -21,7 +21,7 @@ from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
 from klynge import __version__, apps, i18n
-from klynge.api_docs import SwaggerPage, assets_router, mark_public_operations
+from klynge.api_docs import SwaggerPage, assets_router, mark_operations
 from klynge.auth.middleware import AuthMiddleware, _cookies
 from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
@@ -199,7 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_upload_bytes + 64 * 1024,
         debug=False,
     )
-    mark_public_operations(app)
+    mark_operations(app)
     return app
 
 
