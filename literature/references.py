@@ -99,11 +99,19 @@ async def load_many(ids: Iterable[int], *, with_sources: bool = False) -> list[s
     return [reference_out(rows[i], sources.get(i, ())) for i in wanted if i in rows]
 
 
-async def _load(actor: Principal | None, reference_id: int) -> dict[str, Any]:
+REFERENCE_NOT_FOUND = N_("We could not find the reference.")
+PAIR_NOT_FOUND = N_("We could not find the duplicate pair.")
+SOURCE_NOT_FOUND = N_("We could not find the source.")
+
+
+async def _load(
+    actor: Principal | None, reference_id: int, missing: str = REFERENCE_NOT_FOUND
+) -> dict[str, Any]:
+    """The reference; another cluster's answers exactly as a missing one (`missing`)."""
     row = await Reference.select().where(Reference.id == reference_id).first()
     if row is None:
-        raise NotFound(N_("We could not find the reference."))
-    ensure_cluster_visible(actor, row["cluster"])
+        raise NotFound(missing)
+    ensure_cluster_visible(actor, row["cluster"], missing)
     return row
 
 
@@ -188,8 +196,8 @@ async def decide_duplicate(
     async with transaction():
         row = await DuplicateCandidate.select().where(DuplicateCandidate.id == candidate_id).first()
         if row is None:
-            raise NotFound(N_("We could not find the duplicate pair."))
-        ensure_cluster_visible(actor, row["cluster"])
+            raise NotFound(PAIR_NOT_FOUND)
+        ensure_cluster_visible(actor, row["cluster"], PAIR_NOT_FOUND)
         _ensure_manager(actor, row["cluster"])
         now = dt.datetime.now(dt.UTC)
         if data.decision == "merge":
@@ -308,8 +316,8 @@ async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
     async with transaction():
         src = await ReferenceSource.select().where(ReferenceSource.id == source_id).first()
         if src is None:
-            raise NotFound(N_("We could not find the source."))
-        keeper = await _load(actor, src["reference"])
+            raise NotFound(SOURCE_NOT_FOUND)
+        keeper = await _load(actor, src["reference"], SOURCE_NOT_FOUND)
         _ensure_manager(actor, keeper["cluster"])
         if src["duplicate_tier"] is None:
             raise Conflict(

@@ -14,7 +14,7 @@ from klynge.scoping import can_manage_cluster
 from priorities import schemas as s
 from priorities.need_rules import check_text
 from priorities.needs import set_status
-from priorities.round_read import load
+from priorities.round_read import load, load_visible
 from priorities.round_rules import DECISION_TEXT, STATUS_FOR, departs_from_rank
 from priorities.tables import Decision
 
@@ -41,8 +41,9 @@ async def prioritised_needs(round_id: int) -> list[int]:
 async def _decidable(
     actor: Principal, round_id: int, need_id: int
 ) -> tuple[dict[str, Any], dict[int, Any]]:
-    """The closed round the caller manages, and its ranks (the need must be among them)."""
-    row = await load(round_id)
+    """The closed round the caller manages, and its ranks (the need must be among them).
+    Another cluster's round is a 404, as reading it is."""
+    row = await load_visible(actor, round_id)
     if not can_manage_cluster(actor, row["cluster"]):
         raise Forbidden()
     if row["status"] != "closed":

@@ -37,8 +37,9 @@ async def _target(actor: Principal, target_id: int) -> dict[str, Any]:
     return target
 
 
-async def _source(source_id: int, target: dict[str, Any]) -> dict[str, Any]:
-    source = await load(source_id)
+async def _source(actor: Principal, source_id: int, target: dict[str, Any]) -> dict[str, Any]:
+    # A need the caller may not see answers exactly as a missing one: ids cannot be probed.
+    source = await load_visible(actor, source_id)
     if source["cluster"] != target["cluster"]:
         raise Invalid(
             N_("Needs from different clusters cannot be merged."),
@@ -130,7 +131,7 @@ async def merge(actor: Principal, data: s.MergeRequest) -> s.NeedOut:
             )
         }
         for source_id in sources:
-            source = await _source(source_id, target)
+            source = await _source(actor, source_id, target)
             await NeedSubmitter.update({NeedSubmitter.need: target_id}).where(
                 NeedSubmitter.need == source_id
             )

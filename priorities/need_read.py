@@ -12,7 +12,7 @@ from klynge.auth.roles import Role
 from klynge.errors import NotFound
 from klynge.i18n import N_
 from klynge.orgs.tables import Municipality, Service
-from klynge.scoping import cluster_filter, ensure_cluster_visible
+from klynge.scoping import can_see_cluster, cluster_filter
 from klynge.text import contains
 from priorities import schemas as s
 from priorities.need_rules import INACTIVE, MATCHABLE, may_see_draft
@@ -39,9 +39,9 @@ async def load_many(need_ids: Sequence[int]) -> list[dict[str, Any]]:
 
 async def load_visible(actor: Principal | None, need_id: int) -> dict[str, Any]:
     row = await load(need_id)
-    ensure_cluster_visible(actor, row["cluster"])
-    if not may_see_draft(actor, row):
-        raise NotFound(NEED_NOT_FOUND)  # drafts are their author's own
+    # Another cluster's need and a draft of someone else's answer exactly as a missing need.
+    if not can_see_cluster(actor, row["cluster"]) or not may_see_draft(actor, row):
+        raise NotFound(NEED_NOT_FOUND)
     return row
 
 

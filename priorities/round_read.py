@@ -9,7 +9,7 @@ from klynge.auth.principal import Principal
 from klynge.db import json_value
 from klynge.errors import Conflict, NotFound
 from klynge.i18n import N_
-from klynge.scoping import can_manage_cluster, ensure_cluster_visible
+from klynge.scoping import can_manage_cluster, can_see_cluster
 from priorities import schemas as s
 from priorities import scoring
 from priorities.tables import Decision, Need, PriorityRound, RoundNeed, RoundRater, Score
@@ -18,10 +18,13 @@ CRITERIA = scoring.CRITERIA
 _json = json_value  # JSON columns come back as text on SQLite
 
 
+ROUND_NOT_FOUND = N_("We could not find the prioritisation round.")
+
+
 async def load(round_id: int) -> dict[str, Any]:
     row = await PriorityRound.select().where(PriorityRound.id == round_id).first()
     if row is None:
-        raise NotFound(N_("We could not find the prioritisation round."))
+        raise NotFound(ROUND_NOT_FOUND)
     return row
 
 
@@ -43,7 +46,8 @@ async def load_visible(actor: Principal | None, round_id: int) -> dict[str, Any]
     row = await load(round_id)
     if actor is not None and await rater(round_id, actor.account_id) is not None:
         return row
-    ensure_cluster_visible(actor, row["cluster"])
+    if not can_see_cluster(actor, row["cluster"]):  # answers exactly as a missing round
+        raise NotFound(ROUND_NOT_FOUND)
     return row
 
 

@@ -158,7 +158,7 @@ async def recompute(round_id: int) -> list[dict[str, Any]]:
 
 async def close_round(actor: Principal, round_id: int) -> s.Ranking:
     async with transaction():
-        row = await load(round_id)
+        row = await load_visible(actor, round_id)  # another cluster's round: 404, as reading
         if not can_manage_cluster(actor, row["cluster"]):
             raise Forbidden()
         if row["status"] != "open":

@@ -13,7 +13,6 @@ from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -22,12 +21,15 @@ from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
 from klynge import __version__, apps, i18n
+from klynge.api_docs import SwaggerPage, assets_router, mark_operations
 from klynge.auth.middleware import AuthMiddleware, _cookies
 from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
+from klynge.request_bodies import KlyngeRequest, check_body
+from klynge.security_headers import security_headers
 from klynge.settings import Settings, get_settings
 from klynge.templating import build_environment
 from klynge.views.common import register_notices
@@ -68,37 +70,7 @@ class LanguageMiddleware(ASGIMiddleware):
             i18n._current.reset(token)
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_wrapper(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                for key, value in (
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
-                ):
-                    if key not in names:
-                        headers.append((key, value))
-                if (
-                    not scope.get("path", "").startswith("/schema")
-                    and b"content-security-policy" not in names
-                ):
-                    headers.append(
-                        (
-                            b"content-security-policy",
-                            b"default-src 'self'; img-src 'self' data:; "
-                            b"frame-ancestors 'none'; form-action 'self'",
-                        )
-                    )
-                message["headers"] = headers
-            await send(message)
-
-        await next_app(scope, receive, send_wrapper)
-
+CSRF_EXEMPT = [r"^/api/.*$", r"^/healthz$", r"^/schema(?:/.*)?$", r"^/\.well-known/.*$"]
 
 CORE_JOB_MODULES = ("klynge.orgs.importing",)
 
@@ -146,8 +118,10 @@ def _csrf(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         cookie_secure=settings.public_url.startswith("https://"),
         header_name="x-csrftoken",
-        # The API authenticates with Bearer headers only (never cookies): no CSRF risk.
-        exclude=["/api/", "/healthz", "/schema", "/.well-known/"],
+        # The API authenticates with Bearer headers only (never cookies): no CSRF risk. Litestar
+        # searches these patterns anywhere in the path, so each is anchored to its route prefix
+        # (else a page such as /tiltak/schematerapi-…/bruk would lose its check).
+        exclude=CSRF_EXEMPT,
     )
 
 
@@ -156,7 +130,7 @@ def _openapi() -> OpenAPIConfig:
         title="Klynge API",
         version=__version__,
         path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[SwaggerPage()],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
@@ -208,13 +182,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         path="/static", directories=[STATIC_DIR], opt={"public": True}, include_in_schema=False
     )
     templates = build_environment(apps.template_dirs())
-    return Litestar(
-        route_handlers=[*route_handlers(), static],
+    app = Litestar(
+        route_handlers=[*route_handlers(), static, assets_router()],
         dependencies=DEPENDENCIES,
-        middleware=[AuthMiddleware(), LanguageMiddleware(), SecurityHeadersMiddleware()],
+        middleware=[AuthMiddleware(), LanguageMiddleware()],
+        before_send=[security_headers(settings.public_url.startswith("https://"))],
         csrf_config=_csrf(settings),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=KlyngeRequest,
+        before_request=check_body,
         openapi_config=_openapi(),
         plugins=[HTMXPlugin()],
         on_startup=[on_startup],
@@ -223,6 +200,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_upload_bytes + 64 * 1024,
         debug=False,
     )
+    mark_operations(app)
+    return app
 
 
 def asgi() -> Litestar:

@@ -10,7 +10,7 @@ from typing import Any
 
 from klynge.auth import access
 from klynge.auth.principal import Principal
-from klynge.errors import NotFound
+from klynge.errors import NOT_FOUND, NotFound
 
 
 def visible_cluster_ids(principal: Principal | None) -> frozenset[int] | None:
@@ -36,10 +36,13 @@ def cluster_filter(column: Any, principal: Principal | None) -> Any | None:
 can_see_cluster = access.in_cluster
 
 
-def ensure_cluster_visible(principal: Principal | None, cluster_id: int) -> None:
-    """404 rather than 403: another cluster's private things do not even admit to existing."""
+def ensure_cluster_visible(
+    principal: Principal | None, cluster_id: int, detail: str = NOT_FOUND
+) -> None:
+    """404 rather than 403: another cluster's private things do not even admit to existing.
+    Pass the `detail` a missing row gets, so a foreign id answers exactly as a missing one."""
     if not can_see_cluster(principal, cluster_id):
-        raise NotFound()
+        raise NotFound(detail)
 
 
 can_manage_cluster = access.manages_cluster

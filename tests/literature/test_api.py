@@ -163,6 +163,17 @@ async def test_possible_duplicate_merge_undo_and_not_duplicate(
     await import_file(client, adviser, RIS)
     await import_file(client, adviser, DUPLICATES_RIS, source="Cochrane Library")
     (pair,) = (await client.get("/api/literature/duplicates", headers=adviser)).json()
+    # Another cluster's adviser gets exactly the answer for an id that does not exist.
+    other = needs_world.headers["adviser_b"]
+    probes = [
+        await client.post(
+            f"/api/literature/duplicates/{i}", json={"decision": "merge"}, headers=other
+        )
+        for i in (pair["id"], 10**6)
+    ]
+    assert [(r.status_code, r.json()["detail"]) for r in probes] == [
+        (404, probes[1].json()["detail"])
+    ] * 2
     merged = await client.post(
         f"/api/literature/duplicates/{pair['id']}", json={"decision": "merge"}, headers=adviser
     )
@@ -200,6 +211,14 @@ async def test_an_automatic_merge_can_be_split(client: Any, needs_world: World) 
         await client.get(f"/api/literature/references/{hits[0]['id']}", headers=adviser)
     ).json()
     merged_source = next(s for s in reference["sources"] if s["duplicate_tier"] == 2)
+    other = needs_world.headers["adviser_b"]
+    probes = [
+        await client.post(f"/api/literature/sources/{i}/split", headers=other)
+        for i in (merged_source["id"], 10**6)
+    ]
+    assert [(r.status_code, r.json()["detail"]) for r in probes] == [
+        (404, probes[1].json()["detail"])
+    ] * 2
     split = await client.post(
         f"/api/literature/sources/{merged_source['id']}/split", headers=adviser
     )

@@ -358,3 +358,41 @@ async def test_excel_template_and_import(client, needs_world) -> None:
     assert job["status"] == "done", job
     assert job["result"]["imported"] == 2
     assert await Need.count() == 2
+
+
+async def test_merge_answers_the_same_for_missing_and_foreign_ids(client, needs_world) -> None:
+    """Ids of another cluster cannot be probed: the same 404 as an id that does not exist."""
+    w = needs_world
+    mine = await create(client, w)
+    theirs = await create(
+        client,
+        w,
+        who="coordinator_trondheim",
+        cluster_id=w.ids["cluster_b"],
+        municipality_id=w.ids["trondheim"],
+        service_id=w.ids["trondheim_nav"],
+        service_ids=[w.ids["trondheim_nav"]],
+    )
+    missing = 10**6
+
+    async def merge(target: int, source: int) -> Any:
+        return await client.post(
+            "/api/needs/merge",
+            json={"target_id": target, "source_ids": [source]},
+            headers=w.headers["adviser_a"],
+        )
+
+    def answer(response: Any) -> tuple[int, str]:
+        return response.status_code, response.json()["detail"]
+
+    as_source = (await merge(mine["id"], theirs["id"]), await merge(mine["id"], missing))
+    assert answer(as_source[0]) == answer(as_source[1])
+    assert as_source[0].status_code == 404
+    as_target = (await merge(theirs["id"], mine["id"]), await merge(missing, mine["id"]))
+    assert answer(as_target[0]) == answer(as_target[1])
+    assert as_target[0].status_code == 404
+    read = [
+        await client.get(f"/api/needs/{i}", headers=w.headers["adviser_a"])
+        for i in (theirs["id"], missing)
+    ]
+    assert answer(read[0]) == answer(read[1])

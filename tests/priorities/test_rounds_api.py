@@ -90,8 +90,8 @@ async def test_round_lifecycle_is_blind_until_close(client, needs_world) -> None
     )
     assert refused.status_code == 403
     assert (await client.get(url, headers=w.headers["adviser_b"])).status_code == 404
-    # 403, while the same adviser gets 404 reading the round: see the report on arch-pack.
-    assert (await client.post(f"{url}/close", headers=w.headers["adviser_b"])).status_code == 403
+    # Closing another cluster's round answers as reading it does: 404, it does not exist for them.
+    assert (await client.post(f"{url}/close", headers=w.headers["adviser_b"])).status_code == 404
     closed = await client.post(f"{url}/close", headers=w.headers["adviser_a"])
     assert closed.status_code == 200, closed.text
     items = closed.json()["items"]
@@ -161,6 +161,9 @@ async def test_decisions_require_a_reason_to_depart_from_rank(client, needs_worl
     accepted = await client.post(f"{url}/decisions", json=departing, headers=w.headers["adviser_a"])
     assert accepted.status_code == 200
     assert accepted.json()["departs_from_rank"] is True
+    # Another cluster's adviser cannot even learn that the round exists.
+    other = await client.post(f"{url}/decisions", json=departing, headers=w.headers["adviser_b"])
+    assert other.status_code == 404
     need = (await client.get(f"/api/needs/{ids[1]}", headers=w.headers["adviser_a"])).json()
     assert need["status"] == "prioritised"
     assert need["rank"] == 2
