@@ -16,6 +16,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 _TMP = Path(tempfile.mkdtemp(prefix="klynge-bench-"))
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_TMP}/b.sqlite"
@@ -32,8 +33,8 @@ from priorities.tables import Need, PriorityRound, RoundNeed, RoundRater, Score 
 GROUPS = ("leaders", "staff", "users", "researchers")
 
 
-async def setup(n_needs: int, n_raters: int) -> tuple[int, Principal]:
-    rng = random.Random(7)
+async def _cluster() -> tuple[int, int, int]:
+    """A municipality, its cluster and an adviser account."""
     muni = (
         await Municipality.insert(
             Municipality(
@@ -55,6 +56,13 @@ async def setup(n_needs: int, n_raters: int) -> tuple[int, Principal]:
             Account.id
         )
     )[0]["id"]
+    return muni, cluster, adviser
+
+
+async def _round(
+    cluster: int, muni: int, n_needs: int, n_raters: int
+) -> tuple[int, list[int], list[Any]]:
+    """A round over n_needs needs with a panel of n_raters (four stakeholder groups)."""
     needs = await Need.insert(
         *[
             Need(
@@ -92,6 +100,13 @@ async def setup(n_needs: int, n_raters: int) -> tuple[int, Principal]:
             for i, a in enumerate(accounts)
         ]
     ).returning(RoundRater.id)
+    return rnd, need_ids, raters
+
+
+async def setup(n_needs: int, n_raters: int) -> tuple[int, Principal]:
+    rng = random.Random(7)
+    muni, cluster, adviser = await _cluster()
+    rnd, need_ids, raters = await _round(cluster, muni, n_needs, n_raters)
 
     def answer() -> int | None:
         return None if rng.random() < 0.1 else rng.randint(0, 5)
