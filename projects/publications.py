@@ -231,10 +231,12 @@ async def import_publications(
             authors=[[a.family, a.given] for a in r.authors],
             year=r.year,
             container=r.container,
-            doi=r.doi,
-            pmid=r.pmid,
+            # Clipped to the columns, as the reference import does: a broken export must not
+            # stop the import (both engines refuse an over-long varchar).
+            doi=r.doi[:255],
+            pmid=r.pmid[:20],
             keywords=list(r.keywords),
-            language=r.language,
+            language=r.language[:20],
             url=r.url,
             source=fmt,
         )

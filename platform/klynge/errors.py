@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from klynge.i18n import N_
 from klynge.i18n import gettext as _
+from klynge.lengths import TOO_LONG
 
 log = logging.getLogger("klynge.errors")
 
@@ -237,6 +239,14 @@ def _out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[A
     return problem(request, 400, _("A value in the request is out of range."), "range")
 
 
+def _integrity(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # SQLite's length triggers (klynge.lengths) refuse an over-long value as PostgreSQL's
+    # varchar(n) does; any other integrity error is ours, not the client's.
+    if TOO_LONG in str(exc):
+        return _out_of_range(request, exc)
+    return _crash(request, exc)
+
+
 def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -253,6 +263,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: _http,
     OverflowError: _out_of_range,
     PostgresDataError: _out_of_range,
+    sqlite3.IntegrityError: _integrity,
     Exception: _crash,
 }
 

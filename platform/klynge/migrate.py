@@ -1,4 +1,5 @@
-"""Apply every app's migrations (forwards) to the configured database."""
+"""Apply every app's migrations (forwards) to the configured database, then the Varchar
+length triggers SQLite needs (klynge.lengths)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,6 @@ async def migrate(*, quiet: bool = True) -> None:
         result = await run_forwards(app_name="all")
     if not result.success:
         raise MigrationError(result.message or out.getvalue().strip().splitlines()[-1])
+    from klynge.lengths import enforce_on_sqlite
+
+    await enforce_on_sqlite()
