@@ -40,10 +40,11 @@ async def _count(monkeypatch: pytest.MonkeyPatch, client: Any, path: str, **kw: 
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # account, scoping, the ranked page of ids, the page's columns
-        ("/api/literature/references?per_page=200", 4),
+        # account, its session (not ended by a logout), scoping, the ranked page of ids, the
+        # page's columns
+        ("/api/literature/references?per_page=200", 5),
         # ... and the highlights of the page's rows
-        ("/api/literature/references?q=parent&per_page=200", 5),
+        ("/api/literature/references?q=parent&per_page=200", 6),
     ],
 )
 async def test_reference_search_api_runs_constant_queries(
@@ -55,7 +56,7 @@ async def test_reference_search_api_runs_constant_queries(
 
 
 @pytest.mark.parametrize("n", [10, 100])
-@pytest.mark.parametrize(("path", "expected"), [("/litteratur", 5), ("/litteratur?q=parent", 6)])
+@pytest.mark.parametrize(("path", "expected"), [("/litteratur", 6), ("/litteratur?q=parent", 7)])
 async def test_literature_page_runs_constant_queries(
     monkeypatch: pytest.MonkeyPatch, client: Any, world: World, n: int, path: str, expected: int
 ) -> None:
@@ -87,8 +88,8 @@ async def test_check_screening_page_runs_constant_queries(
     assert done["status"] == "done", done
     api = f"/api/literature-checks/{check_id}/candidates"
     # account, check, decisions, provenance rows, references, sources
-    assert await _count(monkeypatch, client, api, headers=w.headers["adviser_a"]) == 6
+    assert await _count(monkeypatch, client, api, headers=w.headers["adviser_a"]) == 7
     await login(client, w, "adviser_a")
     # the page reads the check for its summary, its lists and its diagram; constant in n
     page = f"/litteratursjekker/{check_id}"
-    assert await _count(monkeypatch, client, page, headers=HTML) == 23
+    assert await _count(monkeypatch, client, page, headers=HTML) == 24

@@ -10,11 +10,12 @@ import pytest
 from tests.platform.test_views import HTML, login
 from tests.querycount import count_queries
 
-# Measured (SQLite and PostgreSQL): the caller's account and roles, COUNT, the page's select,
+# Measured (SQLite and PostgreSQL): the caller's account and roles, its session (not ended by
+# a logout), COUNT, the page's select,
 # then services, endorsements, submitters, municipality and service names; the page adds
 # the filter choices (clusters, services, municipalities).
-API_QUERIES = 11
-PAGE_QUERIES = 15
+API_QUERIES = 12
+PAGE_QUERIES = 16
 
 
 async def _add_needs(w: Any, count: int) -> None:

@@ -14,10 +14,11 @@ from tests.querycount import count_queries
 # Measured on this code (SQLite and PostgreSQL alike); a change means a query was added or an
 # N+1 came back, so the numbers are exact.
 QUERIES = {
-    "api_groups": 7,  # principal, then groups, profiles, members, publications, capacity
-    "html_groups": 8,  # the same and a count, page chrome included
-    "api_proposals": 5,  # principal, proposals, their groups' names, their projects
-    "html_proposals": 7,  # the same, a count and the projects list
+    # Every request first loads the principal and checks its session was not ended.
+    "api_groups": 8,  # principal, session, groups, profiles, members, publications, capacity
+    "html_groups": 9,  # the same and a count, page chrome included
+    "api_proposals": 6,  # principal, session, proposals, their groups' names, their projects
+    "html_proposals": 8,  # the same, a count and the projects list
 }
 
 
