@@ -365,21 +365,6 @@ async def split_source(actor: Principal, source_id: int) -> s.ReferenceOut:
     return await get_reference(actor, new_id)
 
 
-async def import_sources(import_ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Provenance rows of the given imports (for PRISMA): reference, import, source name."""
-    ids = list(import_ids)
-    if not ids:
-        return []
-    return await ReferenceSource.select(
-        ReferenceSource.reference,
-        ReferenceSource.literature_import,
-        ReferenceSource.literature_import.source.as_alias("source"),
-    ).where(
-        ReferenceSource.literature_import.is_in(ids),
-        ReferenceSource.literature_import.status == "done",
-    )
-
-
 def to_record(ref: s.ReferenceOut) -> Record:
     """A stored reference back to the parsers' Record (for export)."""
     return make_record(

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
 
 import msgspec
 
 from klynge.schemas import FREE, NOT_FREE, GuardedPart, GuardedStruct
 from literature.classify import EvidenceType
+from literature.vocabulary import (
+    Certainty as Certainty,
+)
+from literature.vocabulary import (
+    EvidenceScale as EvidenceScale,
+)
+from literature.vocabulary import (  # re-exported: the app's one schemas module
+    ImportFormat as ImportFormat,
+)
+from literature.vocabulary import (
+    ReasonCode as ReasonCode,
+)
+from literature.vocabulary import (
+    ScreeningChoice as ScreeningChoice,
+)
+from literature.vocabulary import (
+    Stage as Stage,
+)
+from literature.vocabulary import (
+    Verdict as Verdict,
+)
 
 __all__ = ["EvidenceType"]
 
@@ -29,59 +49,6 @@ ServiceType = Annotated[str, msgspec.Meta(max_length=30, extra_json_schema=NOT_F
 Choice = Annotated[
     str, msgspec.Meta(pattern="^(merge|not_duplicate|unmerge)$", extra_json_schema=NOT_FREE)
 ]
-
-
-class ImportFormat(StrEnum):
-    RIS = "ris"
-    BIBTEX = "bibtex"
-    MEDLINE = "medline"
-    CSLJSON = "csljson"
-    XLSX = "xlsx"
-    CSV = "csv"
-
-
-class Verdict(StrEnum):
-    ANSWERED = "answered"  # besvart
-    PARTLY = "partly"  # delvis besvart
-    UNANSWERED = "unanswered"  # ubesvart: knowledge gap
-
-
-class ReasonCode(StrEnum):
-    """Why uncertainty persists (domain.md §3)."""
-
-    A = "A"  # no systematic review
-    B = "B"  # review found no RCTs
-    C = "C"  # RCTs but no meta-analysis
-    D = "D"  # meta-analysis but uncertainty remains
-    E = "E"  # inconclusive Cochrane/Campbell review
-
-
-class Certainty(StrEnum):
-    HIGH = "high"
-    MODERATE = "moderate"
-    LOW = "low"
-    VERY_LOW = "very_low"
-
-
-class Stage(StrEnum):
-    TITLE = "title"  # title and abstract
-    FULLTEXT = "fulltext"
-
-
-class ScreeningChoice(StrEnum):
-    INCLUDE = "include"
-    EXCLUDE = "exclude"
-    UNCERTAIN = "uncertain"
-
-
-class EvidenceScale(StrEnum):
-    UNGSINN = "ungsinn"  # current scale 0-5 (since 2015)
-    UNGSINN_OLD = "ungsinn_old"  # 1-4 (before 2015)
-    GRADE = "grade"
-    EIF = "eif"  # Foundations / Early Intervention Foundation
-
-
-# --- Imports -----------------------------------------------------------------------------------
 
 
 class ImportProblem(msgspec.Struct):
