@@ -27,7 +27,12 @@ APP = App(
     order=30,
     package="projects",
     piccolo_app="projects.piccolo_app",
-    routes=("projects.controllers:ROUTE_HANDLERS", "projects.views:VIEW_HANDLERS"),
+    routes=(
+        "projects.controllers:ROUTE_HANDLERS",
+        "projects.views:VIEW_HANDLERS",
+        "projects.workspace.controllers:HANDLERS",
+        "projects.workspace.views:HANDLERS",
+    ),
     job_modules=("projects.publications", "projects.matches", "projects.assignments"),
     commands="projects.match_cli",
     demo_seed="projects.demo:seed_demo",

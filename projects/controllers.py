@@ -26,9 +26,9 @@ from projects import (
     matches,
     proposals,
     publications,
-    workspace,
 )
 from projects import schemas as s
+from projects.workspace import api as workspace
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)

@@ -18,10 +18,11 @@ from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import api as priorities
 from projects import groups as group_service
-from projects import publications, workspace
+from projects import publications
 from projects import schemas as s
 from projects.matching import GroupText, MatchIndex, NeedText, Publication, factors
 from projects.tables import Conflict, GroupMember, Match, MatchRun
+from projects.workspace import api as workspace
 
 RUN_MATCHING = "projects.run_matching"
 KEEP_PER_NEED = 20  # matches stored per need (the rest are far below)

@@ -1,6 +1,7 @@
 """Status messages the projects pages show after a redirect (registered as "projects.<key>")."""
 
 from klynge.views.common import N_
+from projects.workspace.notices import NOTICES as WORKSPACE_NOTICES
 
 NOTICES: dict[str, str] = {
     # views/groups.py
@@ -18,4 +19,5 @@ NOTICES: dict[str, str] = {
     "proposal-created": N_("The proposal was sent to the cluster's R&D adviser."),
     "proposal-resubmitted": N_("The revised proposal was sent."),
     "proposal-reviewed": N_("The review was saved."),
+    **WORKSPACE_NOTICES,
 }

@@ -15,6 +15,17 @@ from projects.tables import (
     Project,
     Proposal,
 )
+from projects.workspace.tables import (
+    Approval,
+    CodesignSession,
+    Measure,
+    MeasureValue,
+    Participant,
+    PdsaCycle,
+    PlanItem,
+    ProjectAction,
+    ProjectDocument,
+)
 
 APP_CONFIG = AppConfig(
     app_name="projects",
@@ -30,6 +41,15 @@ APP_CONFIG = AppConfig(
         Interest,
         Proposal,
         Project,
+        Participant,
+        CodesignSession,
+        ProjectAction,
+        PlanItem,
+        PdsaCycle,
+        Measure,
+        MeasureValue,
+        Approval,
+        ProjectDocument,
     ],
     migration_dependencies=["klynge.piccolo_app", "priorities.piccolo_app"],
     commands=[],

@@ -12,9 +12,10 @@ from klynge.directory import cluster_services, member_municipalities, municipali
 from klynge.orgs.tables import Service
 from klynge.scoping import can_manage_cluster
 from priorities import api as priorities
-from projects import match_lists, proposals, workspace
+from projects import match_lists, proposals
 from projects import schemas as s
 from projects.paging import PAGE_SIZE, Page, pages_for
+from projects.workspace import api as workspace
 
 
 async def proposals_overview(

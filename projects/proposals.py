@@ -20,8 +20,8 @@ from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import api as priorities
 from projects import schemas as s
-from projects import workspace
 from projects.tables import Interest, Match, Project, Proposal
+from projects.workspace import api as workspace
 
 
 def _ensure_researcher(actor: Principal, group_id: int) -> None:

@@ -165,7 +165,7 @@ class Proposal(Table, tablename="proposal"):
 
 
 class Project(Table, tablename="project"):
-    """A co-designed project, created when a proposal is accepted (workspace comes later)."""
+    """A co-designed project, created when a proposal is accepted (see projects.workspace)."""
 
     cluster = ForeignKey(references=Cluster, on_delete=OnDelete.cascade, index=True)
     proposal = ForeignKey(references=Proposal, null=True, on_delete=OnDelete.set_null)
@@ -175,3 +175,17 @@ class Project(Table, tablename="project"):
     need_ids = JSONB(default=[])
     municipality_ids = JSONB(default=[])
     created_at = Timestamptz(default=TimestamptzNow())
+    # The workspace: leader, dates, summaries, keywords, registrations elsewhere, visibility.
+    leader = ForeignKey(references=Account, null=True, on_delete=OnDelete.set_null)
+    starts_on = Date(null=True, default=None)
+    ends_on = Date(null=True, default=None)
+    summary_popular = Text(default="")  # for leaders, in `summary_language` (nb | nn)
+    summary_language = Varchar(length=2, default="nb")
+    summary_en = Text(default="")
+    summary_academic = Text(default="")
+    keywords = JSONB(default=[])
+    service_areas = JSONB(default=[])  # ServiceType values
+    registrations = JSONB(default={})  # {"cristin": "...", "nva": "...", "clinicaltrials": ...}
+    is_public = Boolean(default=False)  # the public summary is shown on the portal
+    status_changed_at = Timestamptz(null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,25 @@
+"""The project workspace's API (/api/projects...): one module per part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projects.workspace.controllers import (
+    approvals,
+    codesign,
+    documents,
+    participants,
+    pdsa,
+    plan,
+    projects,
+)
+
+HANDLERS: list[Any] = [
+    *projects.HANDLERS,
+    *participants.HANDLERS,
+    *plan.HANDLERS,
+    *codesign.HANDLERS,
+    *pdsa.HANDLERS,
+    *approvals.HANDLERS,
+    *documents.HANDLERS,
+]
