@@ -100,11 +100,12 @@ def _item(row: dict[str, Any]) -> rules.Item:
 def _out(row: dict[str, Any], documents: dict[int, str]) -> ApprovalOut:
     name, is_msgid = rules.name_of(_item(row))
     reason = row["required_reason"]
+    help_text = rules.HELP.get(row["kind"], "")
     return ApprovalOut(
         id=row["id"],
         kind=row["kind"],
         name=_(name) if is_msgid else name,
-        help=_(rules.HELP[row["kind"]]) if row["kind"] in rules.HELP else "",
+        help=_(help_text) if help_text else "",
         required=None if row["required"] is None else bool(row["required"]),
         required_reason=_(reason) if reason == rules.NAMED_IN_PROPOSAL else reason,
         status=row["status"],
@@ -280,7 +281,7 @@ async def section(actor: Principal | None, access: Access) -> Section:
             "visible": True,
             "project_id": access.project_id,
             "status": await transitions.status_box(access),
-            "items": items,
+            "checklist": items,
             "forms": _forms(items),
             "missing": missing,
             "documents": list(documents.items()),

@@ -23,7 +23,7 @@ class Status(StrEnum):
 STATUS_LABELS: dict[str, str] = {
     Status.PLANNED: N_("Planned"),
     Status.PREPARATION: N_("In preparation"),
-    Status.RUNNING: N_("Running"),
+    Status.RUNNING: N_("Ongoing"),
     Status.COMPLETED: N_("Completed"),
     Status.STOPPED: N_("Stopped"),
 }
@@ -73,13 +73,13 @@ def _label(status: str) -> str:
 def _not_allowed(from_status: str, to_status: str) -> Reason:
     params = {"from": _label(from_status), "to": _label(to_status)}
     if from_status in FINAL:
-        message = N_("A project that is %(from)s cannot change status.")
+        message = N_("A project with the status «%(from)s» cannot change status.")
     elif to_status == Status.COMPLETED:
         message = N_("A project must be running before it can be completed.")
     elif from_status == to_status:
-        message = N_("The project already has the status %(to)s.")
+        message = N_("The project already has the status «%(to)s».")
     else:
-        message = N_("A project that is %(from)s cannot move to %(to)s.")
+        message = N_("A project with the status «%(from)s» cannot move to «%(to)s».")
     return Reason("not-allowed", message, params, ("from", "to"))
 
 

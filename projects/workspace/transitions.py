@@ -21,7 +21,7 @@ from projects.workspace.approvals_schemas import TransitionOut, TransitionReques
 from projects.workspace.loading import load_access
 from projects.workspace.tables import Approval, Participant
 
-REFUSED = N_("The project cannot move to %(to)s.")
+REFUSED = N_("The project cannot move to «%(to)s».")
 # Notifications are stored as text, in bokmål like the app's other notifications.
 NOTICE_LABELS = {
     "planned": "planlagt",
