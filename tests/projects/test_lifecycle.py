@@ -3,6 +3,8 @@ the reasons a transition is refused, and what blocks "running"."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,12 +37,12 @@ def codes(reasons: list[lifecycle.Reason]) -> list[str]:
 
 def test_the_one_table_names_every_status() -> None:
     assert set(lifecycle.TRANSITIONS) == set(STATUSES) == set(lifecycle.STATUS_LABELS)
-    assert lifecycle.FINAL == {Status.COMPLETED, Status.STOPPED}
+    assert {Status.COMPLETED, Status.STOPPED} == lifecycle.FINAL
 
 
 def test_the_main_path_is_allowed_when_everything_is_in_place() -> None:
     path = ["planned", "preparation", "running", "completed"]
-    for before, after in zip(path, path[1:], strict=False):
+    for before, after in itertools.pairwise(path):
         assert lifecycle.check(before, after, READY) == []
 
 
@@ -75,9 +77,7 @@ def test_a_transition_outside_the_table_is_always_refused(
 @given(st.sampled_from(["planned", "preparation"]), facts)
 def test_completed_needs_running_first(before: str, given_facts: Facts) -> None:
     reasons = lifecycle.check(before, "completed", given_facts)
-    assert [r.message for r in reasons] == [
-        "A project must be running before it can be completed."
-    ]
+    assert [r.message for r in reasons] == ["A project must be running before it can be completed."]
 
 
 @given(st.sampled_from(["planned", "preparation", "running"]), facts)
