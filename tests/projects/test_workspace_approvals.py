@@ -342,3 +342,25 @@ async def test_the_section_of_someone_who_may_not_see_is_empty(pw) -> None:
     assert facts is not None
     shown = await section(None, decide(None, facts))
     assert shown.context == {"visible": False}
+
+
+async def test_the_refusal_is_documented_in_the_openapi_document(client) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    operation = document["paths"]["/api/projects/{project_id}/transition"]["post"]
+    assert operation["operationId"] == "TransitionProject"
+    conflict = operation["responses"]["409"]["content"]["application/problem+json"]
+    assert conflict["schema"]["properties"]["errors"]["type"] == "array"
+
+
+async def test_a_project_without_a_proposal_starts_with_every_item_undecided(client, pw) -> None:
+    from projects.tables import Project
+    from projects.workspace.approvals import on_project_created
+
+    row = await Project.insert(
+        Project(cluster=pw.ids["cluster_a"], group=pw.ids["group"], title="Uten forslag")
+    ).returning(Project.id)
+    await on_project_created(row[0]["id"])
+    response = await client.get(
+        f"/api/projects/{row[0]['id']}/approvals", headers=pw.headers["adviser_a"]
+    )
+    assert [i["required"] for i in response.json()["items"]] == [None] * 5
