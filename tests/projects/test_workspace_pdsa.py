@@ -221,7 +221,7 @@ async def test_the_pdsa_page_and_its_forms(client: Any, pdsa_world: World) -> No
         {"done_what": "Ringte", "started_on": "2026-02-01", "ended_on": "2026-01-01"},
     )
     assert failed.status_code == 422
-    assert "The end date cannot be before the start date." in text_of(failed)
+    assert "Sluttdatoen kan ikke være før startdatoen." in text_of(failed)
     ok = await submit(
         client,
         page,
@@ -242,7 +242,7 @@ async def test_the_pdsa_page_and_its_forms(client: Any, pdsa_world: World) -> No
         client, page, f"/prosjekter/{pid}/pdsa/malinger/{mid}/lim-inn", {"lines": "i går;x"}
     )
     assert bad_paste.status_code == 422
-    assert "Line 1" in text_of(bad_paste)
+    assert "Linje 1" in text_of(bad_paste)
     one = await submit(
         client,
         page,
@@ -268,7 +268,7 @@ async def test_the_pdsa_page_and_its_forms(client: Any, pdsa_world: World) -> No
     )
     assert "<title id=" in shown.text
     assert "<desc id=" in shown.text
-    assert "Shift" in body or "Forskyvning" in body
+    assert "Skift: 6 punkter på rad over medianen" in body
     assert "PDSA 1" in body  # the cycle's start drawn on the chart
     assert "<rect" in shown.text  # shift points are squares
     assert "<caption" in shown.text
