@@ -58,13 +58,17 @@ class PdsaController(Controller):
     ) -> s.CycleOut:
         return await pdsa.start_next_cycle(actor, project_id, cycle_id)
 
-    @get("/measures", operation_id="ListMeasures", summary="The project's measures and values")
+    @get(
+        "/measures", operation_id="ListProjectMeasures", summary="The project's measures and values"
+    )
     async def list_measures(
         self, actor: NamedDependency[Principal], project_id: FromPath[int]
     ) -> list[s.MeasureOut]:
         return await pdsa_measures.list_measures(actor, project_id)
 
-    @post("/measures", operation_id="CreateMeasure", summary="Add a measure with its baseline")
+    @post(
+        "/measures", operation_id="CreateProjectMeasure", summary="Add a measure with its baseline"
+    )
     async def create_measure(
         self,
         actor: NamedDependency[Principal],
@@ -75,7 +79,7 @@ class PdsaController(Controller):
 
     @post(
         "/measures/{measure_id:int}/values",
-        operation_id="AddMeasureValue",
+        operation_id="AddProjectMeasureValue",
         summary="Add one value of a measure",
     )
     async def add_value(
@@ -89,7 +93,7 @@ class PdsaController(Controller):
 
     @get(
         "/measures/{measure_id:int}/run-chart",
-        operation_id="GetRunChart",
+        operation_id="GetProjectRunChart",
         summary="A measure's run chart: points, median and signals (shift, trend, runs)",
     )
     async def run_chart(
