@@ -12,7 +12,8 @@ from projects.workspace.runchart import Analysis
 
 WIDTH = 560
 HEIGHT = 300
-LEFT = 58  # room for the value labels
+LEFT = 58  # room for the value labels (wider when they are long)
+CHAR_WIDTH = 7.5  # about one digit at font-size 13
 RIGHT = 16
 TOP = 30  # room for the cycle labels
 BOTTOM = 58  # room for the date labels and the axis title
@@ -80,6 +81,16 @@ def format_number(value: float) -> str:
     return "0" if text in ("-0", "") else text.replace(".", ",")
 
 
+def label_room(labels: Sequence[str]) -> float:
+    """The left margin that fits the longest value label (digit groups add a space each) and
+    the rotated axis title."""
+    longest = 0
+    for label in labels:
+        digits = sum(c.isdigit() for c in label.split(",")[0])
+        longest = max(longest, len(label) + max(digits - 1, 0) // 3)
+    return max(LEFT, 30 + CHAR_WIDTH * longest)
+
+
 def _value_range(values: Sequence[float]) -> tuple[float, float, float]:
     low, high = min(values), max(values)
     if low == high:
@@ -122,12 +133,15 @@ def geometry(
     low, high, step = _value_range([*values, *extra])
     first, last = min(dates), max(dates)
     days = max((last - first).days, 1)
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    steps = round((high - low) / step)
+    tick_values = [round(low + k * step, 10) for k in range(steps + 1)]
+    left = label_room([format_number(v) for v in tick_values])
+    inner_w, inner_h = WIDTH - left - RIGHT, HEIGHT - TOP - BOTTOM
     # A single date sits in the middle rather than on the axis.
     offset = inner_w / 2 if first == last else 0.0
 
     def x_at(on: dt.date) -> float:
-        return round(LEFT + offset + (on - first).days / days * inner_w, 2)
+        return round(left + offset + (on - first).days / days * inner_w, 2)
 
     def y_at(value: float) -> float:
         return round(TOP + (high - value) / (high - low) * inner_h, 2)
@@ -138,16 +152,12 @@ def geometry(
         PlotPoint(i, x_at(d), y_at(v), d, v, analysis.sides[i], _shape(i, shift, trend))
         for i, (d, v) in enumerate(zip(dates, values, strict=True))
     )
-    ticks = round((high - low) / step)
-    y_ticks = tuple(
-        Tick(y_at(low + k * step), format_number(low + k * step), value=round(low + k * step, 10))
-        for k in range(ticks + 1)
-    )
+    y_ticks = tuple(Tick(y_at(v), format_number(v), value=v) for v in tick_values)
     x_of = {d: x_at(d) for d in dates}
     return ChartGeometry(
         width=WIDTH,
         height=HEIGHT,
-        left=LEFT,
+        left=left,
         right=WIDTH - RIGHT,
         top=TOP,
         bottom=HEIGHT - BOTTOM,

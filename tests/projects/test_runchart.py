@@ -182,6 +182,7 @@ def test_every_point_and_label_stays_inside_the_viewbox(series: list[float]) -> 
     assert all(g.top - 0.01 <= t.position <= g.bottom + 0.01 for t in g.y_ticks)
     assert 2 <= len(g.y_ticks) <= 12
     assert (g.width, g.height) == (WIDTH, HEIGHT)
+    assert all(g.left >= 30 + 7.5 * len(t.label) for t in g.y_ticks)  # value labels fit
     assert len(g.x_ticks) <= 5
     assert len(g.cycles) == 1
 
@@ -194,6 +195,14 @@ def test_geometry_marks_signal_points_with_shapes() -> None:
     assert g.cycles == ()  # a cycle before the chart's period is not drawn
     flat = [5.0, 1, 5, 1, 5, 1]
     assert {p.shape for p in geometry(_dates(6), flat, analyse(flat)).points} == {"circle"}
+
+
+def test_long_value_labels_widen_the_left_margin() -> None:
+    series = [1_000_000.0, 3_000_000.0]
+    g = geometry(_dates(2), series, analyse(series))
+    assert g.left > 58
+    assert g.points[0].x == g.left
+    assert g.points[-1].x == g.right
 
 
 def test_nice_steps_and_numbers() -> None:
