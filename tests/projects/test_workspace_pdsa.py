@@ -303,3 +303,40 @@ async def test_the_section_for_the_project_page(pdsa_world: World) -> None:
     assert section.template == "projects/workspace/_pdsa.html"
     assert section.context["visible"] is True
     assert section.context["may_edit"] is True
+
+
+async def test_ids_of_another_project_are_not_found(client: Any, pdsa_world: World) -> None:
+    from projects.tables import Project
+
+    w = pdsa_world
+    other = await Project.insert(
+        Project(cluster=w.ids["cluster_b"], group=w.ids["group"], title="Midt", status="running")
+    ).returning(Project.id)
+    other_url = f"/api/projects/{other[0]['id']}"
+    hb = w.headers["adviser_b"]
+    mid = (
+        await client.post(url(w, "/measures"), json={"name": "A"}, headers=w.headers["leader"])
+    ).json()["id"]
+    cid = (await client.post(url(w, "/cycles"), json={}, headers=w.headers["leader"])).json()["id"]
+    value = {"measured_on": "2026-01-05", "value": 1}
+    assert (
+        await client.post(f"{other_url}/measures/{mid}/values", json=value, headers=hb)
+    ).status_code == 404
+    assert (
+        await client.get(f"{other_url}/measures/{mid}/run-chart", headers=hb)
+    ).status_code == 404
+    assert (
+        await client.patch(f"{other_url}/cycles/{cid}", json={"study": "x"}, headers=hb)
+    ).status_code == 404
+    assert (await client.post(f"{other_url}/cycles/{cid}/next", headers=hb)).status_code == 404
+    taken = await client.post(f"{other_url}/cycles", json={"measure_ids": [mid]}, headers=hb)
+    assert taken.status_code == 422
+    await login(client, w, "adviser_b")
+    pid = w.ids["project"]
+    answer = await submit(
+        client,
+        f"/prosjekter/{other[0]['id']}/pdsa",
+        f"/prosjekter/{pid}/pdsa/sykluser",
+        {"change_idea": "x"},
+    )
+    assert answer.status_code == 404
