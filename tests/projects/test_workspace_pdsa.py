@@ -340,3 +340,19 @@ async def test_ids_of_another_project_are_not_found(client: Any, pdsa_world: Wor
         {"change_idea": "x"},
     )
     assert answer.status_code == 404
+
+
+async def test_demo_cycles_show_a_shift(client: Any, pdsa_world: World) -> None:
+    from projects.workspace.pdsa_demo import seed_pdsa
+
+    w = pdsa_world
+    await seed_pdsa(w.ids["project"])
+    await seed_pdsa(w.ids["project"])  # idempotent
+    h = w.headers["adviser_a"]
+    cycles = (await client.get(url(w, "/cycles"), headers=h)).json()
+    assert [(c["number"], c["phase"]) for c in cycles] == [(1, "done"), (2, "study")]
+    mid = (await client.get(url(w, "/measures"), headers=h)).json()[0]["id"]
+    chart = (await client.get(url(w, f"/measures/{mid}/run-chart"), headers=h)).json()
+    assert {(s["kind"], s["direction"], s["improvement"]) for s in chart["signals"]} >= {
+        ("shift", "below", True)
+    }
