@@ -43,6 +43,8 @@ TEXT_FIELDS = frozenset(
     {"title", "change_idea", "prediction", "done_what", "study", "learned", "decision", "next_test"}
 )
 
+NUMBERS = frozenset({"baseline", "value"})
+
 Action = Callable[[], Awaitable[Any]]
 
 
@@ -55,10 +57,8 @@ def _body(data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
             body[name] = [int(i) for i in items if isinstance(i, str) and i.isdigit()]
         else:
             body[name] = field_text(data, name, strip=name not in ("lines",))
-    if "baseline" in body or "value" in body:
-        for name in ("baseline", "value"):
-            if name in body:
-                body[name] = body[name].replace(",", ".").replace(" ", "")
+    for name in NUMBERS & body.keys():  # "12,5" and "1 200" as people write them
+        body[name] = body[name].replace(",", ".").replace(" ", "").replace("\u00a0", "")
     return body
 
 
