@@ -28,6 +28,7 @@ from klynge.auth.tokens import TokenCodec
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
+from klynge.jobs.scheduler import Scheduler
 from klynge.request_bodies import KlyngeRequest, check_body
 from klynge.security_headers import security_headers
 from klynge.settings import Settings, get_settings
@@ -145,7 +146,9 @@ def _openapi() -> OpenAPIConfig:
 
 
 def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
-    """Start and stop: the PostgreSQL pool, and the sweep of jobs left queued (the outbox)."""
+    """Start and stop: the PostgreSQL pool, the sweep of jobs left queued (the outbox), and in
+    the embedded mode the scheduler of the apps' cron jobs."""
+    scheduler = Scheduler(dispatcher, apps.cron_jobs())
 
     async def on_startup(app: Litestar) -> None:
         from klynge.db import engine
@@ -156,10 +159,13 @@ def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
         # Jobs committed but never handed on (a process stopped, Redis was down): swept now and
         # every 30 s, in-process or to arq; claiming is atomic, so several processes may sweep.
         await dispatcher.resume_queued()
+        if settings.scheduler and not settings.redis_url:
+            scheduler.start()
 
     async def on_shutdown(app: Litestar) -> None:
         from klynge.db import engine
 
+        await scheduler.close()
         await dispatcher.close()
         db = engine()
         if isinstance(db, PostgresEngine) and settings.db_pool_size:
