@@ -129,7 +129,7 @@ async def _notify_owner(
     await notifications.notify(
         "project_action_assigned",
         f"Du har fått en oppfølgingsoppgave: «{title}».",
-        link=f"/prosjekter/{access.project_id}#handlinger",
+        link=f"/prosjekter/{access.project_id}#handling-{action_id}",
         cluster_id=access.cluster_id,
         account_id=owner,
     )
@@ -157,7 +157,7 @@ async def create_action(actor: Principal, project_id: int, data: s.ActionCreate)
             actor, "create", "project_action", action_id, cluster_id=access.cluster_id, after=after
         )
         if data.owner_id is not None:
-            await _notify_owner(actor, access, data.title, data.owner_id)
+            await _notify_owner(actor, access, action_id, data.title, data.owner_id)
     return await _one(project_id, action_id)
 
 
@@ -209,7 +209,7 @@ async def update_action(
         )
         new_owner = data.owner_id
         if new_owner is not None and new_owner != before.owner_id:
-            await _notify_owner(actor, access, data.title or before.title, new_owner)
+            await _notify_owner(actor, access, action_id, data.title or before.title, new_owner)
     return await _one(project_id, action_id)
 
 

@@ -123,13 +123,13 @@ async def create_item(actor: Principal, project_id: int, data: s.PlanItemCreate)
     require_edit(access)
     await _check(project_id, None, data.kind, data.parent_id, data.starts_on, data.due)
     values = {
-        "kind": data.kind.value,
+        "kind": str(data.kind),
         "title": data.title.strip(),
         "description": data.description,
         "parent": data.parent_id,
         "starts_on": data.starts_on,
         "due": data.due,
-        "status": data.status.value,
+        "status": str(data.status),
         "position": data.position,
     }
     async with transaction():
