@@ -145,10 +145,9 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
+def _lifecycle(settings: Settings, dispatcher: Dispatcher, scheduler: Scheduler) -> tuple[Any, Any]:
     """Start and stop: the PostgreSQL pool, the sweep of jobs left queued (the outbox), and in
     the embedded mode the scheduler of the apps' cron jobs."""
-    scheduler = Scheduler(dispatcher, apps.cron_jobs())
 
     async def on_startup(app: Litestar) -> None:
         from klynge.db import engine
@@ -183,7 +182,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     apps.register_all_notices(register_notices)
     dispatcher = Dispatcher(settings.redis_url)
     codec = TokenCodec(settings.tokens)
-    on_startup, on_shutdown = _lifecycle(settings, dispatcher)
+    scheduler = Scheduler(dispatcher, apps.cron_jobs())
+    on_startup, on_shutdown = _lifecycle(settings, dispatcher, scheduler)
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt={"public": True}, include_in_schema=False
     )
@@ -202,7 +202,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "codec": codec, "dispatcher": dispatcher}),
+        state=State(
+            {"settings": settings, "codec": codec, "dispatcher": dispatcher, "scheduler": scheduler}
+        ),
         request_max_body_size=settings.max_upload_bytes + 64 * 1024,
         debug=False,
     )
