@@ -65,15 +65,19 @@ def _session_out(row: Mapping[str, Any], found: list[s.ActionOut]) -> s.SessionO
     )
 
 
-async def project_sessions(project_id: int) -> list[s.SessionOut]:
-    """Newest first, each with its actions (two queries whatever the number)."""
+async def project_sessions(
+    project_id: int, found: list[s.ActionOut] | None = None
+) -> list[s.SessionOut]:
+    """Newest first, each with its actions (two queries whatever the number; one when the
+    project's actions are given)."""
     rows = (
         await CodesignSession.select()
         .where(CodesignSession.project == project_id)
         .order_by(CodesignSession.held_on, ascending=False)
         .order_by(CodesignSession.id, ascending=False)
     )
-    found = await actions.project_actions(project_id)
+    if found is None:
+        found = await actions.project_actions(project_id)
     return [_session_out(r, found) for r in rows]
 
 
@@ -161,7 +165,7 @@ async def section(actor: Principal | None, access: Access) -> Section:
     """The project page's co-design section: sessions newest first with their actions, and the
     actions that belong to no session."""
     found = await actions.project_actions(access.project_id)
-    sessions = await project_sessions(access.project_id)
+    sessions = await project_sessions(access.project_id, found)
     return Section(
         "projects/workspace/_codesign.html",
         {
