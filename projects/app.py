@@ -3,7 +3,7 @@ entry point)."""
 
 from __future__ import annotations
 
-from klynge.apps import App, MenuEntry
+from klynge.apps import App, CronJob, MenuEntry
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.i18n import N_
@@ -33,7 +33,14 @@ APP = App(
         "projects.workspace.controllers:HANDLERS",
         "projects.workspace.views:HANDLERS",
     ),
-    job_modules=("projects.publications", "projects.matches", "projects.assignments"),
+    job_modules=(
+        "projects.publications",
+        "projects.matches",
+        "projects.assignments",
+        "projects.workspace.jobs",
+    ),
+    # Hourly, so a milestone that fell due yesterday is told early today whenever the app runs.
+    cron_jobs=(CronJob("notify_overdue_milestones", minute=frozenset({15})),),
     commands="projects.match_cli",
     demo_seed="projects.demo:seed_demo",
     menu=(
@@ -41,6 +48,7 @@ APP = App(
         MenuEntry("/forsker/innboks", N_("My matched needs"), 210, _researcher),
         MenuEntry("/forslag", N_("Proposals"), 220, _proposals),
         MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
+        MenuEntry("/mine-handlinger", N_("My actions"), 235, _logged_in),
     ),
     notices=NOTICES,
 )

@@ -130,6 +130,8 @@ def make_settings(**env: str):  # type: ignore[no-untyped-def]
         "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "0",
         # AsyncTestClient runs the app on its own loop in a thread; a pool is tied to one loop.
         "KLYNGE_DB_POOL_SIZE": "0",
+        # The in-process cron scheduler stays off unless a test turns it on.
+        "KLYNGE_SCHEDULER": "0",
     }
     base.update(env)
     return load_settings(base)

@@ -28,6 +28,7 @@ from klynge.auth.tokens import TokenCodec
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.jobs.runner import Dispatcher
+from klynge.jobs.scheduler import Scheduler
 from klynge.request_bodies import KlyngeRequest, check_body
 from klynge.security_headers import security_headers
 from klynge.settings import Settings, get_settings
@@ -144,8 +145,9 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
-    """Start and stop: the PostgreSQL pool, and the sweep of jobs left queued (the outbox)."""
+def _lifecycle(settings: Settings, dispatcher: Dispatcher, scheduler: Scheduler) -> tuple[Any, Any]:
+    """Start and stop: the PostgreSQL pool, the sweep of jobs left queued (the outbox), and in
+    the embedded mode the scheduler of the apps' cron jobs."""
 
     async def on_startup(app: Litestar) -> None:
         from klynge.db import engine
@@ -156,10 +158,13 @@ def _lifecycle(settings: Settings, dispatcher: Dispatcher) -> tuple[Any, Any]:
         # Jobs committed but never handed on (a process stopped, Redis was down): swept now and
         # every 30 s, in-process or to arq; claiming is atomic, so several processes may sweep.
         await dispatcher.resume_queued()
+        if settings.scheduler and not settings.redis_url:
+            scheduler.start()
 
     async def on_shutdown(app: Litestar) -> None:
         from klynge.db import engine
 
+        await scheduler.close()
         await dispatcher.close()
         db = engine()
         if isinstance(db, PostgresEngine) and settings.db_pool_size:
@@ -177,7 +182,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     apps.register_all_notices(register_notices)
     dispatcher = Dispatcher(settings.redis_url)
     codec = TokenCodec(settings.tokens)
-    on_startup, on_shutdown = _lifecycle(settings, dispatcher)
+    scheduler = Scheduler(dispatcher, apps.cron_jobs())
+    on_startup, on_shutdown = _lifecycle(settings, dispatcher, scheduler)
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], opt={"public": True}, include_in_schema=False
     )
@@ -196,7 +202,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "codec": codec, "dispatcher": dispatcher}),
+        state=State(
+            {"settings": settings, "codec": codec, "dispatcher": dispatcher, "scheduler": scheduler}
+        ),
         request_max_body_size=settings.max_upload_bytes + 64 * 1024,
         debug=False,
     )

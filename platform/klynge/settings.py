@@ -24,6 +24,9 @@ ENV_DOCS: dict[str, str] = {
     "installed from the wheel, which relative paths also start from).",
     "REDIS_URL": "`redis://host:6379/0`. When set, jobs go to arq workers (`klynge worker`); "
     "when unset they run in-process.",
+    "KLYNGE_SCHEDULER": "`1` (default) = without `REDIS_URL`, the app process runs the apps' "
+    "scheduled jobs itself (with `REDIS_URL` the arq workers do); `0` = it does not (tests; a "
+    "deployment that runs several app processes may keep it on in one only).",
     "KLYNGE_JOB_QUEUE": "Name of the arq queue on Redis (app and workers must agree). "
     "Default `klynge:jobs`.",
     "KLYNGE_SECRET_KEY": "Signing secret for HS256 tokens and CSRF (at least 32 characters). "
@@ -115,6 +118,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     db_pool_size: int = 10
     generated_secret: bool = field(default=False)
+    scheduler: bool = True  # embedded mode: run the apps' cron jobs in-process
 
 
 def _int(
@@ -319,6 +323,9 @@ def load_settings(
         public_url=_public_url(env),
         db_pool_size=_int(env, "KLYNGE_DB_POOL_SIZE", 10, minimum=0),
         generated_secret=generated,
+        scheduler=_bool(env, "KLYNGE_SCHEDULER")
+        if env.get("KLYNGE_SCHEDULER", "").strip()
+        else True,
     )
 
 

@@ -11,6 +11,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from klynge.jobs.dispatch import Dispatcher, default_queue_name
 from klynge.jobs.runner import execute
+from klynge.jobs.scheduler import arq_cron_jobs
 
 
 async def run_job(ctx: dict[str, Any], job_id: str) -> str:
@@ -44,10 +45,14 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 
 def worker_settings(redis_url: str, queue_name: str | None = None) -> dict[str, Any]:
+    from klynge.apps import cron_jobs
+
     queue = queue_name or default_queue_name()
     return {
         "queue_name": queue,
         "functions": [func(run_job, name="run_job", max_tries=3)],
+        # The apps' scheduled jobs: arq runs each once per scheduled minute over all workers.
+        "cron_jobs": arq_cron_jobs(cron_jobs()),
         "redis_settings": RedisSettings.from_dsn(redis_url),
         "on_startup": _startup,
         "on_shutdown": _shutdown,
