@@ -76,10 +76,13 @@ PROPOSAL_STATUS_LABELS: dict[str, str] = {
     "accepted": N_("Accepted"),
     "declined": N_("Declined"),
 }
+# The lifecycle's statuses (projects.workspace.overview_rules holds them).
 PROJECT_STATUS_LABELS: dict[str, str] = {
     "planned": N_("Planned"),
+    "in_preparation": N_("In preparation"),
     "running": N_("Running"),
-    "finished": N_("Finished"),
+    "completed": N_("Completed"),
+    "stopped": N_("Stopped"),
 }
 ASSIGNMENT_STATUS_LABELS: dict[str, str] = {
     "queued": N_("Waiting to start"),

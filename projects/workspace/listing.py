@@ -106,7 +106,9 @@ async def _filters(actor: Principal | None, f: ProjectFilter) -> list[Any]:
     if f.cluster_id is not None:
         where.append(Project.cluster == f.cluster_id)
     if f.q.strip():
-        where.append(Project.title.ilike(f"%{_like(f.q.strip())}%"))
+        pattern = f"%{_like(f.q.strip())}%"
+        sqlite = isinstance(engine(), SQLiteEngine)  # SQLite's LIKE ignores (ASCII) case
+        where.append(Project.title.like(pattern) if sqlite else Project.title.ilike(pattern))
     if f.service_area:
         where.append(json_contains("service_areas", f.service_area))
     if f.municipality_id is not None:

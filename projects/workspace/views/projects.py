@@ -35,7 +35,7 @@ from projects.workspace.overview_rules import (
     registration_link,
 )
 from projects.workspace.project_schemas import ProjectFilter, ProjectOverview, ProjectUpdate
-from projects.workspace.sections import page_sections
+from projects.workspace.sections import page_sections, section_nav
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -139,6 +139,7 @@ async def project_page(
         project=view,
         access=access,
         sections=await page_sections(caller, access),
+        nav=section_nav(),
         notice=notice_text(request.query_params.get("notice")),
         **_labels(),
     )
@@ -172,7 +173,7 @@ def _values(o: ProjectOverview) -> dict[str, Any]:
         "keywords": "\n".join(o.keywords),
         "service_areas": list(o.service_areas),
         **{f"registrations-{k}": o.registrations.get(k, "") for k in REGISTRATIONS},
-        "is_public": "on" if o.is_public else "",
+        **({"is_public": "1"} if o.is_public else {}),
     }
 
 
@@ -204,8 +205,8 @@ def _body(data: dict[str, Any]) -> dict[str, Any]:
     body["starts_on"] = field("starts_on") or None
     body["ends_on"] = field("ends_on") or None
     if "is_public_shown" in data:  # only the leader and adviser see the checkbox
-        body["is_public"] = field("is_public") == "on"
-    body["confirm_warnings"] = field("confirm_warnings") == "on"
+        body["is_public"] = bool(field("is_public"))
+    body["confirm_warnings"] = bool(field("confirm_warnings"))
     return {k: v for k, v in body.items() if v is not None}
 
 
@@ -219,6 +220,7 @@ async def _edit_page(
         project=o,
         form=form,
         failed=form if form.failed else None,
+        area_options=[(k, _(v)) for k, v in SERVICE_LABELS.items()],
         status=status,
         **_labels(),
     )
