@@ -31,8 +31,9 @@ def _any(clauses: list[Any]) -> Any:
     return where
 
 
-async def _participating(actor: Principal) -> list[int]:
-    """Projects where the caller's group, service, municipality or own account takes part."""
+def _participating(actor: Principal) -> Any:
+    """A sub-select of the projects where the caller's group, service, municipality or own
+    account takes part (actively)."""
     clauses: list[Any] = [Participant.account == actor.account_id]
     groups = sorted(actor.org_ids(Role.RESEARCHER))
     services = sorted(actor.org_ids(Role.SERVICE_LEADER, Role.SERVICE_EMPLOYEE))
@@ -43,14 +44,14 @@ async def _participating(actor: Principal) -> list[int]:
         clauses.append(Participant.service.is_in(services))
     if municipalities:
         clauses.append(Participant.municipality.is_in(municipalities))
-    rows = await Participant.select(Participant.project).where(
+    return Participant.select(Participant.project).where(
         (Participant.status == "active") & _any(clauses)
     )
-    return sorted({int(r["project"]) for r in rows})
 
 
-async def visible_where(actor: Principal | None) -> Any | None:
-    """A where-clause admitting the projects `actor` sees in full; None = all (admin)."""
+def visible_where(actor: Principal | None) -> Any | None:
+    """A where-clause admitting the projects `actor` sees in full; None = all (admin). Pure
+    SQL (a sub-select for participation): no query runs until it is used."""
     if actor is None:
         return NOTHING
     if actor.is_admin:
@@ -64,9 +65,7 @@ async def visible_where(actor: Principal | None) -> Any | None:
     groups = sorted(actor.org_ids(Role.RESEARCHER))
     if groups:
         clauses.append(Project.group.is_in(groups))
-    participating = await _participating(actor)
-    if participating:
-        clauses.append(Project.id.is_in(participating))
+    clauses.append(Project.id.is_in(_participating(actor)))
     return _any(clauses)
 
 
@@ -94,9 +93,9 @@ def json_contains(column: str, value: int | str) -> WhereRaw:
     return WhereRaw(_PG_CONTAINS[column], json.dumps([value]))
 
 
-async def _filters(actor: Principal | None, f: ProjectFilter) -> list[Any]:
+def _filters(actor: Principal | None, f: ProjectFilter) -> list[Any]:
     where: list[Any] = []
-    visible = await visible_where(actor)
+    visible = visible_where(actor)
     if visible is not None:
         where.append(visible)
     if f.status:
@@ -112,12 +111,11 @@ async def _filters(actor: Principal | None, f: ProjectFilter) -> list[Any]:
     if f.service_area:
         where.append(json_contains("service_areas", f.service_area))
     if f.municipality_id is not None:
-        joined = await Participant.select(Participant.project).where(
+        joined = Participant.select(Participant.project).where(
             (Participant.status == "active") & (Participant.municipality == f.municipality_id)
         )
-        ids = [int(r["project"]) for r in joined]
         contains = json_contains("municipality_ids", f.municipality_id)
-        where.append(contains | Project.id.is_in(ids) if ids else contains)
+        where.append(contains | Project.id.is_in(joined))
     return where
 
 
@@ -133,14 +131,14 @@ def _query(query: Any, where: list[Any]) -> Any:
 
 
 async def count_projects(actor: Principal | None, f: ProjectFilter) -> int:
-    return int(await _query(Project.count(), await _filters(actor, f)))
+    return int(await _query(Project.count(), _filters(actor, f)))
 
 
 async def list_items(
     actor: Principal | None, f: ProjectFilter, *, limit: int, offset: int = 0
 ) -> list[ProjectListItem]:
     """A page of the caller's visible projects, newest first."""
-    where = await _filters(actor, f)
+    where = _filters(actor, f)
     query = Project.select(
         *Project.all_columns(exclude=[Project.summary_popular, Project.summary_academic]),
         Project.group.name.as_alias("group_name"),
@@ -200,7 +198,7 @@ async def list_page(
 async def filter_choices(actor: Principal | None) -> dict[str, list[tuple[int, str]]]:
     """The municipalities and research groups of the caller's visible projects (the list's
     filter choices), by name."""
-    visible = await visible_where(actor)
+    visible = visible_where(actor)
     query = Project.select(
         Project.municipality_ids, Project.group, Project.group.name.as_alias("group_name")
     )

@@ -22,7 +22,7 @@ async def need_projects(actor: Principal | None, need_id: int) -> list[dict[str,
         .where((Project.cluster == cluster) & json_contains("need_ids", need_id))
         .order_by(Project.id)
     )
-    visible = await visible_where(actor)
+    visible = visible_where(actor)
     ids = [r["id"] for r in rows]
     query = Project.select(Project.id).where(Project.id.is_in(ids or [-1]))
     opened = {r["id"] for r in await (query if visible is None else query.where(visible))}

@@ -21,7 +21,9 @@ from projects.workspace.overview_rules import (
     registration_errors,
 )
 from tests.conftest import World
-from tests.priorities.conftest import synthetic_fnr
+from tests.priorities.conftest import needs_world, synthetic_fnr
+
+__all__ = ["needs_world"]
 from tests.platform.test_views import HTML, login, submit
 
 # --- pure rules ---------------------------------------------------------------------------------
@@ -90,13 +92,13 @@ async def _project(w: World, key: str, cluster: str, group: str, **values: Any) 
 
 
 @pytest.fixture
-async def pw(app: Any, world: World) -> World:
+async def pw(app: Any, needs_world: World) -> World:
     """Cluster A: p_school (group school, Askøy takes part, its barnevern service too, leader
     researcher_school, public), p_sea (group sea, running); cluster B: p_north (group north)."""
     from klynge.orgs.tables import ResearchGroup
     from projects.workspace.tables import Participant
 
-    w = world
+    w = needs_world
     for key, name in (("school", "Skole og samarbeid"), ("sea", "Havforskning"), ("north", "Nord")):
         row = await ResearchGroup.insert(
             ResearchGroup(name=name, institution="UiB", org_number="974760673", sector="uoh")
@@ -367,3 +369,134 @@ async def test_description_docx_in_the_callers_written_standard(client: Any, pw:
         f"/api/projects/{school}/description.docx", headers=pw.headers["adviser_b"]
     )
     assert refused.status_code == 404
+
+
+async def _prioritised_need(client: Any, w: World) -> int:
+    from klynge.auth.service import load_principal
+    from priorities import needs
+    from priorities import schemas as ps
+    from tests.priorities.conftest import need_body
+
+    response = await client.post(
+        "/api/needs/", json=need_body(w), headers=w.headers["leader_askoy"]
+    )
+    assert response.status_code == 201, response.text
+    need_id = int(response.json()["id"])
+    adviser = await load_principal(w.accounts["adviser_a"])
+    assert adviser is not None
+    await needs.set_status(adviser, need_id, ps.NeedStatus.UNDER_ASSESSMENT, "Vurderes")
+    await needs.set_status(adviser, need_id, ps.NeedStatus.PRIORITISED, "Prioritert", rank=1)
+    return need_id
+
+
+async def test_create_project_sets_leader_period_and_service_areas_and_the_need_shows_it(
+    client: Any, pw: World
+) -> None:
+    from klynge.auth.service import load_principal
+    from projects.workspace.api import create_project, project_summary
+
+    need_id = await _prioritised_need(client, pw)
+    adviser = await load_principal(pw.accounts["adviser_a"])
+    assert adviser is not None
+    proposal = {
+        "id": None,
+        "cluster": pw.ids["cluster_a"],
+        "group": pw.ids["group_school"],
+        "title": "Samarbeid om fravær",
+        "need_ids": [need_id],
+        "codesign": {"municipality_ids": [pw.ids["bergen"]]},
+        "created_by": pw.accounts["researcher_school"],
+        "start": dt.date(2026, 3, 1),
+        "end": dt.date(2028, 2, 28),
+    }
+    project_id = await create_project(adviser, proposal)
+    summary = await project_summary(project_id)
+    assert summary.status == "planned"
+    assert summary.leader is not None and summary.leader.id == pw.accounts["researcher_school"]
+    assert (summary.starts_on, summary.ends_on) == (dt.date(2026, 3, 1), dt.date(2028, 2, 28))
+    assert summary.service_areas == ["barnevern"]  # the asking service's type
+    assert {m.id for m in summary.municipalities} == {pw.ids["bergen"], pw.ids["askoy"]}
+    # The need's page shows the project with its status and a link, for those who see it.
+    await login(client, pw, "adviser_a")
+    need_page = await client.get(f"/behov/{need_id}", headers=HTML)
+    assert need_page.status_code == 200
+    assert f'href="/prosjekter/{project_id}"' in need_page.text
+    assert "Samarbeid om fravær" in need_page.text and "Planlagt" in need_page.text
+    # The asking service sees the need and the project's status, but it is not (yet) a
+    # participant: no link to a page that would answer 404.
+    await login(client, pw, "leader_askoy")
+    need_page = await client.get(f"/behov/{need_id}", headers=HTML)
+    assert "Samarbeid om fravær" in need_page.text
+    assert f'href="/prosjekter/{project_id}"' not in need_page.text
+
+
+async def test_english_and_nynorsk_pages(client: Any, pw: World) -> None:
+    from klynge.auth.tables import Account
+
+    school = pw.ids["p_school"]
+    await Account.update({Account.language: "nn"}).where(Account.id == pw.accounts["adviser_a"])
+    await login(client, pw, "adviser_a")
+    page = await client.get(f"/prosjekter/{school}", headers=HTML)
+    assert "Populærvitskapleg samandrag" in page.text
+    docx = await client.get(f"/prosjekter/{school}/beskrivelse.docx", headers=HTML)
+    xml = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
+    assert "Populærvitskapleg samandrag" in xml
+    await Account.update({Account.language: "en"}).where(Account.id == pw.accounts["adviser_a"])
+    await login(client, pw, "adviser_a")
+    listing = await client.get("/prosjekter", headers=HTML)
+    assert "Projects, newest first (2 in all)" in listing.text
+
+
+# Measured (SQLite and PostgreSQL alike) for a coordinator: the principal and session (5), then
+# for the API the page (participation is a sub-select) and its municipalities (participants,
+# names); the HTML page adds the count and the filter choices (projects, names).
+QUERIES = {"api": 8, "api_filtered": 8, "html": 11}
+
+
+async def _many(w: World, n: int) -> None:
+    from projects.tables import Project
+    from projects.workspace.tables import Participant
+
+    rows = await Project.insert(
+        *[
+            Project(
+                cluster=w.ids["cluster_a"],
+                group=w.ids["group_sea"],
+                title=f"Ekstra {i:02}",
+                municipality_ids=[w.ids["bergen"]],
+            )
+            for i in range(n)
+        ]
+    ).returning(Project.id)
+    await Participant.insert(
+        *[
+            Participant(project=r["id"], kind="municipality", municipality=w.ids["askoy"])
+            for r in rows
+        ]
+    )
+
+
+@pytest.mark.parametrize("n", [3, 12])
+async def test_list_queries_do_not_grow_with_the_rows(
+    monkeypatch: pytest.MonkeyPatch, client: Any, pw: World, n: int
+) -> None:
+    from tests.querycount import count_queries
+
+    await _many(pw, n)
+
+    async def count(path: str, **kw: Any) -> int:
+        with count_queries(monkeypatch) as log:
+            response = await client.get(path, **kw)
+        assert response.status_code == 200, response.text
+        return log.count
+
+    headers = pw.headers["coordinator_askoy"]
+    counts = {
+        "api": await count("/api/projects", headers=headers),
+        "api_filtered": await count(
+            f"/api/projects?municipality_id={pw.ids['askoy']}", headers=headers
+        ),
+    }
+    await login(client, pw, "coordinator_askoy")
+    counts["html"] = await count("/prosjekter", headers=HTML)
+    assert counts == QUERIES
