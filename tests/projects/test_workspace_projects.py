@@ -214,8 +214,10 @@ async def test_list_page_and_xlsx(client: Any, pw: World) -> None:
     await login(client, pw, "adviser_a")
     page = await client.get("/prosjekter?status=planned", headers=HTML)
     assert page.status_code == 200
-    assert "Fravær i skolen" in page.text and "Fjordprosjekt" not in page.text
-    assert "Planlagt" in page.text and "Nordlys" not in page.text
+    assert "Fravær i skolen" in page.text
+    assert "Fjordprosjekt" not in page.text
+    assert "Planlagt" in page.text
+    assert "Nordlys" not in page.text
     assert 'href="/prosjekter.xlsx?status=planned"' in page.text
     sheet = await client.get("/prosjekter.xlsx?status=planned", headers=HTML)
     assert sheet.status_code == 200
@@ -232,7 +234,8 @@ async def test_project_page_and_its_public_summary(client: Any, pw: World) -> No
     assert page.status_code == 200, page.text
     for text in ("Fravær i skolen", "Skole og samarbeid", "researcher_school", "1. jan. 2026"):
         assert text in page.text
-    assert 'href="#oversikt"' in page.text and "Skole" in page.text
+    assert 'href="#oversikt"' in page.text
+    assert "Skole" in page.text
     # Not on the team: no edit button.
     assert f"/prosjekter/{school}/rediger" not in page.text
     client.cookies.clear()
@@ -242,14 +245,16 @@ async def test_project_page_and_its_public_summary(client: Any, pw: World) -> No
     assert "researcher_school" not in public.text  # no leader on the public page
     assert (await client.get(f"/prosjekter/{sea}", headers=HTML)).status_code == 404
     api = await client.get(f"/api/projects/{school}")
-    assert api.json()["view"] == "public" and "leader" not in api.json()
+    assert api.json()["view"] == "public"
+    assert "leader" not in api.json()
     assert (await client.get(f"/api/projects/{sea}")).status_code == 404
     # Another cluster: the public summary of a public project, 404 for the rest.
     other = pw.headers["adviser_b"]
     assert (await client.get(f"/api/projects/{school}", headers=other)).json()["view"] == "public"
     assert (await client.get(f"/api/projects/{sea}", headers=other)).status_code == 404
     full = (await client.get(f"/api/projects/{school}", headers=pw.headers["adviser_a"])).json()
-    assert full["view"] == "full" and full["leader"]["name"] == "researcher_school"
+    assert full["view"] == "full"
+    assert full["leader"]["name"] == "researcher_school"
     assert full["may_manage"] is True
 
 
@@ -310,7 +315,8 @@ async def test_patch_overview_validates_audits_and_guards_publishing(
     confirmed = await client.patch(
         url, json={"is_public": True, "confirm_warnings": True}, headers=adviser
     )
-    assert confirmed.status_code == 200 and confirmed.json()["is_public"] is True
+    assert confirmed.status_code == 200
+    assert confirmed.json()["is_public"] is True
     refused = await client.patch(url, json={"summary_en": "Ring 912 34 567"}, headers=team)
     assert refused.status_code == 409  # text of a public project: only a manager confirms
     national_id = await client.patch(
@@ -347,7 +353,8 @@ async def test_edit_form_saves_and_shows_errors_beside_fields(client: Any, pw: W
     assert saved.status_code == 303, saved.text
     assert saved.headers["location"].startswith(f"/prosjekter/{school}?notice=")
     shown = await client.get(f"/prosjekter/{school}", headers=HTML)
-    assert "Nytt samandrag." in shown.text and 'lang="nn"' in shown.text
+    assert "Nytt samandrag." in shown.text
+    assert 'lang="nn"' in shown.text
     assert "https://clinicaltrials.gov/study/NCT01234567" in shown.text
 
 
@@ -412,7 +419,8 @@ async def test_create_project_sets_leader_period_and_service_areas_and_the_need_
     project_id = await create_project(adviser, proposal)
     summary = await project_summary(project_id)
     assert summary.status == "planned"
-    assert summary.leader is not None and summary.leader.id == pw.accounts["researcher_school"]
+    assert summary.leader is not None
+    assert summary.leader.id == pw.accounts["researcher_school"]
     assert (summary.starts_on, summary.ends_on) == (dt.date(2026, 3, 1), dt.date(2028, 2, 28))
     assert summary.service_areas == ["barnevern"]  # the asking service's type
     assert {m.id for m in summary.municipalities} == {pw.ids["bergen"], pw.ids["askoy"]}
@@ -421,7 +429,8 @@ async def test_create_project_sets_leader_period_and_service_areas_and_the_need_
     need_page = await client.get(f"/behov/{need_id}", headers=HTML)
     assert need_page.status_code == 200
     assert f'href="/prosjekter/{project_id}"' in need_page.text
-    assert "Samarbeid om fravær" in need_page.text and "Planlagt" in need_page.text
+    assert "Samarbeid om fravær" in need_page.text
+    assert "Planlagt" in need_page.text
     # The asking service sees the need and the project's status, but it is not (yet) a
     # participant: no link to a page that would answer 404.
     await login(client, pw, "leader_askoy")
