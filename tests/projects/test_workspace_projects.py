@@ -203,6 +203,9 @@ async def test_list_filters_search_and_paging(client: Any, pw: World) -> None:
     assert await _ids(client, pw, "adviser_a", "?limit=1&offset=1") == {school}
     bad = await client.get("/api/projects?status=dreaming", headers=pw.headers["adviser_a"])
     assert bad.status_code == 400
+    bad = await client.get("/api/projects?service_area=space", headers=pw.headers["adviser_a"])
+    assert bad.status_code == 400
+    assert (await client.get("/api/projects")).status_code == 401
     item = (await client.get("/api/projects?q=fjord", headers=pw.headers["adviser_a"])).json()[0]
     assert item["status_label"] == "Running"
     assert item["group_name"] == "Havforskning"

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from klynge.auth.guards import PUBLIC, requires_authenticated
 from klynge.auth.principal import Principal
+from klynge.orgs.schemas import ServiceType
 from projects.workspace import export, listing, overview
 from projects.workspace.project_schemas import (
     ProjectFilter,
@@ -37,13 +38,14 @@ async def list_projects(
     cluster_id: FromQuery[int | None] = None,
     status: FromQuery[Status | None] = None,
     municipality_id: FromQuery[int | None] = None,
-    service_area: Annotated[str | None, Parameter(max_length=40)] = None,
+    service_area: FromQuery[ServiceType | None] = None,
     group_id: FromQuery[int | None] = None,
     q: Annotated[str, Parameter(max_length=200)] = "",
     limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> list[ProjectListItem]:
-    f = ProjectFilter(status, municipality_id, service_area, group_id, cluster_id, q)
+    area = None if service_area is None else str(service_area.value)
+    f = ProjectFilter(status, municipality_id, area, group_id, cluster_id, q)
     return await listing.list_items(actor, f, limit=limit, offset=offset)
 
 
