@@ -47,8 +47,10 @@ APP = App(
         MenuEntry("/forskergrupper", N_("Research groups"), 200, _logged_in),
         MenuEntry("/forsker/innboks", N_("My matched needs"), 210, _researcher),
         MenuEntry("/forslag", N_("Proposals"), 220, _proposals),
+        MenuEntry("/prosjekter", N_("Projects"), 225, _logged_in),
         MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
         MenuEntry("/mine-handlinger", N_("My actions"), 235, _logged_in),
     ),
     notices=NOTICES,
+    sections={"need": "projects.workspace.need_section:need_section"},
 )

@@ -28,7 +28,6 @@ from projects import (
     publications,
 )
 from projects import schemas as s
-from projects.workspace import api as workspace
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
@@ -336,17 +335,4 @@ class ProposalController(Controller):
         return await proposals.review(actor, proposal_id, data)
 
 
-@get(
-    "/api/projects",
-    guards=[requires_authenticated],
-    operation_id="ListProjects",
-    tags=["projects"],
-    summary="Projects of the caller's clusters and research groups",
-)
-async def list_projects(
-    actor: NamedDependency[Principal], cluster_id: FromQuery[int | None] = None
-) -> list[s.ProjectOut]:
-    return await workspace.list_projects(actor, cluster_id)
-
-
-ROUTE_HANDLERS = [ResearchGroupController, MatchingController, ProposalController, list_projects]
+ROUTE_HANDLERS = [ResearchGroupController, MatchingController, ProposalController]

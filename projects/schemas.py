@@ -289,15 +289,3 @@ class ProposalOut(msgspec.Struct):
     project_id: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-class ProjectOut(msgspec.Struct):
-    id: int
-    cluster_id: int
-    title: str
-    status: str
-    group_id: int
-    proposal_id: int | None
-    need_ids: list[int]
-    municipality_ids: list[int]
-    created_at: dt.datetime

@@ -98,6 +98,9 @@ def test_public_routes_are_the_expected_few(settings) -> None:
         # The knowledge bank of measures is public (adoption names only for members).
         ("/api/measures", ("GET",)),
         ("/api/measures/{measure_id:int}", ("GET",)),
+        # A project: the public summary when the project is public, else 404 (unless the
+        # caller sees the project, who gets the whole overview).
+        ("/api/projects/{project_id:int}", ("GET",)),
         # Published literature verdicts and the research they cite.
         ("/api/public/answered-needs", ("GET",)),
         ("/api/public/answered-needs/{check_id:int}", ("GET",)),

@@ -16,6 +16,7 @@ from klynge.orgs.schemas import SECTOR_LABELS, SERVICE_TYPE_LABELS
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import N_
 from priorities import api as priorities
+from projects.workspace.lifecycle import STATUS_LABELS
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
@@ -76,11 +77,8 @@ PROPOSAL_STATUS_LABELS: dict[str, str] = {
     "accepted": N_("Accepted"),
     "declined": N_("Declined"),
 }
-PROJECT_STATUS_LABELS: dict[str, str] = {
-    "planned": N_("Planned"),
-    "running": N_("Running"),
-    "finished": N_("Finished"),
-}
+# The lifecycle's statuses (projects.workspace.lifecycle holds them).
+PROJECT_STATUS_LABELS: dict[str, str] = dict(STATUS_LABELS)
 ASSIGNMENT_STATUS_LABELS: dict[str, str] = {
     "queued": N_("Waiting to start"),
     "running": N_("Running"),

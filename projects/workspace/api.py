@@ -1,9 +1,50 @@
 """The project workspace's public interface: what the other parts of `projects/` (proposals,
 matching, grants, findings) and other apps may call. Nothing else of the workspace is imported
-from outside it."""
+from outside it.
+
+- `load_access(actor, project_id) -> Access` (404 for those who may see nothing) and the pure
+  `decide(actor, ProjectFacts) -> Access`; `require_see/edit/manage/advise(access)`.
+- `project_summary(project_id) -> ProjectOverview`: the overview as plain data, no access check.
+- `list_projects(actor, cluster_id=None)`: the caller's visible projects.
+- `visible_where(actor)`: the SQL filter of the projects a caller sees (None = all).
+"""
 
 from __future__ import annotations
 
+from projects.workspace.access import (
+    Access,
+    ProjectFacts,
+    decide,
+    require_advise,
+    require_edit,
+    require_manage,
+    require_see,
+)
+from projects.workspace.listing import visible_where
+from projects.workspace.loading import load_access, load_facts
+from projects.workspace.overview import project_summary
+from projects.workspace.overview_rules import STATUS_LABELS, STATUSES
+from projects.workspace.project_schemas import NamedRef, ProjectListItem, ProjectOverview
 from projects.workspace.projects import create_project, list_projects, notify_matched
 
-__all__ = ["create_project", "list_projects", "notify_matched"]
+__all__ = [
+    "STATUSES",
+    "STATUS_LABELS",
+    "Access",
+    "NamedRef",
+    "ProjectFacts",
+    "ProjectListItem",
+    "ProjectOverview",
+    "create_project",
+    "decide",
+    "list_projects",
+    "load_access",
+    "load_facts",
+    "notify_matched",
+    "project_summary",
+    "require_advise",
+    "require_edit",
+    "require_manage",
+    "require_see",
+    "visible_where",
+]

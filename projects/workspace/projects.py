@@ -8,22 +8,29 @@ from typing import Any
 
 from klynge import notifications
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
 from klynge.db import json_value
-from klynge.scoping import cluster_filter
+from klynge.orgs.tables import Service
 from priorities import api as priorities
-from projects import schemas as s
 from projects.tables import Project
+from projects.workspace import approvals
+from projects.workspace.listing import list_items
+from projects.workspace.project_schemas import ProjectFilter, ProjectListItem
 
 
 async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
+    """The planned project an accepted proposal (`row`) creates: its needs' asking
+    municipalities and the proposal's co-design municipalities, the proposer as leader, the
+    proposal's period, and the asking services' types as service areas."""
     need_ids = [int(i) for i in json_value(row["need_ids"], [])]
     codesign = json_value(row["codesign"], {})
     municipalities: list[int] = list(codesign.get("municipality_ids", []))
+    services: set[int] = set()
     for need_id in need_ids:
-        for muni, _ in await priorities.asker_orgs(need_id):
+        for muni, service in await priorities.asker_orgs(need_id):
             if muni not in municipalities:
                 municipalities.append(muni)
+            if service is not None:
+                services.add(service)
     inserted = await Project.insert(
         Project(
             cluster=row["cluster"],
@@ -33,9 +40,14 @@ async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
             status="planned",
             need_ids=need_ids,
             municipality_ids=municipalities,
+            leader=row.get("created_by"),
+            starts_on=row.get("start"),
+            ends_on=row.get("end"),
+            service_areas=await _service_types(sorted(services)),
         )
     ).returning(Project.id)
     project_id = int(inserted[0]["id"])
+    await approvals.on_project_created(project_id)
     for need_id in need_ids:
         need = await priorities.load_need(need_id)
         if need["status"] != "matched":
@@ -46,9 +58,14 @@ async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
             "proposal_accepted",
             f"Et forskningsprosjekt skal svare på behovet «{need['title']}»: "
             f"«{row['title']}» er godtatt.",
-            f"/behov/{need_id}",
+            f"/prosjekter/{project_id}",
         )
     return project_id
+
+
+async def _service_types(service_ids: list[int]) -> list[str]:
+    rows = await Service.select(Service.service_type).where(Service.id.is_in(service_ids or [-1]))
+    return sorted({str(r["service_type"]) for r in rows if r["service_type"]})
 
 
 async def _notify_askers(need_id: int, cluster_id: int, kind: str, text: str, link: str) -> None:
@@ -75,25 +92,8 @@ async def notify_matched(need_id: int, cluster_id: int, groups: int) -> None:
     )
 
 
-async def list_projects(actor: Principal, cluster_id: int | None = None) -> list[s.ProjectOut]:
-    query = Project.select().order_by(Project.id, ascending=False)
-    where = cluster_filter(Project.cluster, actor)
-    groups = sorted(actor.org_ids(Role.RESEARCHER))
-    if where is not None:
-        query = query.where(where | Project.group.is_in(groups or [-1]))
-    if cluster_id is not None:
-        query = query.where(Project.cluster == cluster_id)
-    return [
-        s.ProjectOut(
-            id=r["id"],
-            cluster_id=r["cluster"],
-            title=r["title"],
-            status=r["status"],
-            group_id=r["group"],
-            proposal_id=r["proposal"],
-            need_ids=[int(i) for i in json_value(r["need_ids"], [])],
-            municipality_ids=[int(i) for i in json_value(r["municipality_ids"], [])],
-            created_at=r["created_at"],
-        )
-        for r in await query.limit(500)
-    ]
+async def list_projects(
+    actor: Principal, cluster_id: int | None = None, *, limit: int = 500, offset: int = 0
+) -> list[ProjectListItem]:
+    """The caller's visible projects, newest first (optionally one cluster's)."""
+    return await list_items(actor, ProjectFilter(cluster_id=cluster_id), limit=limit, offset=offset)

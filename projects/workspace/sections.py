@@ -1,14 +1,36 @@
 """The project page's sections, in the order the page shows them; each part gives its template
-and context (`section(actor, access) -> Section`)."""
+and context (`section(actor, access) -> Section`).
+
+Convention for a part's template (`projects/workspace/_<part>.html`): it is included with
+`{% with ctx = section.context %}`, so it reads its own data from `ctx`; it also sees the page's
+`project` (ProjectOverview), `access` (Access) and `user`. It starts with
+`<section id="<anchor>" aria-labelledby="<anchor>-heading">` and `<h2 id="<anchor>-heading">`,
+the anchor being the part's entry in `ANCHORS` (the page's nav links there; forms redirect to
+`/prosjekter/{id}#<anchor>`)."""
 
 from __future__ import annotations
 
 from klynge.apps import Section
 from klynge.auth.principal import Principal
+from klynge.i18n import N_
 from projects.workspace import approvals, codesign, documents, participants, pdsa, plan
 from projects.workspace.access import Access
 
 PARTS = (approvals, participants, plan, codesign, pdsa, documents)
+# Part module name -> (anchor on the project page, the nav's label).
+ANCHORS: dict[str, tuple[str, str]] = {
+    "approvals": ("godkjenninger", N_("Approvals")),
+    "participants": ("deltakere", N_("Participants")),
+    "plan": ("plan", N_("Plan")),
+    "codesign": ("samskaping", N_("Co-design")),
+    "pdsa": ("pdsa", N_("PDSA cycles")),
+    "documents": ("dokumenter", N_("Documents")),
+}
+
+
+def section_nav() -> list[tuple[str, str]]:
+    """(anchor, label) of each section, in the page's order."""
+    return [ANCHORS[part.__name__.rsplit(".", 1)[-1]] for part in PARTS]
 
 
 async def page_sections(actor: Principal | None, access: Access) -> list[Section]:

@@ -18,7 +18,7 @@ QUERIES = {
     "api_groups": 8,  # principal, session, groups, profiles, members, publications, capacity
     "html_groups": 9,  # the same and a count, page chrome included
     "api_proposals": 6,  # principal, session, proposals, their groups' names, their projects
-    "html_proposals": 8,  # the same, a count and the projects list
+    "html_proposals": 10,  # the same, a count and the projects list (with their municipalities)
 }
 
 
