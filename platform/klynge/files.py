@@ -108,7 +108,9 @@ def _aliases(extension: str) -> set[str]:
 
 def content_disposition(filename: str) -> str:
     """`attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
-    fallback = unicodedata.normalize("NFKD", filename.translate(_ASCII)).encode("ascii", "ignore").decode()
+    fallback = (
+        unicodedata.normalize("NFKD", filename.translate(_ASCII)).encode("ascii", "ignore").decode()
+    )
     fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", fallback).strip() or "dokument"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
