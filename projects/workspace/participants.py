@@ -14,6 +14,7 @@ from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
+from klynge.i18n import gettext as _
 from klynge.views.common import Form
 from priorities import api as priorities
 from projects.workspace import participant_store as store
@@ -26,7 +27,7 @@ from projects.workspace.participant_schemas import (
     ParticipantOut,
 )
 from projects.workspace.participants_join import acts_for_row
-from projects.workspace.participants_rules import Event, Kind, Status, role_allowed
+from projects.workspace.participants_rules import ROLES, Event, Kind, Status, role_allowed
 
 ADD_FIELDS = ("kind", "group_id", "municipality_id", "service_id", "account_id", "role", "label")
 IN_PROJECT = N_("The organisation already takes part in the project or is invited.")
@@ -79,6 +80,29 @@ async def _add_choices(cluster_id: int) -> dict[str, Any]:
         ),
         "groups": await directory.research_groups(),
     }
+
+
+def _form_options(choices: dict[str, Any]) -> dict[str, Any]:
+    """The add forms' select options, labelled in the caller's language."""
+    services = choices["services"]
+    people = choices["service_people"]
+    return {
+        "service_options": [(s["id"], f"{s['name']} ({s['municipality']})") for s in services],
+        "service_people_groups": [
+            (s["name"], [(p["id"], p["name"]) for p in people if p["org_id"] == s["id"]])
+            for s in services
+        ],
+        "representative_roles": [
+            (role, _(ROLE_LABELS[role])) for role in ROLES[Kind.USER_REPRESENTATIVE]
+        ],
+        "representative_options": [
+            (p["id"], p["name"]) for p in {p["id"]: p for p in choices["representatives"]}.values()
+        ],
+    }
+
+
+def add_forms() -> dict[str, Form]:
+    return {kind.value: Form(f"participant-{kind.value}", ADD_FIELDS) for kind in Kind}
 
 
 def _person_in(people: list[dict[str, Any]], account_id: int | None, org_id: int | None) -> bool:
@@ -268,8 +292,18 @@ async def section(actor: Principal | None, access: Access) -> Section:
         "statuses": STATUS_LABELS,
         "may_edit": access.edit,
         "may_manage": access.manage,
-        "forms": {"add": Form("participant-add", ADD_FIELDS)},
+        "forms": add_forms(),
     }
     if access.edit:
-        context.update(await _add_choices(project["cluster"]))
+        choices = await _add_choices(project["cluster"])
+        context.update(choices, **_form_options(choices))
     return Section("projects/workspace/_participants.html", context)
+
+
+async def participants_page(actor: Principal | None, project_id: int) -> dict[str, Any]:
+    """The participants section as a page of its own (also where a failed form is shown again)."""
+    access = await load_access(actor, project_id)
+    require_see(access)
+    project = await store.project_row(project_id)
+    shown = await section(actor, access)
+    return {"project": project, "data": dict(shown.context)}
