@@ -32,9 +32,7 @@ def office_zip(folder: str) -> bytes:
 def odt() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", 0
-        )
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", 0)
         archive.writestr("content.xml", "<office/>")
     return buffer.getvalue()
 
@@ -146,7 +144,7 @@ async def test_empty_file_is_refused(tmp_path: Path) -> None:
 def test_keys_cannot_leave_the_store(tmp_path: Path) -> None:
     files = store(tmp_path)
     for key in ("../../etc/passwd", "a" * 63, "A" * 64, ""):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a file store key"):
             files.path(key)
 
 

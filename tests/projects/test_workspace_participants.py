@@ -424,7 +424,8 @@ async def test_join_page_accept_through_the_form(client: Any, project_world: Wor
     page = await client.get(f"/prosjekter/{project}/bli-med", headers=HTML)
     assert page.status_code == 200, page.text
     text = plain(page)
-    assert "Tilbake til skolen" in text and "skolefravær sammen med elevene" in text
+    assert "Tilbake til skolen" in text
+    assert "skolefravær sammen med elevene" in text
     invited = re.search(r'/deltakere/(\d+)/svar"', page.text)
     assert invited
     response = await submit(
@@ -446,7 +447,8 @@ async def test_participants_page_form_errors_and_add(client: Any, project_world:
     page = await client.get(f"/prosjekter/{project}/deltakere", headers=HTML)
     assert page.status_code == 200, page.text
     assert 'aria-labelledby="deltakere"' in page.text
-    assert "Barn og unge" in plain(page) and "Bergen" in plain(page)
+    assert "Barn og unge" in plain(page)
+    assert "Bergen" in plain(page)
     failed = await submit(
         client,
         f"/prosjekter/{project}/deltakere",
@@ -529,7 +531,8 @@ def test_any_sequence_of_events_keeps_to_the_rules(events: list[Event]) -> None:
                 (Status.REQUESTED, Event.APPROVE),
             }
         if event is Event.LEAVE:
-            assert status in OPEN and after is Status.LEFT
+            assert status in OPEN
+            assert after is Status.LEFT
         status = after
     assert status is None or status in set(Status)
 
