@@ -10,9 +10,10 @@ from litestar import Controller, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath
 from litestar.response import Stream
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
@@ -69,6 +70,15 @@ class ProjectDocumentController(Controller):
         "/{document_id:int}",
         operation_id="DownloadProjectDocument",
         summary="Download a document (an attachment)",
+        # A file of the type it was stored as (PDF, DOCX …), streamed: documented as binary.
+        responses={
+            HTTP_200_OK: ResponseSpec(
+                data_container=str,
+                media_type="*/*",
+                description="The document's content",
+                generate_examples=False,
+            )
+        },
     )
     async def download(
         self,
