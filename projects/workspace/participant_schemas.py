@@ -105,3 +105,9 @@ class DocumentOut(msgspec.Struct):
     uploaded_by: int | None
     uploaded_by_name: str
     created_at: dt.datetime
+
+
+class ContactUpdate(GuardedStruct, forbid_unknown_fields=True):
+    """The contact person of a participating municipality or service (None: nobody yet)."""
+
+    account_id: int | None = None

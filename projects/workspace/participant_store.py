@@ -185,6 +185,30 @@ async def move(
     return after
 
 
+async def update(
+    actor: Principal | None,
+    project: Mapping[str, Any],
+    current: Mapping[str, Any],
+    what: str,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Change columns other than the status (e.g. the contact person), audited."""
+    await Participant.update({getattr(Participant, k): v for k, v in changes.items()}).where(
+        Participant.id == current["id"]
+    )
+    after = await row(project["id"], current["id"])
+    await audit.record(
+        actor,
+        f"participant.{what}",
+        "project_participant",
+        current["id"],
+        cluster_id=project["cluster"],
+        before=dict(current),
+        after=after,
+    )
+    return after
+
+
 async def notify_managers(project: Mapping[str, Any], kind: str, text: str, link: str) -> None:
     """The project leader (when there is one) and the cluster's R&D advisers."""
     accounts = set(await directory.cluster_advisers(project["cluster"]))

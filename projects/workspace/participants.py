@@ -26,6 +26,7 @@ from projects.workspace.participant_schemas import (
     ParticipantDecision,
     ParticipantOut,
 )
+from projects.workspace.participants_contact import contact_options
 from projects.workspace.participants_join import acts_for_row
 from projects.workspace.participants_rules import ROLES, Event, Kind, Status, role_allowed
 
@@ -297,6 +298,7 @@ async def section(actor: Principal | None, access: Access) -> Section:
     if access.edit:
         choices = await _add_choices(project["cluster"])
         context.update(choices, **_form_options(choices))
+        context["contact_options"] = await contact_options(await store.rows(access.project_id))
     return Section("projects/workspace/_participants.html", context)
 
 

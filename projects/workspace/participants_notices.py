@@ -9,6 +9,7 @@ NOTICES: dict[str, str] = {
     ),
     "participants-approved": N_("The request was approved. The municipality now takes part."),
     "participants-declined": N_("The request to join was declined."),
+    "participants-contact": N_("The contact person was saved."),
     "participants-removed": N_("The participation has ended."),
     "participants-requested": N_(
         "Your request was sent to the project leader and the cluster's R&D adviser."

@@ -551,3 +551,51 @@ def test_roles_and_acting_for() -> None:
     assert acts_for(1, [1], {})
     assert acts_for(2, [], {7: 2})
     assert not acts_for(3, [1], {7: 2})
+
+
+async def test_contact_person_is_someone_of_the_organisation(
+    client: Any, project_world: World
+) -> None:
+    from klynge.audit import AuditEvent
+
+    w = project_world
+    found = await participants(client, w)
+    askoy, leader = by_org(found, "Askøy"), by_org(found, "Barn og unge")
+    contact = url(w, f"/participants/{askoy['id']}/contact")
+    chosen = await client.put(
+        contact, json={"account_id": w.accounts["leader_askoy"]}, headers=w.headers["researcher"]
+    )
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["account_name"] == "Leader Askoy"
+    outsider = await client.put(
+        contact,
+        json={"account_id": w.accounts["coordinator_trondheim"]},
+        headers=w.headers["researcher"],
+    )
+    assert outsider.status_code == 422
+    # Askøy's own coordinator may choose (not on the team, but acting for Askøy).
+    own = await client.put(
+        contact,
+        json={"account_id": w.accounts["coordinator_askoy"]},
+        headers=w.headers["coordinator_askoy"],
+    )
+    assert own.status_code == 200, own.text
+    not_org = await client.put(
+        url(w, f"/participants/{leader['id']}/contact"),
+        json={"account_id": None},
+        headers=w.headers["researcher"],
+    )
+    assert not_org.status_code == 422
+    other = await client.put(contact, json={}, headers=w.headers["coordinator_trondheim"])
+    assert other.status_code == 404
+    audited = await AuditEvent.select(AuditEvent.action).where(
+        AuditEvent.action == "participant.contact"
+    )
+    assert len(audited) == 2
+    await login(client, w, "researcher")
+    page = f"/prosjekter/{w.ids['project']}/deltakere"
+    listing = await client.get(page, headers=HTML)
+    assert f'id="contact-{askoy["id"]}"' in listing.text
+    saved = await submit(client, page, f"{page}/{askoy['id']}/kontakt", {"account_id": ""})
+    assert saved.status_code == 303, saved.text
+    assert by_org(await participants(client, w), "Askøy")["account_id"] is None

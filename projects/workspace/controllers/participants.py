@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from projects.workspace import participant_schemas as s
-from projects.workspace import participants, participants_join
+from projects.workspace import participants, participants_contact, participants_join
 
 
 class ProjectParticipantController(Controller):
@@ -88,6 +88,20 @@ class ProjectParticipantController(Controller):
         participant_id: FromPath[int],
     ) -> s.ParticipantOut:
         return await participants.remove_participant(actor, project_id, participant_id)
+
+    @put(
+        "/participants/{participant_id:int}/contact",
+        operation_id="SetProjectParticipantContact",
+        summary="Choose the contact person of a participating municipality or service",
+    )
+    async def contact(
+        self,
+        actor: NamedDependency[Principal],
+        project_id: FromPath[int],
+        participant_id: FromPath[int],
+        data: JSONBody[s.ContactUpdate],
+    ) -> s.ParticipantOut:
+        return await participants_contact.set_contact(actor, project_id, participant_id, data)
 
     @post(
         "/join-requests",

@@ -17,7 +17,7 @@ from klynge.i18n import N_
 from klynge.views.common import Form, form_failed, form_values, notice_text, parse, render
 from klynge.views.common import see_other as _see_other
 from projects.workspace import participant_schemas as s
-from projects.workspace import participants, participants_join
+from projects.workspace import participants, participants_contact, participants_join
 
 CHOOSE = N_("Choose from the list.")
 MESSAGES = {
@@ -142,6 +142,29 @@ async def participant_leave(
     return see_other(project_id, "participants-removed")
 
 
+@post(
+    "/prosjekter/{project_id:int}/deltakere/{participant_id:int}/kontakt",
+    guards=[requires_authenticated],
+    include_in_schema=False,
+    name="project_participant_contact",
+)
+async def participant_contact(
+    actor: NamedDependency[Principal],
+    project_id: FromPath[int],
+    participant_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    form = Form(f"contact-{participant_id}", ("account_id",), values=form_values(data))
+    try:
+        body = parse(s.ContactUpdate, _clean(data), MESSAGES)
+        await participants_contact.set_contact(actor, project_id, participant_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _page(actor, project_id, form=form.fail(exc), status=exc.status)
+    return see_other(project_id, "participants-contact")
+
+
 async def _join_page(
     actor: Principal, project_id: int, *, form: Form | None = None, status: int = 200
 ) -> Template:
@@ -222,6 +245,7 @@ HANDLERS: list[Any] = [
     participant_add,
     participant_decide,
     participant_leave,
+    participant_contact,
     join_view,
     join_request,
     invitation_respond,
