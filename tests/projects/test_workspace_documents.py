@@ -213,3 +213,14 @@ async def test_list_documents_for_other_parts(client: Any, project_world: World)
     await upload(client, w, "researcher", "b.png", PNG, "other")
     found = await list_documents(w.ids["project"])
     assert [(d.filename, d.kind) for d in found] == [("b.png", "other"), ("a.pdf", "approval")]
+
+
+async def test_documents_page_labels_every_field(client: Any, project_world: World) -> None:
+    from tests.projects.test_workspace_participants import assert_labelled
+
+    w = project_world
+    await upload(client, w, "researcher", "a.pdf", PDF, "approval")
+    await login(client, w, "researcher")
+    page = await client.get(f"/prosjekter/{w.ids['project']}/dokumenter", headers=HTML)
+    assert_labelled(page.text)
+    assert '<caption id="documents-caption">' in page.text

@@ -599,3 +599,27 @@ async def test_contact_person_is_someone_of_the_organisation(
     saved = await submit(client, page, f"{page}/{askoy['id']}/kontakt", {"account_id": ""})
     assert saved.status_code == 303, saved.text
     assert by_org(await participants(client, w), "Askøy")["account_id"] is None
+
+
+def assert_labelled(page: str) -> None:
+    """Every visible field has a label (for=its id) and no id is used twice."""
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    labels = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', page))
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page):
+        if 'type="hidden"' in tag:
+            continue
+        found = re.search(r'\sid="([^"]+)"', tag)
+        assert found, tag
+        assert found.group(1) in labels, tag
+
+
+async def test_pages_label_every_field(client: Any, project_world: World) -> None:
+    w = project_world
+    project = w.ids["project"]
+    await login(client, w, "adviser_a")
+    page = await client.get(f"/prosjekter/{project}/deltakere", headers=HTML)
+    assert_labelled(page.text)
+    assert "<caption" in page.text
+    await login(client, w, "leader_skole")
+    assert_labelled((await client.get(f"/prosjekter/{project}/bli-med", headers=HTML)).text)
