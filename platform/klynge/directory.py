@@ -81,8 +81,10 @@ async def org_people(
     roles: tuple[Role, ...] = (),
 ) -> list[dict[str, Any]]:
     """Active accounts holding a role in the given organisations (a municipality's people
-    include those of its services): [{"id", "name", "role", "org_id"}], by name. `roles`
-    narrows to those roles."""
+    include those of its services): [{"id", "name", "role", "org_id", "service_id",
+    "municipality_id"}] by name, where `municipality_id` is the municipality the role is held
+    in (directly or through a service; None for a research group). `roles` narrows to those
+    roles."""
     munis = municipality_ids or []
     services = list(service_ids or [])
     if munis:
@@ -99,6 +101,7 @@ async def org_people(
         RoleAssignment.role,
         RoleAssignment.municipality,
         RoleAssignment.service,
+        RoleAssignment.service.municipality.as_alias("service_municipality"),
         RoleAssignment.research_group,
         RoleAssignment.account.is_active.as_alias("active"),
     ).where(where)
@@ -110,6 +113,8 @@ async def org_people(
             "name": r["name"],
             "role": r["role"],
             "org_id": r["municipality"] or r["service"] or r["research_group"],
+            "service_id": r["service"],
+            "municipality_id": r["municipality"] or r["service_municipality"],
         }
         for r in await query
         if r["active"]
