@@ -224,3 +224,33 @@ async def test_documents_page_labels_every_field(client: Any, project_world: Wor
     page = await client.get(f"/prosjekter/{w.ids['project']}/dokumenter", headers=HTML)
     assert_labelled(page.text)
     assert '<caption id="documents-caption">' in page.text
+
+
+async def test_upload_without_a_file_is_a_clear_4xx(client: Any, project_world: World) -> None:
+    w = project_world
+    response = await client.post(
+        url(w, "/"),
+        files={"kind": (None, "plan")},
+        headers=w.headers["researcher"],
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    wrong_kind = await client.post(
+        url(w, "/"),
+        files={"file": ("a.pdf", PDF, "application/pdf")},
+        data={"kind": "secret"},
+        headers=w.headers["researcher"],
+    )
+    assert wrong_kind.status_code == 400, wrong_kind.text
+    await login(client, w, "researcher")
+    page = f"/prosjekter/{w.ids['project']}/dokumenter"
+    token = await csrf_token(client, page)
+    empty = await client.post(
+        page,
+        files={"file": ("", b"", "application/octet-stream")},
+        data={"kind": "plan", "_csrf_token": token},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert empty.status_code == 422, empty.text
+    assert "Velg filen" in plain(empty)
