@@ -3,7 +3,13 @@ Functions and plain data (dicts, Structs), never tables or views."""
 
 from priorities.decisions import prioritised_needs
 from priorities.lookups import demo_need_ids, need_clusters, need_ids_by_title, need_titles
-from priorities.need_links import asker_orgs, askers, mark_matched, service_ids
+from priorities.need_links import (
+    asker_orgs,
+    askers,
+    endorsing_municipalities,
+    mark_matched,
+    service_ids,
+)
 from priorities.need_read import load as load_need
 from priorities.need_read import load_visible, matchable_needs
 from priorities.needs import record_literature_verdict
@@ -13,6 +19,7 @@ __all__ = [
     "asker_orgs",
     "askers",
     "demo_need_ids",
+    "endorsing_municipalities",
     "load_need",
     "load_round",
     "load_visible",

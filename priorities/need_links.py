@@ -53,3 +53,13 @@ async def askers(need_id: int) -> list[str]:
     services = await names(Service, [v for _, v in pairs if v])
     found = [services[v] if v else munis.get(m, "") for m, v in pairs]
     return [n for n in dict.fromkeys(found) if n]
+
+
+async def endorsing_municipalities(need_id: int) -> list[int]:
+    """The municipalities that endorsed the need ("we have the same need"), in order."""
+    rows = (
+        await NeedEndorsement.select(NeedEndorsement.municipality)
+        .where(NeedEndorsement.need == need_id)
+        .order_by(NeedEndorsement.id)
+    )
+    return list(dict.fromkeys(r["municipality"] for r in rows))

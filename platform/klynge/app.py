@@ -205,7 +205,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State(
             {"settings": settings, "codec": codec, "dispatcher": dispatcher, "scheduler": scheduler}
         ),
-        request_max_body_size=settings.max_upload_bytes + 64 * 1024,
+        # The larger of the two upload limits (imports; the file store's documents) plus room
+        # for the form around the file; each use checks its own limit.
+        request_max_body_size=max(settings.max_upload_bytes, settings.files.max_bytes) + 64 * 1024,
         debug=False,
     )
     mark_operations(app)

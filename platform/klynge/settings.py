@@ -56,6 +56,9 @@ ENV_DOCS: dict[str, str] = {
     "KLYNGE_TRUST_PROXY_HEADERS": "Deprecated: `1` = `KLYNGE_TRUSTED_PROXY_HOPS=1` (used only "
     "when `KLYNGE_TRUSTED_PROXY_HOPS` is not set). Default 0.",
     "KLYNGE_MAX_UPLOAD_BYTES": "Largest accepted upload. Default 20971520 (20 MiB).",
+    "KLYNGE_FILES_DIR": "Folder of the file store (project documents). Relative paths start "
+    "from the checkout (or the working directory when installed). Default `var/files`.",
+    "KLYNGE_MAX_UPLOAD_MB": "Largest stored document, in MB (the file store). Default 20.",
     "KLYNGE_LOGIN_SLOWDOWN_AFTER": "Failed logins per account and address (or per known "
     "device) before each further failure makes that pair wait 1, 2, 4 … seconds. Default 5.",
     "KLYNGE_LOGIN_LOCK_AFTER": "Per-address ceiling: an address is locked for "
@@ -103,6 +106,18 @@ class ThrottleSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FileSettings:
+    """The file store (klynge.files): where files live and the largest one it keeps."""
+
+    root: Path
+    max_bytes: int
+
+
+def _default_files() -> FileSettings:
+    return FileSettings(root=base_dir() / "var" / "files", max_bytes=20 * 1024 * 1024)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database: DatabaseSettings
     redis_url: str | None
@@ -119,6 +134,7 @@ class Settings:
     db_pool_size: int = 10
     generated_secret: bool = field(default=False)
     scheduler: bool = True  # embedded mode: run the apps' cron jobs in-process
+    files: FileSettings = field(default_factory=_default_files)
 
 
 def _int(
@@ -282,6 +298,15 @@ def _public_url(env: dict[str, str]) -> str:
     return url
 
 
+def _files(env: dict[str, str]) -> FileSettings:
+    raw = env.get("KLYNGE_FILES_DIR", "").strip()
+    root = Path(raw).expanduser() if raw else Path("var") / "files"
+    if not root.is_absolute():
+        root = base_dir() / root
+    megabytes = _int(env, "KLYNGE_MAX_UPLOAD_MB", 20, minimum=1, maximum=1024)
+    return FileSettings(root=root, max_bytes=megabytes * 1024 * 1024)
+
+
 def load_settings(
     environ: dict[str, str] | None = None, *, require_secret: bool = True
 ) -> Settings:
@@ -326,6 +351,7 @@ def load_settings(
         scheduler=_bool(env, "KLYNGE_SCHEDULER")
         if env.get("KLYNGE_SCHEDULER", "").strip()
         else True,
+        files=_files(env),
     )
 
 

@@ -12,7 +12,7 @@ from klynge.db import json_value
 from klynge.orgs.tables import Service
 from priorities import api as priorities
 from projects.tables import Project
-from projects.workspace import approvals
+from projects.workspace import approvals, participants
 from projects.workspace.listing import list_items
 from projects.workspace.project_schemas import ProjectFilter, ProjectListItem
 
@@ -26,7 +26,11 @@ async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
     municipalities: list[int] = list(codesign.get("municipality_ids", []))
     services: set[int] = set()
     for need_id in need_ids:
+        # The submitters take part from the start; endorsers are invited (participants).
+        endorsers = set(await priorities.endorsing_municipalities(need_id))
         for muni, service in await priorities.asker_orgs(need_id):
+            if muni in endorsers:
+                continue
             if muni not in municipalities:
                 municipalities.append(muni)
             if service is not None:
@@ -48,6 +52,7 @@ async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
     ).returning(Project.id)
     project_id = int(inserted[0]["id"])
     await approvals.on_project_created(project_id)
+    await participants.on_project_created(actor, project_id, services=sorted(services))
     for need_id in need_ids:
         need = await priorities.load_need(need_id)
         if need["status"] != "matched":
