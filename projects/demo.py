@@ -31,7 +31,7 @@ from priorities import api as priorities
 from projects import groups, matches, proposals, publications
 from projects import schemas as s
 from projects.tables import GroupPublication, MatchRun
-from projects.workspace import demo as workspace_demo
+from projects.workspace import api as workspace
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 ADVISER = "fou@demo.klynge.no"
@@ -281,5 +281,5 @@ async def seed_demo() -> bool:
         group_id = ids[spec_p["group"]]
         if need_id is not None and await proposals.group_sees_need(group_id, need_id):
             await _propose(spec_p, editors[spec_p["group"]], adviser, group_id, need_id)
-        await workspace_demo.seed_workspace(cluster_id, adviser, editors, ids, need_ids)
+        await workspace.seed_demo_projects(cluster_id, adviser, editors, ids, need_ids)
     return True

@@ -88,3 +88,28 @@ def test_no_module_imports_itself_through_a_cycle() -> None:
         if (chain := graph.find_shortest_chain(importer=other, imported=module)) is not None
     ]
     assert cycles == []
+
+
+def test_the_projects_parts_meet_the_workspace_only_through_its_api() -> None:
+    """Inside `projects/`, the other parts (matching, proposals, and later grants and findings)
+    use the project workspace only through `projects.workspace.api`; the app's assembly
+    (its table registry and its notices) is the one place that names more of it."""
+    assembly = {"projects/piccolo_app.py", "projects/notices.py"}
+    offenders = []
+    workspace = ROOT / "projects" / "workspace"
+    for path in (ROOT / "projects").rglob("*.py"):
+        name = str(path.relative_to(ROOT))
+        if workspace in path.parents or name in assembly:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [f"{node.module}.{alias.name}" for alias in node.names]
+            offenders += [
+                f"{name}: {m}"
+                for m in modules
+                if m.startswith("projects.workspace") and not m.startswith("projects.workspace.api")
+            ]
+    assert offenders == []

@@ -16,7 +16,7 @@ from klynge.orgs.schemas import SECTOR_LABELS, SERVICE_TYPE_LABELS
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import N_
 from priorities import api as priorities
-from projects.workspace.lifecycle import STATUS_LABELS
+from projects.workspace.api import STATUS_LABELS
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)

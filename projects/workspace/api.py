@@ -7,6 +7,8 @@ from outside it.
 - `project_summary(project_id) -> ProjectOverview`: the overview as plain data, no access check.
 - `list_projects(actor, cluster_id=None)`: the caller's visible projects.
 - `visible_where(actor)`: the SQL filter of the projects a caller sees (None = all).
+- `open_actions_for(account_id)`: an account's open follow-up actions across projects.
+- `seed_demo_projects(...)`: the demo's three projects (`klynge demo`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from projects.workspace.access import (
     require_manage,
     require_see,
 )
+from projects.workspace.codesign_actions import open_actions_for
+from projects.workspace.demo import seed_workspace as seed_demo_projects
 from projects.workspace.listing import visible_where
 from projects.workspace.loading import load_access, load_facts
 from projects.workspace.overview import project_summary
@@ -41,10 +45,12 @@ __all__ = [
     "load_access",
     "load_facts",
     "notify_matched",
+    "open_actions_for",
     "project_summary",
     "require_advise",
     "require_edit",
     "require_manage",
     "require_see",
+    "seed_demo_projects",
     "visible_where",
 ]

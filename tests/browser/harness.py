@@ -231,6 +231,16 @@ def visitors(page: Page) -> tuple[list[str | None], list[str]]:
     if "proposal_id" in page.params:
         # A proposal is seen by its cluster's adviser and its group's researchers.
         return [ADMIN, ADVISER, RESEARCHER], []
+    if "project_id" in page.params:
+        # The running demo project: its cluster's adviser (and admins) see every page of it; the
+        # project page itself is also seen by the cluster's coordinator, and (it is public) by
+        # anonymous visitors and another group's researcher as its public summary.
+        if page.path == "/prosjekter/{project_id:int}":
+            return [None, ADMIN, ADVISER, COORDINATOR, RESEARCHER], []
+        if page.path.endswith("/bli-med"):
+            # Joining: a coordinator of a member municipality of the project's cluster.
+            return [ADMIN, COORDINATOR], []
+        return [ADMIN, ADVISER], []
     if "group_id" in page.params and page.path.endswith("/rediger"):
         # Only the group's own researchers edit its profile.
         return [ADMIN, RESEARCHER], []
@@ -307,6 +317,17 @@ def param_values(server: LiveServer) -> dict[str, str]:
         "import_id": q("SELECT min(id) FROM literature_import"),
         "reference_id": q("SELECT min(id) FROM literature_reference WHERE merged_into IS NULL"),
         "slug": q("SELECT slug FROM literature_measure ORDER BY id LIMIT 1"),
+        # Projects: the running demo project (PDSA cycles, run chart, plan, sessions), its
+        # first co-design session and plan item.
+        "project_id": q("SELECT min(id) FROM project WHERE status = 'running'"),
+        "session_id": q(
+            "SELECT min(id) FROM codesign_session WHERE project = "
+            "(SELECT min(id) FROM project WHERE status = 'running')"
+        ),
+        "item_id": q(
+            "SELECT min(id) FROM project_plan_item WHERE project = "
+            "(SELECT min(id) FROM project WHERE status = 'running')"
+        ),
     }
     values.update(server.extra_ids)
     return {k: str(v) for k, v in values.items() if v is not None}

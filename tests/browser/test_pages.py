@@ -98,6 +98,14 @@ REQUIRED_PAGES = [
     ("propose a project /forslag/ny", r"^/forslag/ny$"),
     ("a proposal /forslag/{proposal_id}", r"^/forslag/\{proposal_id(:int)?\}$"),
     ("notifications /varsler", r"^/varsler$"),
+    ("projects /prosjekter", r"^/prosjekter$"),
+    ("a project /prosjekter/{project_id}", r"^/prosjekter/\{project_id(:int)?\}$"),
+    (
+        "edit a project /prosjekter/{project_id}/rediger",
+        r"^/prosjekter/\{project_id(:int)?\}/rediger$",
+    ),
+    ("PDSA cycles /prosjekter/{project_id}/pdsa", r"^/prosjekter/\{project_id(:int)?\}/pdsa$"),
+    ("my actions /mine-handlinger", r"^/mine-handlinger$"),
 ]
 
 
