@@ -137,7 +137,8 @@ async def test_projects_demo_is_realistic_explained_and_idempotent(db) -> None:
     need_id = {key_of[r["title"]]: r["id"] for r in need_rows}
     matchable = {r["id"] for r in await needs.matchable_needs(cluster)}
     matched = {r["id"] for r in need_rows if r["status"] == "matched"}
-    assert matched == {need_id["ettervern"]}  # the accepted proposal moved it on
+    # The accepted proposal moved its need on, and so did the demo's two other projects.
+    assert matched == {need_id["ettervern"], need_id["fravaer"], need_id["bup_ventetid"]}
     assert len(matchable | matched) >= 5
     for nid in matchable | matched:
         rows = await Match.select().where(Match.need == nid, Match.run == run_id)
@@ -180,10 +181,24 @@ async def test_projects_demo_is_realistic_explained_and_idempotent(db) -> None:
     assert proposals[0]["status"] == "accepted"
     assert proposals[0]["group"] == gid["hvl_barnevern"]
     assert json_value(proposals[0]["need_ids"], []) == [need_id["ettervern"]]
-    projects = await Project.select()
-    assert len(projects) == 1
-    assert projects[0]["status"] == "planned"
+    # Three projects at different stages: the accepted proposal's (in preparation, approvals
+    # missing), a running one with two PDSA cycles and a run chart, a completed one.
+    projects = await Project.select().order_by(Project.id)
+    assert [p["status"] for p in projects] == ["preparation", "running", "completed"]
     assert projects[0]["proposal"] == proposals[0]["id"]
+    from projects.workspace.tables import Approval, MeasureValue, PdsaCycle
+
+    missing = await Approval.count().where(
+        (Approval.project == projects[0]["id"])
+        & (Approval.required.eq(True))
+        & (Approval.status != "approved")
+    )
+    assert missing >= 2
+    cycles = await PdsaCycle.select(PdsaCycle.decision).where(
+        PdsaCycle.project == projects[1]["id"]
+    )
+    assert [c["decision"] for c in cycles] == ["adapt", "adopt"]
+    assert await MeasureValue.count() >= 20
 
     from klynge.notifications import Notification
 

@@ -434,12 +434,11 @@ async def test_create_project_sets_leader_period_and_service_areas_and_the_need_
     assert f'href="/prosjekter/{project_id}"' in need_page.text
     assert "Samarbeid om fravær" in need_page.text
     assert "Planlagt" in need_page.text
-    # The asking service sees the need and the project's status, but it is not (yet) a
-    # participant: no link to a page that would answer 404.
+    # The asking service takes part from the start, so its leader sees the project too.
     await login(client, pw, "leader_askoy")
     need_page = await client.get(f"/behov/{need_id}", headers=HTML)
     assert "Samarbeid om fravær" in need_page.text
-    assert f'href="/prosjekter/{project_id}"' not in need_page.text
+    assert f'href="/prosjekter/{project_id}"' in need_page.text
 
 
 async def test_english_and_nynorsk_pages(client: Any, pw: World) -> None:
