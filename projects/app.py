@@ -32,6 +32,8 @@ APP = App(
         "projects.views:VIEW_HANDLERS",
         "projects.workspace.controllers:HANDLERS",
         "projects.workspace.views:HANDLERS",
+        "projects.grants.controllers:HANDLERS",
+        "projects.grants.views:HANDLERS",
     ),
     job_modules=(
         "projects.publications",

@@ -1,6 +1,7 @@
 """Status messages the projects pages show after a redirect (registered as "projects.<key>")."""
 
 from klynge.views.common import N_
+from projects.grants.notices import NOTICES as GRANTS_NOTICES
 from projects.workspace.notices import NOTICES as WORKSPACE_NOTICES
 
 NOTICES: dict[str, str] = {
@@ -20,4 +21,5 @@ NOTICES: dict[str, str] = {
     "proposal-resubmitted": N_("The revised proposal was sent."),
     "proposal-reviewed": N_("The review was saved."),
     **WORKSPACE_NOTICES,
+    **GRANTS_NOTICES,
 }

@@ -3,6 +3,16 @@
 from piccolo.conf.apps import AppConfig
 
 from klynge.paths import migrations_folder
+from projects.grants.tables import (
+    Application,
+    BudgetLine,
+    Call,
+    FinancingLine,
+    GrantAgreement,
+    GrantReport,
+    Payment,
+    Review,
+)
 from projects.tables import (
     Assignment,
     Conflict,
@@ -50,6 +60,14 @@ APP_CONFIG = AppConfig(
         MeasureValue,
         Approval,
         ProjectDocument,
+        Call,
+        Application,
+        BudgetLine,
+        FinancingLine,
+        Review,
+        GrantAgreement,
+        GrantReport,
+        Payment,
     ],
     migration_dependencies=["klynge.piccolo_app", "priorities.piccolo_app"],
     commands=[],

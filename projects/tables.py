@@ -187,5 +187,7 @@ class Project(Table, tablename="project"):
     service_areas = JSONB(default=[])  # ServiceType values
     registrations = JSONB(default={})  # {"cristin": "...", "nva": "...", "clinicaltrials": ...}
     is_public = Boolean(default=False)  # the public summary is shown on the portal
+    # Funders with an application to one of their calls (kept by projects.grants): they read it.
+    funder_ids = JSONB(default=[])
     status_changed_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())

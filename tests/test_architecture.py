@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("priorities", "literature", "projects")
 
@@ -90,16 +92,18 @@ def test_no_module_imports_itself_through_a_cycle() -> None:
     assert cycles == []
 
 
-def test_the_projects_parts_meet_the_workspace_only_through_its_api() -> None:
-    """Inside `projects/`, the other parts (matching, proposals, and later grants and findings)
-    use the project workspace only through `projects.workspace.api`; the app's assembly
-    (its table registry and its notices) is the one place that names more of it."""
+@pytest.mark.parametrize("part", ["workspace", "grants"])
+def test_the_projects_parts_meet_only_through_their_api(part: str) -> None:
+    """Inside `projects/`, a part (the project workspace, grants, and later findings) is used by
+    the other parts only through its `api` module; the app's assembly (its table registry and
+    its notices) is the one place that names more of it."""
     assembly = {"projects/piccolo_app.py", "projects/notices.py"}
+    package, public = f"projects.{part}", f"projects.{part}.api"
     offenders = []
-    workspace = ROOT / "projects" / "workspace"
+    inside = ROOT / "projects" / part
     for path in (ROOT / "projects").rglob("*.py"):
         name = str(path.relative_to(ROOT))
-        if workspace in path.parents or name in assembly:
+        if inside in path.parents or name in assembly:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             modules: list[str] = []
@@ -110,6 +114,6 @@ def test_the_projects_parts_meet_the_workspace_only_through_its_api() -> None:
             offenders += [
                 f"{name}: {m}"
                 for m in modules
-                if m.startswith("projects.workspace") and not m.startswith("projects.workspace.api")
+                if (m == package or m.startswith(package + ".")) and not m.startswith(public)
             ]
     assert offenders == []

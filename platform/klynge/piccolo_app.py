@@ -12,6 +12,7 @@ from klynge.auth.tables import (
 )
 from klynge.jobs.tables import Job
 from klynge.notifications import Notification
+from klynge.once import OnceClaim
 from klynge.orgs.tables import (
     Cluster,
     ClusterMembership,
@@ -42,6 +43,7 @@ APP_CONFIG = AppConfig(
         Job,
         AuditEvent,
         Notification,
+        OnceClaim,
     ],
     migration_dependencies=[],
     commands=[],

@@ -29,7 +29,12 @@ from projects.workspace.loading import load_access, load_facts
 from projects.workspace.overview import project_summary
 from projects.workspace.overview_rules import STATUS_LABELS, STATUSES
 from projects.workspace.project_schemas import NamedRef, ProjectListItem, ProjectOverview
-from projects.workspace.projects import create_project, list_projects, notify_matched
+from projects.workspace.projects import (
+    add_project_funder,
+    create_project,
+    list_projects,
+    notify_matched,
+)
 
 __all__ = [
     "STATUSES",
@@ -39,6 +44,7 @@ __all__ = [
     "ProjectFacts",
     "ProjectListItem",
     "ProjectOverview",
+    "add_project_funder",
     "create_project",
     "decide",
     "list_projects",

@@ -66,6 +66,8 @@ def visible_where(actor: Principal | None) -> Any | None:
     if groups:
         clauses.append(Project.group.is_in(groups))
     clauses.append(Project.id.is_in(_participating(actor)))
+    # A funder reads the projects with an application to one of its calls.
+    clauses += [json_contains("funder_ids", f) for f in sorted(actor.org_ids(Role.FUNDER_OFFICER))]
     return _any(clauses)
 
 
@@ -78,11 +80,15 @@ _SQLITE_CONTAINS = {
     "service_areas": (
         'EXISTS (SELECT 1 FROM json_each("project"."service_areas") AS j WHERE j.value = {})'
     ),
+    "funder_ids": (
+        'EXISTS (SELECT 1 FROM json_each("project"."funder_ids") AS j WHERE j.value = {})'
+    ),
 }
 _PG_CONTAINS = {
     "need_ids": '"project"."need_ids" @> {}::jsonb',
     "municipality_ids": '"project"."municipality_ids" @> {}::jsonb',
     "service_areas": '"project"."service_areas" @> {}::jsonb',
+    "funder_ids": '"project"."funder_ids" @> {}::jsonb',
 }
 
 

@@ -4,6 +4,7 @@ use case starts here."""
 from __future__ import annotations
 
 from klynge.auth.principal import Principal
+from klynge.db import json_value
 from klynge.errors import NotFound
 from projects.tables import Project
 from projects.workspace.access import NOT_FOUND, Access, ProjectFacts, decide
@@ -19,6 +20,7 @@ async def load_facts(project_id: int) -> ProjectFacts | None:
             Project.is_public,
             Project.leader,
             Project.group,
+            Project.funder_ids,
         )
         .where(Project.id == project_id)
         .first()
@@ -43,6 +45,7 @@ async def load_facts(project_id: int) -> ProjectFacts | None:
         municipality_ids=frozenset(p["municipality"] for p in people if p["municipality"]),
         service_ids=frozenset(p["service"] for p in people if p["service"]),
         participant_accounts=frozenset(p["account"] for p in people if p["account"]),
+        funder_ids=frozenset(int(f) for f in json_value(row["funder_ids"], [])),
     )
 
 

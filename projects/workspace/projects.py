@@ -102,3 +102,16 @@ async def list_projects(
 ) -> list[ProjectListItem]:
     """The caller's visible projects, newest first (optionally one cluster's)."""
     return await list_items(actor, ProjectFilter(cluster_id=cluster_id), limit=limit, offset=offset)
+
+
+async def add_project_funder(project_id: int, funder_id: int) -> None:
+    """The funder may read the project from now on (grants: an application to its call). In the
+    caller's transaction."""
+    row = await Project.select(Project.funder_ids).where(Project.id == project_id).first()
+    if row is None:
+        return
+    funders = [int(f) for f in json_value(row["funder_ids"], [])]
+    if funder_id not in funders:
+        await Project.update({Project.funder_ids: [*funders, funder_id]}).where(
+            Project.id == project_id
+        )

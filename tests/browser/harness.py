@@ -302,7 +302,8 @@ def param_values(server: LiveServer) -> dict[str, str]:
         # A need every cluster member may see (not a draft, not merged away), and the closed
         # round published on the portal, so its results, scores and public list all render.
         "need_id": q(
-            "SELECT min(id) FROM need WHERE status NOT IN ('draft', 'merged', 'withdrawn')"
+            "SELECT id FROM need WHERE status NOT IN ('draft', 'merged', 'withdrawn') "
+            "ORDER BY status = 'matched', id LIMIT 1"
         ),
         "round_id": q(
             "SELECT id FROM priority_round ORDER BY status = 'closed' DESC, "

@@ -1,0 +1,9 @@
+"""The grants part's public interface: what the other parts of `projects/` (findings) and other
+apps may call. Nothing else of grants is imported from outside it."""
+
+from __future__ import annotations
+
+from projects.grants.conditions import Condition, Facts, Result, evaluate
+from projects.grants.money import format_nok, parse_nok
+
+__all__ = ["Condition", "Facts", "Result", "evaluate", "format_nok", "parse_nok"]

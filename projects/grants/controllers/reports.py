@@ -1,0 +1,7 @@
+"""Reports: API (placeholder; its owner replaces this module)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []
