@@ -23,6 +23,7 @@ STARTUP_TIMEOUT = 30.0
 
 # Prefixes that are not HTML pages of the platform core.
 NON_HTML_PREFIXES = ("/api", "/schema", "/static", "/.well-known", "/healthz")
+DOWNLOAD_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".ris", ".bib")
 PARAM_RE = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
@@ -213,6 +214,8 @@ def html_pages() -> list[Page]:
     for row in route_table(app):
         if "GET" not in row.methods or row.path.startswith(NON_HTML_PREFIXES):
             continue
+        if row.path.endswith(DOWNLOAD_SUFFIXES):  # a file to download, not a page
+            continue
         seen.setdefault(row.path, Page(row.path, row.guards, row.public))
     return sorted(seen.values(), key=lambda p: p.path)  # a list the callers must not change
 
@@ -238,8 +241,9 @@ def visitors(page: Page) -> tuple[list[str | None], list[str]]:
         if page.path == "/prosjekter/{project_id:int}":
             return [None, ADMIN, ADVISER, COORDINATOR, RESEARCHER], []
         if page.path.endswith("/bli-med"):
-            # Joining: a coordinator of a member municipality of the project's cluster.
-            return [ADMIN, COORDINATOR], []
+            # Joining: someone of a member municipality of the project's cluster (the demo
+            # coordinator's municipality is not a member).
+            return [ADMIN, "leder@demo.klynge.no"], []
         return [ADMIN, ADVISER], []
     if "group_id" in page.params and page.path.endswith("/rediger"):
         # Only the group's own researchers edit its profile.

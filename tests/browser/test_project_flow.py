@@ -64,27 +64,52 @@ async def _to(page: Any, status: str) -> None:
 
 
 async def _decide_checklist(page: Any) -> int:
-    """The adviser decides every undecided item: not required, with a reason."""
+    """The adviser decides every undecided item (its decision form still says "undecided"):
+    not required, with a reason. Each decision reloads the page."""
     decided = 0
     while True:
+        forms = page.locator("#godkjenninger form[action$='/krav']")
+        values = [
+            await forms.nth(i).locator("select[name=required]").input_value()
+            for i in range(await forms.count())
+        ]
+        if "undecided" not in values:
+            return decided
+        form = forms.nth(values.index("undecided"))
+        await form.locator("xpath=ancestor::details[1]/summary").click()
+        await form.locator("select[name=required]").select_option("no")
+        await form.locator("textarea[name=required_reason]").fill(
+            "Ikke nødvendig i dette prosjektet."
+        )
+        await form.locator("button[type=submit]").click()
+        await page.wait_for_load_state()
+        decided += 1
+
+
+async def _approve_required(page: Any) -> int:
+    """The team records each required item as approved, with its reference number."""
+    approved = 0
+    while True:
         panels = page.locator("#godkjenninger details.panel:has(form[action$='/krav'])")
+        todo = None
         for i in range(await panels.count()):
             panel = panels.nth(i)
-            row_text = await page.locator("#godkjenninger tbody tr").nth(i).inner_text()
-            if "Ikke avgjort" not in row_text:
-                continue
-            await panel.locator("summary").click()
-            form = panel.locator("form[action$='/krav']")
-            await form.locator("select[name=required]").select_option("no")
-            await form.locator("textarea[name=required_reason]").fill(
-                "Ikke nødvendig i dette prosjektet."
-            )
-            await form.locator("button[type=submit]").click()
-            await page.wait_for_load_state()
-            decided += 1
-            break
-        else:
-            return decided
+            required = panel.locator("form[action$='/krav'] select[name=required]")
+            status = panel.locator("form:not([action$='/krav']) select[name=status]")
+            if (await required.input_value()) == "yes" and (
+                await status.input_value()
+            ) != "approved":
+                todo = panel
+                break
+        if todo is None:
+            return approved
+        await todo.locator("summary").click()
+        form = todo.locator("form:not([action$='/krav'])")
+        await form.locator("select[name=status]").select_option("approved")
+        await form.locator("input[name=reference]").fill(f"Sikt 4382{approved:02d}")
+        await form.locator("button[type=submit]").click()
+        await page.wait_for_load_state()
+        approved += 1
 
 
 async def test_a_project_from_accepted_proposal_to_running(
@@ -110,7 +135,11 @@ async def test_a_project_from_accepted_proposal_to_running(
         assert await page.locator('form:has(input[name="to"][value="running"])').count() == 0
 
         decided = await _decide_checklist(page)
-        assert decided >= 4, f"only {decided} checklist items were undecided"
+        assert decided >= 4, (
+            f"only {decided} checklist items were undecided on {page.url}:\n"
+            + await page.inner_text("#godkjenninger")
+        )
+        assert await _approve_required(page) >= 1
         violations = await axe.run(page)
         assert not violations, axe.report(f"{page.url} (preparation)", violations)
 
