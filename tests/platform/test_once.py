@@ -32,8 +32,11 @@ async def test_a_rolled_back_claim_is_not_kept(db: None) -> None:
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
+    async def claim_then_fail() -> None:
         async with transaction():
             assert await once.claim("delivery:9:escalate")
             raise Boom
+
+    with pytest.raises(Boom):
+        await claim_then_fail()
     assert await once.claim("delivery:9:escalate") is True
