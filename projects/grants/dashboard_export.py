@@ -22,7 +22,7 @@ from projects.grants.dashboard_labels import (
 from projects.grants.dashboard_schemas import DashboardOut
 
 NOK = '#,##0.00 "kr"'
-MONEY, DAY, TEXT = "money", "date", "text"
+MONEY, DAY, TEXT, INT = "money", "date", "text", "int"
 
 
 def kroner(ore: int) -> Decimal:
@@ -36,7 +36,7 @@ def _sheet(
     rows: Sequence[Sequence[Any]],
 ) -> Worksheet:
     sheet = workbook.create_sheet(title[:31])
-    formats = {MONEY: NOK, DAY: excel.DATE, TEXT: None}
+    formats = {MONEY: NOK, DAY: excel.DATE, TEXT: None, INT: excel.INTEGER}
     excel.header_row(
         sheet, [excel.Column(label, width, formats[kind]) for label, width, kind in columns]
     )
@@ -62,7 +62,7 @@ def workbook_bytes(d: DashboardOut, language: str = "nb") -> bytes:
         workbook,
         t(N_("Calls")),
         [(t(N_("Call")), 50, TEXT), (t(N_("Status")), 14, TEXT),
-         (t(N_("Budget frame")), 18, MONEY), (t(N_("Applications")), 14, "int"),
+         (t(N_("Budget frame")), 18, MONEY), (t(N_("Applications")), 14, INT),
          (t(N_("Applied for")), 18, MONEY), (t(N_("Granted")), 18, MONEY)],
         [(c.title, t(STATUS_LABELS.get(c.status, c.status)), c.budget_ore, c.applications,
           c.requested_ore, c.granted_ore) for c in d.calls],

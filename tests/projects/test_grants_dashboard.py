@@ -4,11 +4,14 @@ export, and the pure rules and chart geometry."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from typing import Any
 
 import pytest
 
 from tests.conftest import World
+from tests.platform.test_views import HTML
 from tests.projects import grants_dashboard_fixtures as fx
 
 
@@ -105,3 +108,65 @@ async def test_cluster_dashboard(client: Any, gw: World) -> None:
             f"/api/clusters/{gw.ids['cluster_a']}/grants-dashboard", headers=gw.headers[who]
         )
         assert r.status_code in (403, 404), who
+
+
+async def test_funding_page_html(client: Any, gw: World) -> None:
+    from tests.platform.test_views import login
+
+    await login(client, gw, "officer_f1")
+    r = await client.get("/finansiering", headers=HTML)
+    assert r.status_code == 200, r.text
+    html = r.text
+    assert "Forskingsfondet" in html
+    assert 'role="img"' in html
+    assert f'href="/tilskudd/{gw.ids["grant_1"]}"' in html
+    assert f'href="/soknader/{gw.ids["app_3"]}"' in html
+    assert "500\u00a0000\u00a0kr" in html
+    r = await client.get(f"/finansiering?funder_id={gw.ids['funder_2']}", headers=HTML)
+    assert r.status_code == 404
+    r = await client.get("/finansiering.xlsx", headers=HTML)
+    assert r.status_code == 200
+    assert r.content[:2] == b"PK"
+
+
+async def test_admin_chooses_a_funder(client: Any, gw: World) -> None:
+    from tests.platform.test_views import login
+
+    await login(client, gw, "admin")
+    r = await client.get("/finansiering", headers=HTML)
+    assert r.status_code == 200
+    assert 'name="funder_id"' in r.text
+    assert "Annet fond" in r.text
+    r = await client.get(f"/finansiering?funder_id={gw.ids['funder_2']}", headers=HTML)
+    assert r.status_code == 200
+    assert "Annet fonds utlysning" in r.text
+
+
+async def test_cluster_grants_page(client: Any, gw: World) -> None:
+    from tests.platform.test_views import login
+
+    await login(client, gw, "adviser_a")
+    r = await client.get(f"/klynger/{gw.ids['cluster_a']}/tilskudd", headers=HTML)
+    assert r.status_code == 200, r.text
+    assert "Omsorg A" in r.text
+    assert "Fravær B" not in r.text
+    r = await client.get(f"/klynger/{gw.ids['cluster_b']}/tilskudd", headers=HTML)
+    assert r.status_code in (403, 404)
+
+
+async def test_xlsx_sheets_and_number_format(client: Any, gw: World) -> None:
+    from openpyxl import load_workbook
+
+    r = await client.get(
+        f"/api/funders/{gw.ids['funder_1']}/dashboard.xlsx", headers=gw.headers["officer_f1"]
+    )
+    assert r.status_code == 200
+    book = load_workbook(io.BytesIO(r.content))
+    assert len(book.sheetnames) == 4
+    calls = book.worksheets[0]
+    values = {calls.cell(row=i, column=1).value: calls.cell(row=i, column=6) for i in (2, 3)}
+    cell = values["Innovasjon i skolen"]
+    assert cell.value == 500_000
+    assert "kr" in cell.number_format
+    grants = book.worksheets[2]
+    assert grants.cell(row=2, column=5).value.startswith("/tilskudd/")
