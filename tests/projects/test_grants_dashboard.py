@@ -4,7 +4,6 @@ export, and the pure rules and chart geometry."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
@@ -170,3 +169,52 @@ async def test_xlsx_sheets_and_number_format(client: Any, gw: World) -> None:
     assert "kr" in cell.number_format
     grants = book.worksheets[2]
     assert grants.cell(row=2, column=5).value.startswith("/tilskudd/")
+
+
+async def _dashboard_counts(
+    monkeypatch: pytest.MonkeyPatch, client: Any, gw: World
+) -> dict[str, int]:
+    from tests.platform.test_views import login
+    from tests.querycount import count_queries
+
+    paths = {
+        "api_funder": (f"/api/funders/{gw.ids['funder_1']}/dashboard", gw.headers["officer_f1"]),
+        "api_cluster": (
+            f"/api/clusters/{gw.ids['cluster_a']}/grants-dashboard", gw.headers["adviser_a"],
+        ),
+    }  # fmt: skip
+    counts = {}
+    for key, (path, headers) in paths.items():
+        with count_queries(monkeypatch) as log:
+            r = await client.get(path, headers=headers)
+        assert r.status_code == 200, r.text
+        counts[key] = log.count
+    await login(client, gw, "officer_f1")
+    with count_queries(monkeypatch) as log:
+        r = await client.get("/finansiering", headers=HTML)
+    assert r.status_code == 200
+    counts["html_funder"] = log.count
+    return counts
+
+
+async def test_query_count_does_not_grow(
+    monkeypatch: pytest.MonkeyPatch, client: Any, gw: World
+) -> None:
+    project = await fx.project(gw, "cluster_a", "Mange søknader")
+
+    async def add(n: int) -> None:
+        for i in range(n):
+            a = await fx.application(
+                gw, gw.ids["call_1"], project, "cluster_a", f"Ekstra {i}", "granted", 10_000_00,
+                [("rnd", 5_000_00), ("operations", 5_000_00)], [("own", 2_000_00)],
+            )  # fmt: skip
+            g = await fx.grant(a, 10_000_00, fx.TODAY)
+            await fx.report(g, fx.TODAY + fx.dt.timedelta(days=3))
+            await fx.report(g, fx.TODAY - fx.dt.timedelta(days=3), "approved", 1_000_00, {"1": 5})
+
+    await add(3)
+    small = await _dashboard_counts(monkeypatch, client, gw)
+    await add(9)
+    large = await _dashboard_counts(monkeypatch, client, gw)
+    assert small == large
+    assert small["api_funder"] <= 10
