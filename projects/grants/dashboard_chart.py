@@ -10,7 +10,7 @@ from dataclasses import dataclass
 WIDTH = 640
 LEFT = 8
 RIGHT = WIDTH - 8
-LABEL_CHARS = 70  # at 13 px about 7 px a character: fits in the width
+LABEL_CHARS = 60  # with " – 1 234 567 kr" after it, at 13 px (~7 px a character) fits in 624
 ROW = 52  # label line + bar(s)
 TOP = 8
 
