@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from litestar import Response
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -22,6 +23,7 @@ from projects.grants.dashboard_labels import (
 from projects.grants.dashboard_schemas import DashboardOut
 
 NOK = '#,##0.00 "kr"'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY, DAY, TEXT, INT = "money", "date", "text", "int"
 
 
@@ -97,3 +99,11 @@ def workbook_bytes(d: DashboardOut, language: str = "nb") -> bytes:
          for r in [*d.reports_overdue, *d.reports_due]],
     )  # fmt: skip
     return excel.to_bytes(workbook)
+
+
+def xlsx_response(content: bytes, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

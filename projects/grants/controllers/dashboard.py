@@ -10,18 +10,8 @@ from litestar.params import FromPath
 from klynge.auth.guards import requires_authenticated, requires_cluster_adviser
 from klynge.auth.principal import Principal
 from projects.grants import dashboard
-from projects.grants.dashboard_export import workbook_bytes
+from projects.grants.dashboard_export import XLSX, workbook_bytes, xlsx_response
 from projects.grants.dashboard_schemas import DashboardOut
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, name: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 @get(

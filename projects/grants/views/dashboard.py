@@ -17,9 +17,8 @@ from klynge.auth.roles import Role
 from klynge.i18n import gettext as _
 from klynge.views.common import render
 from projects.grants import dashboard, dashboard_labels
-from projects.grants.controllers.dashboard import xlsx_response
 from projects.grants.dashboard_chart import count_chart, frame_chart
-from projects.grants.dashboard_export import workbook_bytes
+from projects.grants.dashboard_export import workbook_bytes, xlsx_response
 from projects.grants.dashboard_schemas import DashboardOut
 from projects.grants.money import format_nok, format_percent
 
