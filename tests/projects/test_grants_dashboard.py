@@ -149,6 +149,9 @@ async def test_cluster_grants_page(client: Any, gw: World) -> None:
     assert r.status_code == 200, r.text
     assert "Omsorg A" in r.text
     assert "Fravær B" not in r.text
+    r = await client.get(f"/klynger/{gw.ids['cluster_a']}/tilskudd.xlsx", headers=HTML)
+    assert r.status_code == 200
+    assert r.content[:2] == b"PK"
     r = await client.get(f"/klynger/{gw.ids['cluster_b']}/tilskudd", headers=HTML)
     assert r.status_code in (403, 404)
 
