@@ -22,6 +22,10 @@ def _proposals(user: Principal | None) -> bool:
     return user is not None and bool(user.is_admin or user.roles & {Role.RESEARCHER, Role.ADVISER})
 
 
+def _funder_officer(user: Principal | None) -> bool:
+    return user is not None and (user.is_admin or Role.FUNDER_OFFICER in user.roles)
+
+
 APP = App(
     name="projects",
     order=30,
@@ -52,6 +56,7 @@ APP = App(
         MenuEntry("/prosjekter", N_("Projects"), 225, _logged_in),
         MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
         MenuEntry("/mine-handlinger", N_("My actions"), 235, _logged_in),
+        MenuEntry("/finansiering", N_("Grants dashboard"), 240, _funder_officer),
     ),
     notices=NOTICES,
     sections={"need": "projects.workspace.need_section:need_section"},
