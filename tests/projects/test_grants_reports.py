@@ -291,3 +291,58 @@ async def test_the_job_runs_on_a_burst_worker(gw: World) -> None:
     await run_burst_worker(redis_url)
     assert (await status_of(job_id))["status"] == "done"
     assert [n["kind"] for n in await notices(gw.accounts["officer_a"])] == ["grant_report_overdue"]
+
+
+async def test_the_pages_show_grants_and_take_the_report_forms(client, gw) -> None:
+    from tests.platform.test_views import HTML, login, submit, text_of
+
+    report_page = f"/tilskudd/{gw.ids['grant']}/rapporter/{gw.ids['report']}"
+    await login(client, gw, "adviser_b")
+    assert (await client.get(f"/tilskudd/{gw.ids['grant']}", headers=HTML)).status_code == 404
+    assert (await client.get(report_page, headers=HTML)).status_code == 404
+    await login(client, gw, "researcher_a")
+    listing = await client.get("/tilskudd", headers=HTML)
+    assert "Skolefravær i Askøy" in text_of(listing)
+    grant_page = await client.get(f"/tilskudd/{gw.ids['grant']}", headers=HTML)
+    assert grant_page.status_code == 200
+    assert "900\u00a0000\u00a0kr" in text_of(grant_page)
+    line = gw.ids["line_rnd"]
+    saved = await submit(client, report_page, report_page, {
+        "progress": "Vi har kartlagt.", "rnd_activity": "", "deviations": "",
+        f"spent-{line}": "120 000", "rnd_spent": "120 000",
+    })  # fmt: skip
+    assert saved.status_code == 303, saved.text
+    got = (
+        await client.get(
+            f"/api/grants/{gw.ids['grant']}/reports/{gw.ids['report']}",
+            headers=gw.headers["researcher_a"],
+        )
+    ).json()
+    assert got["spending"][0]["spent_ore"] == 12_000_000
+    assert got["rnd_spent_ore"] == 12_000_000
+    bad = await submit(client, report_page, report_page, {f"spent-{line}": "tusen"})
+    assert bad.status_code == 422
+    early = await submit(client, report_page, f"{report_page}/send", {})
+    assert early.status_code == 409
+    await login(client, gw, "coordinator_askoy")
+    signed = await submit(
+        client, report_page, f"{report_page}/attestasjon", {"no_existing_positions": "true"}
+    )
+    assert signed.status_code == 303, signed.text
+    await login(client, gw, "researcher_a")
+    assert (await submit(client, report_page, f"{report_page}/send", {})).status_code == 303
+    await login(client, gw, "officer_a")
+    reviewed = await submit(
+        client, report_page, f"{report_page}/vurdering", {"decision": "approve"}
+    )
+    assert reviewed.status_code == 303
+    paid = await submit(
+        client,
+        f"/tilskudd/{gw.ids['grant']}",
+        f"/tilskudd/{gw.ids['grant']}/utbetalinger",
+        {"kind": "disbursement", "amount": "100 000", "on_date": "2027-03-01"},
+    )
+    assert paid.status_code == 303, paid.text
+    assert "100\u00a0000\u00a0kr" in text_of(
+        await client.get(f"/tilskudd/{gw.ids['grant']}", headers=HTML)
+    )

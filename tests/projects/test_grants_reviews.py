@@ -268,3 +268,53 @@ async def test_the_decision_letter_is_docx_in_the_applications_written_standard(
     assert 'w:lang w:val="nn-NO"' in _docx_text(nynorsk.content) or "nn-NO" in str(
         zipfile.ZipFile(io.BytesIO(nynorsk.content)).read("word/styles.xml")
     )
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+async def test_the_review_panel_takes_a_review_and_a_decision_in_kroner(client, gw) -> None:
+    from tests.platform.test_views import HTML, login, submit, text_of
+
+    page = f"/soknader/{gw.ids['application']}/vurdering"
+    await login(client, gw, "officer_b")
+    assert (await client.get(page, headers=HTML)).status_code == 404
+    await login(client, gw, "officer_a")
+    shown = await client.get(page, headers=HTML)
+    assert shown.status_code == 200
+    assert "Relevans" in text_of(shown)
+    saved = await submit(client, page, page, {"comment": "Solid plan.", "score-0": "4"})
+    assert saved.status_code == 303
+    assert "Solid plan." in text_of(await client.get(page, headers=HTML))
+    action = f"/soknader/{gw.ids['application']}/vedtak"
+    bad = await submit(
+        client,
+        page,
+        action,
+        {
+            "decision": "granted",
+            "amount": "mye",
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+        },
+    )
+    assert bad.status_code == 422
+    assert 'aria-invalid="true"' in bad.text
+    ok = await submit(
+        client,
+        page,
+        action,
+        {
+            "decision": "granted",
+            "amount": "750 000",
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+        },
+    )
+    assert ok.status_code == 303, ok.text
+    from projects.grants.tables import GrantAgreement
+
+    agreement = await GrantAgreement.select().first()
+    assert agreement["amount_ore"] == 75_000_000
+    letter = await client.get(f"/soknader/{gw.ids['application']}/vedtak.docx")
+    assert letter.status_code == 200
