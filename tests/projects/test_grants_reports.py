@@ -108,7 +108,8 @@ async def test_a_report_is_written_attested_submitted_and_approved(client, gw) -
     assert body["progress"] == "Kartlegging ferdig."
     assert [line["spent_ore"] for line in body["spending"]] == [10_000_000, 20_000_000]
     assert body["conditions"][0]["outcome"] == "needs_evidence"
-    assert body["can_edit"] and not body["can_attest"]
+    assert body["can_edit"]
+    assert not body["can_attest"]
     bad = await client.patch(
         rurl(gw), json={"spending": [{"budget_line_id": 999, "amount_ore": 1}]}, headers=team
     )
