@@ -16,6 +16,15 @@ from projects.grants.tables import Application, GrantAgreement, GrantReport
 
 PANDOC_LANG = {"nb": "nb-NO", "nn": "nn-NO"}
 NOT_DECIDED = N_("The application has not been decided yet.")
+TITLE = N_("Decision on your application")
+APPLICATION = N_("Application")
+CALL = N_("Call")
+AMOUNT = N_("Amount")
+PERIOD = N_("Period")
+CONDITIONS = N_("Conditions")
+REPORTS = N_("Reports")
+DUE = N_("due")
+REASON = N_("Reason")
 KIND_LABELS = {"progress": N_("Progress report"), "final": N_("Final report")}
 
 
@@ -31,35 +40,35 @@ def letter_markdown(data: dict[str, Any], t: Any) -> str:
     """The letter as Markdown (pure): the decision, the amount and period, extra conditions,
     the report schedule or the reason for declining."""
     lines = [
-        f"# {_escape(t('Decision on your application'))}",
+        f"# {_escape(t(TITLE))}",
         "",
-        f"**{_escape(t('Application'))}:** {_escape(data['title'])}",
+        f"**{_escape(t(APPLICATION))}:** {_escape(data['title'])}",
         "",
-        f"**{_escape(t('Call'))}:** {_escape(data['call'])}",
+        f"**{_escape(t(CALL))}:** {_escape(data['call'])}",
         "",
     ]
     if data["status"] == "granted":
         lines += [
-            _escape(t("The application is granted.")),
+            _escape(t(N_("The application is granted."))),
             "",
-            f"**{_escape(t('Amount'))}:** {_escape(format_nok(data['amount_ore']))}",
+            f"**{_escape(t(AMOUNT))}:** {_escape(format_nok(data['amount_ore']))}",
             "",
-            f"**{_escape(t('Period'))}:** {data['starts_on']:%d.%m.%Y}–{data['ends_on']:%d.%m.%Y}",
+            f"**{_escape(t(PERIOD))}:** {data['starts_on']:%d.%m.%Y}–{data['ends_on']:%d.%m.%Y}",
             "",
         ]
         if data["extra_conditions"]:
-            lines += [f"## {_escape(t('Conditions'))}", "", _escape(data["extra_conditions"]), ""]
-        lines += [f"## {_escape(t('Reports'))}", ""]
+            lines += [f"## {_escape(t(CONDITIONS))}", "", _escape(data["extra_conditions"]), ""]
+        lines += [f"## {_escape(t(REPORTS))}", ""]
         for r in data["reports"]:
             lines.append(
                 f"- {_escape(t(KIND_LABELS[r['kind']]))}: {r['period_start']:%d.%m.%Y}–"
-                f"{r['period_end']:%d.%m.%Y}, {_escape(t('due'))} {r['due']:%d.%m.%Y}"
+                f"{r['period_end']:%d.%m.%Y}, {_escape(t(DUE))} {r['due']:%d.%m.%Y}"
             )
     else:
         lines += [
-            _escape(t("The application is declined.")),
+            _escape(t(N_("The application is declined."))),
             "",
-            f"**{_escape(t('Reason'))}:** {_escape(data['reason'])}",
+            f"**{_escape(t(REASON))}:** {_escape(data['reason'])}",
         ]
     return "\n".join(lines) + "\n"
 
