@@ -8,15 +8,15 @@ from typing import Any
 
 from klynge import audit, notifications
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
 from klynge.db import transaction
-from klynge.directory import service_municipalities
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from projects.grants import report_rules
+from projects.grants.grants_jobs import funder_officers
 from projects.grants.reports import budget_lines, load_report, report_out
 from projects.grants.reports_access import (
     GrantAccess,
+    can_attest,
     load_grant_access,
     require_grant_funder,
     require_team,
@@ -27,14 +27,6 @@ from projects.grants.tables import GrantReport
 NOT_EDITABLE = N_("The report has been submitted and can no longer be changed.")
 NOT_SUBMITTED = N_("Only a submitted report can be approved or returned.")
 NOT_ATTESTED = N_("A municipal leader must attest the report before it is submitted.")
-
-
-async def can_attest(actor: Principal, access: GrantAccess) -> bool:
-    facts = access.application.project.facts
-    led = sorted(actor.org_ids(Role.SERVICE_LEADER))
-    return report_rules.may_attest(
-        actor, facts.municipality_ids, facts.service_ids, await service_municipalities(led)
-    )
 
 
 async def _editable(
@@ -124,8 +116,6 @@ async def submit_report(actor: Principal, grant_id: int, report_id: int) -> Repo
             actor, "grant_report.submit", "grant_report", report_id, cluster_id=access.cluster_id,
             before={"status": row["status"]}, after={"status": "submitted"},
         )  # fmt: skip
-        from projects.grants.grants_jobs import funder_officers
-
         officers = await funder_officers(access.application.facts.funder_id)
         await _tell(
             access, "grant_report_submitted",

@@ -15,7 +15,7 @@ from klynge.i18n import gettext as _
 from projects.grants import report_rules
 from projects.grants.loading import load_application_access
 from projects.grants.payments import payments_of, totals
-from projects.grants.reports_access import GrantAccess, load_grant_access
+from projects.grants.reports_access import GrantAccess, can_attest, load_grant_access
 from projects.grants.reports_schemas import (
     BudgetLineOut,
     ConditionOut,
@@ -144,8 +144,6 @@ async def call_conditions(application_id: int) -> list[dict[str, Any]]:
 
 
 async def report_out(actor: Principal, access: GrantAccess, row: dict[str, Any]) -> ReportOut:
-    from projects.grants.report_actions import can_attest  # the write side reuses this module
-
     lines = await budget_lines(access.grant["application"])
     spending = {str(k): int(v) for k, v in json_value(row["spending"], {}).items()}
     results = report_rules.evaluate_report(

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
+from klynge.directory import service_municipalities
 from klynge.errors import Forbidden, NotFound
 from klynge.i18n import N_
+from projects.grants import report_rules
 from projects.grants.access import ApplicationAccess
 from projects.grants.loading import load_application_access
 from projects.grants.tables import GrantAgreement
@@ -62,3 +65,11 @@ def require_team(access: GrantAccess) -> None:
 def require_grant_funder(access: GrantAccess) -> None:
     if not access.funder:
         raise Forbidden(N_("Only the call's funder can do this."))
+
+
+async def can_attest(actor: Principal, access: GrantAccess) -> bool:
+    facts = access.application.project.facts
+    led = sorted(actor.org_ids(Role.SERVICE_LEADER))
+    return report_rules.may_attest(
+        actor, facts.municipality_ids, facts.service_ids, await service_municipalities(led)
+    )
