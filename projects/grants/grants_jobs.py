@@ -14,7 +14,7 @@ from klynge.db import transaction
 from klynge.directory import cluster_advisers
 from klynge.jobs.runner import JobContext, job
 from projects.grants.schedule_rules import DONE, OVERDUE, steps_due
-from projects.grants.tables import GrantReport
+from projects.grants.tables import Application, GrantReport
 
 REMIND_GRANT_REPORTS = "remind_grant_reports"
 LOOKAHEAD_DAYS = 14
@@ -31,22 +31,34 @@ async def funder_officers(funder_id: int) -> list[int]:
 
 
 async def _candidates(today: dt.date) -> list[dict[str, Any]]:
-    """Reports not yet in, falling due within the lookahead or already overdue."""
-    return list(
-        await GrantReport.select(
-            GrantReport.id,
-            GrantReport.grant,
-            GrantReport.due,
-            GrantReport.status,
-            GrantReport.grant.application.title.as_alias("title"),
-            GrantReport.grant.application.cluster.as_alias("cluster"),
-            GrantReport.grant.application.project.leader.as_alias("leader"),
-            GrantReport.grant.application.call.funder.as_alias("funder"),
-        ).where(
-            GrantReport.status.not_in(sorted(DONE))
-            & (GrantReport.due <= today + dt.timedelta(days=LOOKAHEAD_DAYS))
-        )
+    """Reports not yet in, falling due within the lookahead or already overdue, with their
+    application's title, cluster, project leader and funder (two queries: PostgreSQL cuts the
+    aliases of deeper joins to 63 characters and then finds them twice)."""
+    reports = await GrantReport.select(
+        GrantReport.id,
+        GrantReport.grant,
+        GrantReport.due,
+        GrantReport.status,
+        GrantReport.grant.application.as_alias("application"),
+    ).where(
+        GrantReport.status.not_in(sorted(DONE))
+        & (GrantReport.due <= today + dt.timedelta(days=LOOKAHEAD_DAYS))
     )
+    if not reports:
+        return []
+    apps = await Application.select(
+        Application.id,
+        Application.title,
+        Application.cluster,
+        Application.project.leader.as_alias("leader"),
+        Application.call.funder.as_alias("funder"),
+    ).where(Application.id.is_in(sorted({r["application"] for r in reports})))
+    by_id = {a["id"]: a for a in apps}
+    return [
+        {**r, **{k: by_id[r["application"]][k] for k in ("title", "cluster", "leader", "funder")}}
+        for r in reports
+        if r["application"] in by_id
+    ]
 
 
 def _text(row: dict[str, Any], step: str) -> str:
