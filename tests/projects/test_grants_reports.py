@@ -87,8 +87,8 @@ async def test_the_grant_lists_reports_and_the_caller_sees_only_their_grants(cli
     ).status_code == 404
 
 
-async def test_a_report_is_written_attested_submitted_and_approved(client, gw) -> None:
-    team = gw.headers["researcher_a"]
+async def _write(client: Any, gw: World) -> dict[str, Any]:
+    """The team writes the first report: texts and spending on both budget lines."""
     spent = [
         {"budget_line_id": gw.ids["line_rnd"], "amount_ore": 10_000_000},
         {"budget_line_id": gw.ids["line_position"], "amount_ore": 20_000_000},
@@ -101,10 +101,15 @@ async def test_a_report_is_written_attested_submitted_and_approved(client, gw) -
             "spending": spent,
             "rnd_spent_ore": 10_000_000,
         },
-        headers=team,
+        headers=gw.headers["researcher_a"],
     )
     assert response.status_code == 200, response.text
-    body = response.json()
+    return dict(response.json())
+
+
+async def test_a_report_is_written_attested_submitted_and_approved(client, gw) -> None:
+    team = gw.headers["researcher_a"]
+    body = await _write(client, gw)
     assert body["progress"] == "Kartlegging ferdig."
     assert [line["spent_ore"] for line in body["spending"]] == [10_000_000, 20_000_000]
     assert body["conditions"][0]["outcome"] == "needs_evidence"
