@@ -44,9 +44,14 @@ APP = App(
         "projects.matches",
         "projects.assignments",
         "projects.workspace.jobs",
+        "projects.grants.grants_jobs",
     ),
     # Hourly, so a milestone that fell due yesterday is told early today whenever the app runs.
-    cron_jobs=(CronJob("notify_overdue_milestones", minute=frozenset({15})),),
+    cron_jobs=(
+        CronJob("notify_overdue_milestones", minute=frozenset({15})),
+        # Daily: reports due in 14 and 3 days, and overdue ones (each step once per report).
+        CronJob("remind_grant_reports", hour=frozenset({6}), minute=frozenset({0})),
+    ),
     commands="projects.match_cli",
     demo_seed="projects.demo:seed_demo",
     menu=(
@@ -56,6 +61,7 @@ APP = App(
         MenuEntry("/prosjekter", N_("Projects"), 225, _logged_in),
         MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
         MenuEntry("/mine-handlinger", N_("My actions"), 235, _logged_in),
+        MenuEntry("/tilskudd", N_("Grants"), 238, _logged_in),
         MenuEntry("/finansiering", N_("Grants dashboard"), 240, _funder_officer),
     ),
     notices=NOTICES,

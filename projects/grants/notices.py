@@ -1,4 +1,10 @@
-"""Status messages of the grants pages (registered as "projects.<key>"; each part keeps its own
-dict, keys starting with "grants-<part>-")."""
+"""Status messages of the grants pages (registered as "projects.<key>"): each part keeps its own
+dict (keys "grants-<part>-..."); this module joins them."""
 
-NOTICES: dict[str, str] = {}
+from projects.grants.reports_notices import NOTICES as REPORTS
+from projects.grants.reviews_notices import NOTICES as REVIEWS
+
+NOTICES: dict[str, str] = {
+    **REVIEWS,
+    **REPORTS,
+}
