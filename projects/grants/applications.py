@@ -168,7 +168,7 @@ async def store_budget(
                 for i, r in enumerate(rows)
             ]
         )
-    await _touch(app_id)
+    await touch(app_id)
     await audit.record(
         actor,
         action,
@@ -179,7 +179,7 @@ async def store_budget(
     )
 
 
-async def _touch(app_id: int) -> None:
+async def touch(app_id: int) -> None:
     financing = await FinancingLine.select(FinancingLine.source, FinancingLine.amount_ore).where(
         (FinancingLine.application == app_id) & (FinancingLine.source == "this_funder")
     )
@@ -227,7 +227,7 @@ async def replace_financing(
                     for r in rows
                 ]
             )
-        await _touch(application_id)
+        await touch(application_id)
         await audit.record(
             actor,
             "application.financing_replaced",
@@ -268,7 +268,7 @@ async def submit_application(actor: Principal, application_id: int) -> s.Applica
         )
     async with transaction():
         now = dt.datetime.now(dt.UTC)
-        await _touch(application_id)
+        await touch(application_id)
         await Application.update(
             {Application.status: "submitted", Application.submitted_at: now}
         ).where(Application.id == application_id)

@@ -211,3 +211,65 @@ async def test_docx_export_in_the_written_standard(client, ga) -> None:
     xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
     assert "Samarbeid om skolefravær" in xml
     assert "Følgeforskning" in xml
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+async def test_the_pages_start_edit_and_refuse_submission_on_the_page(client, ga) -> None:
+    from tests.platform.test_views import HTML, login, submit, text_of
+
+    await login(client, ga, "leader")
+    new = await client.get(f"/soknader/ny?project_id={ga.ids['project']}", headers=HTML)
+    assert new.status_code == 200
+    assert "Utlysning 2027" in text_of(new)
+    started = await submit(
+        client, "/soknader/ny", "/soknader/ny",
+        {"project_id": ga.ids["project"], "call_id": ga.ids["call"], "title": ""},
+    )  # fmt: skip
+    assert started.status_code == 303
+    page = started.headers["location"].split("?")[0]
+    app_id = int(page.rsplit("/", 1)[1])
+    for line in BUDGET_14:
+        added = await submit(
+            client, page, f"{page}/budsjett", {**line, "fte_percent": line.get("fte_percent", "")}
+        )
+        assert added.status_code == 303, added.text
+    bad = await submit(
+        client, page, f"{page}/budsjett", {"year": TODAY.year, "category": "rnd", "amount": "tusen"}
+    )
+    assert bad.status_code == 422
+    assert 'id="line-new-amount"' in bad.text
+    assert 'aria-invalid="true"' in bad.text
+    refused = await submit(client, page, f"{page}/send-inn", {})
+    assert refused.status_code == 422
+    body = text_of(refused)
+    assert "14" in body
+    assert "Minimum R&D share" in body or "FoU" in body
+    shown = await client.get(page, headers=HTML)
+    assert "600\u00a0000\u00a0kr" in text_of(shown)
+    assert shown.status_code == 200
+    lines = (await client.get(api(app_id), headers=ga.headers["leader"])).json()["budget"]
+    rnd = next(line for line in lines if line["category"] == "rnd")
+    edited = await submit(
+        client, page, f"{page}/budsjett/{rnd['id']}",
+        {"year": TODAY.year, "category": "rnd", "amount": "400 000", "description": "Mer"},
+    )  # fmt: skip
+    assert edited.status_code == 303
+    money = await submit(
+        client, page, f"{page}/finansiering", {"source": "this_funder", "amount": "1 000 000"}
+    )
+    assert money.status_code == 303
+    done = await submit(client, page, f"{page}/send-inn", {})
+    assert done.status_code == 303
+    listed = await client.get("/soknader", headers=HTML)
+    assert "Innsendt" in text_of(listed) or "Submitted" in text_of(listed)
+
+
+async def test_another_cluster_gets_404_on_the_page(client, ga) -> None:
+    from tests.platform.test_views import HTML, login
+
+    app_id = (await start(client, ga))["id"]
+    await login(client, ga, "adviser_b")
+    assert (await client.get(f"/soknader/{app_id}", headers=HTML)).status_code == 404
+    assert (await client.get(f"/soknader/{app_id}/soknad.docx", headers=HTML)).status_code == 404

@@ -38,7 +38,7 @@ class BudgetUpload:
     file: UploadFile
 
 
-def _attachment(filename: str, content: bytes, media_type: str) -> Response[bytes]:
+def attachment(filename: str, content: bytes, media_type: str) -> Response[bytes]:
     return Response(
         content,
         media_type=media_type,
@@ -144,7 +144,7 @@ class ApplicationController(Controller):
         self, actor: NamedDependency[Principal], application_id: FromPath[int]
     ) -> Response[bytes]:
         filename, content = await applications.budget_template(actor, application_id)
-        return _attachment(filename, content, XLSX)
+        return attachment(filename, content, XLSX)
 
     @post(
         "/{application_id:int}/budget.xlsx",
@@ -205,7 +205,7 @@ class ApplicationController(Controller):
         self, actor: NamedDependency[Principal], application_id: FromPath[int]
     ) -> Response[bytes]:
         filename, content = await application_export.application_docx(actor, application_id)
-        return _attachment(filename, content, DOCX)
+        return attachment(filename, content, DOCX)
 
 
 HANDLERS: list[Any] = [ApplicationController]
