@@ -138,7 +138,7 @@ async def test_round_trip_replaces_the_budget(client, ga) -> None:
     response = await _upload(client, ga, app_id, _save(workbook))
     assert response.status_code == 200, response.text
     budget = response.json()["budget"]
-    assert [b["amount_ore"] for b in budget] == [60_000_000, 30_000_000, 1_250_050, 26_000_000]
+    assert [b["amount_ore"] for b in budget] == [60_000_000, 30_000_000, 26_000_000, 1_250_050]
     assert {b["category"] for b in budget} == {"new_position", "rnd", "travel", "operations"}
 
 
