@@ -273,3 +273,32 @@ async def test_another_cluster_gets_404_on_the_page(client, ga) -> None:
     await login(client, ga, "adviser_b")
     assert (await client.get(f"/soknader/{app_id}", headers=HTML)).status_code == 404
     assert (await client.get(f"/soknader/{app_id}/soknad.docx", headers=HTML)).status_code == 404
+
+
+async def test_a_team_member_edits_but_only_leader_or_adviser_submits_and_resubmits(
+    client, ga
+) -> None:
+    from projects.grants.tables import Application
+    from tests.projects.grants_applications_fixtures import account
+
+    await account(client.app, ga, "member", role="researcher", research_group=ga.ids["group"])
+    app_id = (await start(client, ga, who="adviser_a"))["id"]
+    more = [*BUDGET_14, {"year": TODAY.year + 1, "category": "rnd", "amount": "160 000"}]
+    edit = await client.put(
+        api(app_id, "/budget"), json={"lines": more}, headers=ga.headers["member"]
+    )
+    assert edit.status_code == 200
+    assert (
+        await client.post(api(app_id, "/submit"), headers=ga.headers["member"])
+    ).status_code == 403
+    listed = await client.get("/api/applications", headers=ga.headers["officer"])
+    assert listed.json() == []  # drafts stay with the applicants
+    assert (
+        await client.post(api(app_id, "/submit"), headers=ga.headers["adviser_a"])
+    ).status_code == 200
+    await Application.update({Application.status: "changes_requested"}).where(
+        Application.id == app_id
+    )
+    again = await client.post(api(app_id, "/submit"), headers=ga.headers["leader"])
+    assert again.status_code == 200
+    assert again.json()["status"] == "submitted"

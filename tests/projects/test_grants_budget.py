@@ -184,3 +184,24 @@ async def test_only_the_team_uploads(client, ga) -> None:
     files = {"file": ("b.xlsx", content, "application/octet-stream")}
     other = await client.post(url(app_id), files=files, headers=ga.headers["adviser_b"])
     assert other.status_code == 404
+
+
+async def test_the_upload_form_names_the_cells_on_the_page(client, ga) -> None:
+    from tests.platform.test_views import HTML, csrf_token, login, text_of
+
+    app_id = await _with_budget(client, ga)
+    content = (await client.get(url(app_id), headers=ga.headers["leader"])).content
+    workbook = load_workbook(io.BytesIO(content))
+    workbook["Budsjett"]["E3"] = "mange penger"
+    await login(client, ga, "leader")
+    page = f"/soknader/{app_id}"
+    token = await csrf_token(client, page)
+    response = await client.post(
+        f"{page}/budsjett.xlsx",
+        data={"_csrf_token": token},
+        files={"file": ("b.xlsx", _save(workbook), "application/octet-stream")},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    assert "E3: Skriv beløpet i kroner" in text_of(response)
