@@ -13,6 +13,7 @@ from klynge.auth.principal import Principal
 from klynge.i18n import N_, set_language, translations
 from projects.grants import applications_schemas as s
 from projects.grants.application_data import application_out
+from projects.grants.budget_rules import CATEGORY_LABELS, SOURCE_LABELS
 from projects.grants.loading import load_application_access
 from projects.grants.money import format_nok
 from projects.workspace import api as workspace
@@ -51,8 +52,6 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def application_markdown(a: s.ApplicationOut, t: Callable[[str], str]) -> str:
     """Pure: the application's text with headings translated by `t` (and category, source and
     outcome labels, which `a` holds in the caller's language, re-translated by their keys)."""
-    from projects.grants.budget_rules import CATEGORY_LABELS, SOURCE_LABELS
-
     h = {k: _cell(t(v)) for k, v in HEADINGS.items()}
     lines = [f"# {workspace.md_escape(a.title)}", ""]
     facts = [
