@@ -73,6 +73,14 @@ async def cluster_advisers(cluster_id: int) -> list[int]:
     return sorted({r["account"] for r in rows if r["active"]})
 
 
+async def funder_officers(funder_id: int) -> list[int]:
+    """Account ids of the funder's officers (active accounts)."""
+    rows = await RoleAssignment.select(
+        RoleAssignment.account, RoleAssignment.account.is_active.as_alias("active")
+    ).where(RoleAssignment.funder == funder_id, RoleAssignment.role == Role.FUNDER_OFFICER.value)
+    return sorted({r["account"] for r in rows if r["active"]})
+
+
 async def org_people(
     *,
     municipality_ids: list[int] | None = None,

@@ -73,7 +73,16 @@ def decide_application(
         or (actor.has(Role.FUNDER_OFFICER, facts.funder_id) and facts.status != "draft")
     )
     editable = facts.status in EDITABLE
-    see = project.see or funder
+    # A funder reads the projects it has applications from, but never another application's
+    # draft: only the project's own team (and the cluster) sees a draft.
+    funder_only = (
+        actor is not None
+        and not actor.is_admin
+        and bool(actor.org_ids(Role.FUNDER_OFFICER))
+        and not (project.edit or project.manage)
+        and not (actor.cluster_ids or actor.municipality_ids)
+    )
+    see = funder or (project.see and not (funder_only and facts.status == "draft"))
     edit = project.edit and editable
     submit = project.manage and editable
     return ApplicationAccess(facts, project, see, edit, submit, funder)

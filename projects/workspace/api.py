@@ -8,6 +8,8 @@ from outside it.
 - `list_projects(actor, cluster_id=None)`: the caller's visible projects.
 - `visible_where(actor)`: the SQL filter of the projects a caller sees (None = all).
 - `open_actions_for(account_id)`: an account's open follow-up actions across projects.
+- `grant_facts(project_id)`: participant counts and the approvals checklist (grants).
+- `md_escape`, `pandoc_docx(markdown, lang)`: the DOCX export's helpers, for other exports.
 - `seed_demo_projects(...)`: the demo's three projects (`klynge demo`).
 """
 
@@ -24,6 +26,10 @@ from projects.workspace.access import (
 )
 from projects.workspace.codesign_actions import open_actions_for
 from projects.workspace.demo import seed_workspace as seed_demo_projects
+from projects.workspace.description_md import md_escape
+from projects.workspace.export import PANDOC_LANG
+from projects.workspace.export import _pandoc_docx as pandoc_docx
+from projects.workspace.grant_facts import GrantFacts, grant_facts
 from projects.workspace.listing import visible_where
 from projects.workspace.loading import load_access, load_facts
 from projects.workspace.overview import project_summary
@@ -37,9 +43,11 @@ from projects.workspace.projects import (
 )
 
 __all__ = [
+    "PANDOC_LANG",
     "STATUSES",
     "STATUS_LABELS",
     "Access",
+    "GrantFacts",
     "NamedRef",
     "ProjectFacts",
     "ProjectListItem",
@@ -47,11 +55,14 @@ __all__ = [
     "add_project_funder",
     "create_project",
     "decide",
+    "grant_facts",
     "list_projects",
     "load_access",
     "load_facts",
+    "md_escape",
     "notify_matched",
     "open_actions_for",
+    "pandoc_docx",
     "project_summary",
     "require_advise",
     "require_edit",

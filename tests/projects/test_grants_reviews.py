@@ -238,7 +238,12 @@ async def test_the_funder_cannot_decide_a_draft(client, gw) -> None:
         Application.id == gw.ids["application"]
     )
     response = await client.post(url(gw, "/decision"), json=GRANT, headers=gw.headers["officer_a"])
-    assert response.status_code == 403  # it reads the linked project, but a draft is not its
+    # It reads the linked project, but a draft application does not admit to existing.
+    assert response.status_code == 404
+    shown = await client.get(
+        f"/api/applications/{gw.ids['application']}", headers=gw.headers["officer_a"]
+    )
+    assert shown.status_code == 404
 
 
 def _docx_text(content: bytes) -> str:
