@@ -1,0 +1,139 @@
+"""Calls through the API and the pages: funder officers create, change, publish and close
+their own calls; everyone logged in sees published calls, the portal public ones; another funder
+never sees a draft (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import World
+from tests.platform.test_views import HTML, login, submit, text_of
+from tests.projects.grants_calls_fixtures import body, fw
+
+__all__ = ["fw"]
+
+
+async def create(client: Any, w: World, who: str = "officer_a", **over: Any) -> dict[str, Any]:
+    response = await client.post("/api/calls", json=body(w, **over), headers=w.headers[who])
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_an_officer_creates_a_draft_with_amounts_in_ore(client, fw) -> None:
+    call = await create(client, fw)
+    assert call["status"] == "draft"
+    assert call["budget_ore"] == 1_000_000_000
+    assert call["max_per_application_ore"] == 150_000_000
+    assert call["budget"] == "10\u00a0000\u00a0000\u00a0kr"
+    kinds = [c["kind"] for c in call["conditions"]]
+    assert kinds == ["full_financing", "min_rnd_share", "approvals", "max_amount"]
+    assert call["conditions"][3]["params"] == {"ore": 150_000_000}
+    assert call["conditions"][1]["text"] == "Minst 20 % av budsjettet går til forskning og utvikling."
+    assert call["manage"] is True
+
+
+async def test_only_officers_of_the_funder_create(client, fw) -> None:
+    other = await client.post("/api/calls", json=body(fw), headers=fw.headers["officer_b"])
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "funder_id"
+    adviser = await client.post("/api/calls", json=body(fw), headers=fw.headers["adviser_a"])
+    assert adviser.status_code == 422
+    anonymous = await client.post("/api/calls", json=body(fw))
+    assert anonymous.status_code == 401
+
+
+async def test_parameters_are_checked(client, fw) -> None:
+    bad = body(
+        fw,
+        closes_on="2025-01-01",
+        conditions=[
+            {"kind": "full_financing"},
+            {"kind": "co_financing", "params": {"own_percent": 30}},
+            {"kind": "min_rnd_share", "params": {"percent": 120}},
+            {"kind": "approvals", "params": {"kinds": []}},
+        ],
+    )
+    response = await client.post("/api/calls", json=bad, headers=fw.headers["officer_a"])
+    assert response.status_code == 422, response.text
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"closes_on", "conditions", "conditions.2.percent", "conditions.3.kinds"} <= fields
+    money = await client.post(
+        "/api/calls", json=body(fw, budget="ti kroner"), headers=fw.headers["officer_a"]
+    )
+    assert money.status_code == 422
+    assert money.json()["errors"][0]["field"] == "budget"
+
+
+async def test_drafts_are_hidden_from_everyone_but_the_funder(client, fw) -> None:
+    call = await create(client, fw)
+    path = f"/api/calls/{call['id']}"
+    assert (await client.get(path, headers=fw.headers["officer_a"])).status_code == 200
+    assert (await client.get(path, headers=fw.headers["admin"])).status_code == 200
+    for who in ("officer_b", "adviser_a", "nobody"):
+        assert (await client.get(path, headers=fw.headers[who])).status_code == 404, who
+        listed = await client.get("/api/calls", headers=fw.headers[who])
+        assert listed.json()["total"] == 0
+    edit = await client.patch(path, json={"title": "X"}, headers=fw.headers["officer_b"])
+    assert edit.status_code == 404
+    publish = await client.post(f"{path}/publish", headers=fw.headers["officer_b"])
+    assert publish.status_code == 404
+    public = await client.get("/api/public/calls")
+    assert public.json()["total"] == 0
+
+
+async def test_publish_then_everyone_sees_and_others_cannot_change(client, fw) -> None:
+    call = await create(client, fw)
+    path = f"/api/calls/{call['id']}"
+    published = await client.post(f"{path}/publish", headers=fw.headers["officer_a"])
+    assert published.status_code == 200, published.text
+    assert published.json()["is_open"] is True
+    seen = await client.get(path, headers=fw.headers["adviser_b"])
+    assert seen.status_code == 200 and seen.json()["manage"] is False
+    assert (await client.post(f"{path}/close", headers=fw.headers["officer_b"])).status_code == 403
+    assert (await client.post(f"{path}/publish", headers=fw.headers["officer_a"])).status_code == 409
+    fixed = await client.patch(path, json={"budget": "1"}, headers=fw.headers["officer_a"])
+    assert fixed.status_code == 409
+    text = await client.patch(path, json={"title": "Ny tittel"}, headers=fw.headers["officer_a"])
+    assert text.status_code == 200 and text.json()["title"] == "Ny tittel"
+    public = (await client.get("/api/public/calls")).json()
+    assert [c["id"] for c in public["items"]] == [call["id"]]
+    opened = await client.get("/api/calls?open_now=true", headers=fw.headers["nobody"])
+    assert opened.json()["total"] == 1
+    closed = await client.post(f"{path}/close", headers=fw.headers["officer_a"])
+    assert closed.json()["status"] == "closed" and closed.json()["is_open"] is False
+    again = await client.patch(path, json={"title": "Z"}, headers=fw.headers["officer_a"])
+    assert again.status_code == 409
+
+
+async def test_a_draft_changes_its_conditions(client, fw) -> None:
+    call = await create(client, fw)
+    path = f"/api/calls/{call['id']}"
+    response = await client.patch(
+        path,
+        json={"conditions": [{"kind": "co_financing", "params": {"own_percent": 30}, "hard": False}]},
+        headers=fw.headers["officer_a"],
+    )
+    assert response.status_code == 200, response.text
+    [condition] = response.json()["conditions"]
+    assert condition["params"] == {"own_percent": 30} and condition["hard"] is False
+
+
+async def test_a_private_call_is_not_on_the_portal(client, fw) -> None:
+    call = await create(client, fw, is_public=False)
+    await client.post(f"/api/calls/{call['id']}/publish", headers=fw.headers["officer_a"])
+    assert (await client.get("/api/public/calls")).json()["total"] == 0
+    assert (await client.get(f"/api/calls/{call['id']}")).status_code == 401
+
+
+async def test_the_catalogue_in_the_callers_language(client, fw) -> None:
+    response = await client.get("/api/calls/catalogue", headers=fw.headers["officer_a"])
+    assert response.status_code == 200
+    kinds = {k["kind"]: k for k in response.json()}
+    assert len(kinds) == 10
+    assert kinds["min_rnd_share"]["params"][0] == {
+        "name": "percent", "type": "int", "default": 20, "choices": []
+    }
+    approvals = kinds["approvals"]["params"][0]["choices"]
+    assert [c["value"] for c in approvals] == [
+        "rek", "data_protection", "confidentiality", "consent", "owner"
+    ]
