@@ -85,6 +85,7 @@ async def _out(
     row: dict[str, Any], actor: Principal | None, measures: dict[int, str], today: dt.date
 ) -> s.CallOut:
     row = _row(row)
+    status_label = rules.STATUS_LABELS[row["status"]]
     access = decide_call(actor, CallFacts(row["id"], row["funder"], row["status"], row["is_public"]))
     return s.CallOut(
         id=row["id"],
@@ -92,7 +93,7 @@ async def _out(
         title=row["title"],
         description=row["description"],
         status=row["status"],
-        status_label=_(rules.STATUS_LABELS[row["status"]]),
+        status_label=_(status_label),
         is_open=rules.is_open(row["status"], row["opens_on"], row["closes_on"], today),
         is_public=bool(row["is_public"]),
         opens_on=row["opens_on"],
