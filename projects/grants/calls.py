@@ -13,7 +13,7 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
-from klynge.errors import Conflict, FieldError, Invalid, NotFound
+from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.orgs.schemas import SERVICE_TYPE_LABELS
@@ -86,7 +86,9 @@ async def _out(
 ) -> s.CallOut:
     row = _row(row)
     status_label = rules.STATUS_LABELS[row["status"]]
-    access = decide_call(actor, CallFacts(row["id"], row["funder"], row["status"], row["is_public"]))
+    access = decide_call(
+        actor, CallFacts(row["id"], row["funder"], row["status"], row["is_public"])
+    )
     return s.CallOut(
         id=row["id"],
         funder=s.NamedRef(row["funder"], row["funder.name"]),
@@ -315,3 +317,44 @@ def service_area_choices() -> list[tuple[str, str]]:
 
 def my_funders(actor: Principal) -> list[int]:
     return sorted(actor.org_ids(Role.FUNDER_OFFICER))
+
+
+async def form_choices(actor: Principal) -> dict[str, Any]:
+    """What the call form offers: the caller's funders, clusters, measures, service areas, the
+    condition catalogue and the approvals."""
+    funders = my_funders(actor) if not actor.is_admin else None
+    query = Funder.select(Funder.id, Funder.name).order_by(Funder.name)
+    if funders is not None:
+        query = query.where(Funder.id.is_in(funders or [0]))
+    clusters = await Cluster.select(Cluster.id, Cluster.name).order_by(Cluster.name)
+    return {
+        "funder_options": [(r["id"], r["name"]) for r in await query],
+        "cluster_options": [(r["id"], r["name"]) for r in clusters],
+        "measure_options": await literature.measure_choices(),
+        "area_options": service_area_choices(),
+        "kind_options": [(k, _(v)) for k, v in rules.ELIGIBLE_KINDS.items()],
+        "approval_options": list(approval_names().items()),
+        "catalogue": catalogue(),
+        "param_labels": {
+            "percent": _("share in percent"),
+            "own_percent": _("own share in percent"),
+            "count": _("number"),
+        },
+    }
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Eligible applicant kinds and service areas in the reader's language."""
+    return {
+        "kinds": {k: _(v) for k, v in rules.ELIGIBLE_KINDS.items()},
+        "areas": dict(service_area_choices()),
+    }
+
+
+def may_create(actor: Principal | None) -> bool:
+    return actor is not None and (actor.is_admin or bool(my_funders(actor)))
+
+
+def require_manage(call: s.CallOut) -> None:
+    if not call.manage:
+        raise Forbidden(N_("Only the funder's own staff can change the call."))

@@ -40,7 +40,13 @@ LIMITS: dict[str, tuple[int, int]] = {
 EXCLUSIVE = frozenset({Kind.FULL_FINANCING, Kind.CO_FINANCING})
 # What may change in each status: a published call keeps its conditions and money.
 FIXED_ONCE_PUBLISHED = frozenset(
-    {"conditions", "budget_ore", "max_per_application_ore", "eligible_kinds", "eligible_cluster_ids"}
+    {
+        "conditions",
+        "budget_ore",
+        "max_per_application_ore",
+        "eligible_kinds",
+        "eligible_cluster_ids",
+    }
 )
 
 OUT_OF_RANGE = N_("Choose a number from %(low)s to %(high)s.")
@@ -94,7 +100,9 @@ def normalise(
     for item in raw:
         kind = Kind(item["kind"])
         given = {k: v for k, v in (item.get("params") or {}).items() if v is not None}
-        params = {name: given.get(name, default) for name, (_t, default) in CATALOGUE[kind][1].items()}
+        params = {
+            name: given.get(name, default) for name, (_t, default) in CATALOGUE[kind][1].items()
+        }
         if kind is Kind.MAX_AMOUNT:
             params = {"ore": max_ore}
         if kind is Kind.REPORT_SCHEDULE:
@@ -114,7 +122,7 @@ def check_conditions(conditions: Sequence[Mapping[str, Any]], max_ore: int) -> l
     kinds = [Kind(c["kind"]) for c in conditions]
     if len(set(kinds)) != len(kinds):
         problems.append(Problem("conditions", TWICE, {}))
-    if EXCLUSIVE <= set(kinds):
+    if set(kinds) >= EXCLUSIVE:
         problems.append(Problem("conditions", BOTH_FINANCING, {}))
     for index, condition in enumerate(conditions):
         kind = Kind(condition["kind"])
@@ -165,18 +173,24 @@ def list_key(status: str, opens_on: dt.date, closes_on: dt.date, today: dt.date)
 WORDS: dict[Kind, str] = {
     Kind.FULL_FINANCING: N_("The call finances the whole project; no municipal co-payment."),
     Kind.CO_FINANCING: N_("The applicants finance at least %(own_percent)s %% themselves."),
-    Kind.MIN_RND_SHARE: N_("At least %(percent)s %% of the budget goes to research and development."),
+    Kind.MIN_RND_SHARE: N_(
+        "At least %(percent)s %% of the budget goes to research and development."
+    ),
     Kind.NO_EXISTING_POSITIONS: N_("The grant does not finance existing positions."),
     Kind.RND_PARTNER: N_("A research group takes part in the project."),
     Kind.APPROVALS: N_("These approvals are in place: %(kinds)s."),
     Kind.MIN_MUNICIPALITIES: N_("At least %(count)s municipalities take part."),
     Kind.USER_REPRESENTATIVES: N_("At least %(count)s user representatives take part."),
     Kind.MAX_AMOUNT: N_("At most %(amount)s per application."),
-    Kind.REPORT_SCHEDULE: N_("A progress report every %(progress_months)s months and a final report."),
+    Kind.REPORT_SCHEDULE: N_(
+        "A progress report every %(progress_months)s months and a final report."
+    ),
 }
 
 
-def in_words(kind: Kind, params: Mapping[str, Any], approval_names: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+def in_words(
+    kind: Kind, params: Mapping[str, Any], approval_names: Mapping[str, str]
+) -> tuple[str, dict[str, str]]:
     """The msgid and its parameters for one stored condition (approval names already in the
     reader's language)."""
     values = {k: str(v) for k, v in params.items() if not isinstance(v, list)}

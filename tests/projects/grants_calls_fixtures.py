@@ -14,7 +14,11 @@ async def account(app: Any, world: World, key: str, **grant: Any) -> int:
     from klynge.auth.tables import Account, RoleAssignment
 
     row = await Account.insert(
-        Account(name=key.title(), email=f"{key}@test.klynge.no", password_hash=hash_password(world.password))
+        Account(
+            name=key.title(),
+            email=f"{key}@test.klynge.no",
+            password_hash=hash_password(world.password),
+        )
     ).returning(Account.id)
     account_id = int(row[0]["id"])
     if grant:
@@ -29,7 +33,10 @@ async def fw(app: Any, world: World) -> World:
     """Two funders, each with an officer."""
     from klynge.orgs.tables import Funder
 
-    for key, name, org in (("funder_a", "Forskningsrådet", "919908006"), ("funder_b", "Stiftelsen", "999999999")):
+    for key, name, org in (
+        ("funder_a", "Forskningsrådet", "919908006"),
+        ("funder_b", "Stiftelsen", "999999999"),
+    ):
         row = await Funder.insert(Funder(name=name, org_number=org)).returning(Funder.id)
         world.ids[key] = row[0]["id"]
     await account(app, world, "officer_a", role="funder_officer", funder=world.ids["funder_a"])
