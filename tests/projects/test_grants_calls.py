@@ -210,7 +210,8 @@ async def test_an_officer_creates_and_publishes_through_the_pages(client, fw) ->
     portal = text_of(await client.get("/kunnskap/utlysninger", headers=HTML))
     assert "Tidlig innsats" in portal
     public = await client.get(f"/kunnskap/utlysninger/{call_id}", headers=HTML)
-    assert public.status_code == 200 and "Tidlig innsats" in text_of(public)
+    assert public.status_code == 200
+    assert "Tidlig innsats" in text_of(public)
 
 
 async def test_a_refused_form_names_the_parameter(client, fw) -> None:
@@ -241,3 +242,19 @@ async def test_an_adviser_sees_the_link_to_apply(client, fw) -> None:
     page = text_of(await client.get(f"/utlysninger/{call['id']}", headers=HTML))
     assert f"/soknader/ny?call_id={call['id']}" in page
     assert "/rediger" not in page
+
+
+async def test_the_demo_calls_are_seeded_once(client, fw) -> None:
+    from klynge.auth.service import load_principal
+    from projects.grants.calls_demo import seed_demo_calls
+
+    officer = await load_principal(fw.accounts["officer_a"])
+    assert officer is not None
+    first = await seed_demo_calls(officer)
+    assert await seed_demo_calls(officer) == first
+    listed = await client.get("/api/public/calls")
+    items = {c["id"]: c for c in listed.json()["items"]}
+    assert [c["status"] for c in (items[first[0]], items[first[1]])] == ["published", "closed"]
+    assert items[first[0]]["is_open"] is True
+    assert len(items[first[0]]["conditions"]) == 9
+    assert items[first[1]]["conditions"][0]["params"] == {"own_percent": 30}
