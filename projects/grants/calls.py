@@ -169,9 +169,11 @@ async def _check_refs(values: Mapping[str, Any]) -> None:
 
 def _values(data: s.CallCreate | s.CallUpdate) -> dict[str, Any]:
     """The columns a request sets (by name), amounts in øre; None means keep."""
-    raw = msgspec.to_builtins(data)
     values: dict[str, Any] = {}
-    for name, value in raw.items():
+    for name in data.__struct_fields__:
+        value = getattr(data, name)
+        if not isinstance(value, dt.date):  # dates stay dates; nested Structs become JSON
+            value = msgspec.to_builtins(value)
         if value is None or name == "funder_id":
             continue
         if name in ("budget", "max_per_application"):
