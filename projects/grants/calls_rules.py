@@ -38,16 +38,14 @@ LIMITS: dict[str, tuple[int, int]] = {
     "progress_months": (1, 24),
 }
 EXCLUSIVE = frozenset({Kind.FULL_FINANCING, Kind.CO_FINANCING})
-# What may change in each status: a published call keeps its conditions and money.
+# A published call keeps its conditions, money, applicants and report schedule: applicants
+# and grants rely on them.
 FIXED_ONCE_PUBLISHED = frozenset(
     {
-        "conditions",
-        "budget_ore",
-        "max_per_application_ore",
-        "eligible_kinds",
-        "eligible_cluster_ids",
+        "conditions", "budget_ore", "max_per_application_ore", "eligible_kinds",
+        "eligible_cluster_ids", "report_schedule",
     }
-)
+)  # fmt: skip
 
 OUT_OF_RANGE = N_("Choose a number from %(low)s to %(high)s.")
 NO_APPROVALS = N_("Choose at least one approval.")

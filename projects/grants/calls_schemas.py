@@ -68,8 +68,8 @@ class CallCreate(GuardedStruct, forbid_unknown_fields=True):
 
 
 class CallUpdate(GuardedStruct, forbid_unknown_fields=True):
-    """Fields left out (null) are kept. Once published, the money, the applicants and the
-    conditions are fixed (409)."""
+    """Fields left out (null) are kept. Once published, the money, the applicants, the report
+    schedule and the conditions are fixed (409); the texts, dates and portal flag are not."""
 
     title: Name | None = None
     opens_on: dt.date | None = None

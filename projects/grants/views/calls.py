@@ -226,7 +226,7 @@ async def update(
     form, body = _form(data), _body(data, create=False)
     if call.status != "draft":  # published: the money, applicants and conditions are fixed
         for name in ("budget", "max_per_application", "eligible_kinds", "eligible_cluster_ids",
-                     "conditions"):  # fmt: skip
+                     "conditions", "report_schedule"):  # fmt: skip
             body.pop(name)
     try:
         await calls.update_call(actor, call_id, parse(s.CallUpdate, body, _messages()))
