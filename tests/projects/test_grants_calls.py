@@ -266,3 +266,16 @@ async def test_the_demo_calls_are_seeded_once(client, fw) -> None:
     assert items[first[0]]["is_open"] is True
     assert len(items[first[0]]["conditions"]) == 9
     assert items[first[1]]["conditions"][0]["params"] == {"own_percent": 30}
+
+
+async def test_the_form_has_unique_ids_and_a_label_for_every_input(client, fw) -> None:
+    import re
+
+    await login(client, fw, "officer_a")
+    page = text_of(await client.get("/utlysninger/ny", headers=HTML))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    labelled = set(re.findall(r'<label for="([^"]+)"', page))
+    inputs = re.findall(r'<(?:input|select|textarea)\b[^>]*?\sid="([^"]+)"', page)
+    assert inputs
+    assert set(inputs) <= labelled
