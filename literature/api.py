@@ -5,6 +5,7 @@ from literature.dedup import DedupRecord, find_duplicates
 from literature.formats import FormatError, Record
 from literature.formats.record import normalise_doi
 from literature.import_run import parse_file
+from literature.measures import measure_choices
 from literature.schemas import ImportFormat
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "ImportFormat",
     "Record",
     "find_duplicates",
+    "measure_choices",
     "normalise_doi",
     "parse_file",
 ]

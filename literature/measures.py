@@ -353,3 +353,9 @@ async def add_adoption(actor: Principal, measure_id: int, data: s.AdoptionCreate
             after={"measure": measure_id, "municipality": data.municipality_id},
         )
     return await get_measure(actor, measure_id)
+
+
+async def measure_choices() -> list[tuple[int, str]]:
+    """(id, name) of every measure in the knowledge bank, by name: for other apps' pickers."""
+    rows = await Measure.select(Measure.id, Measure.name).order_by(Measure.name)
+    return [(int(r["id"]), r["name"]) for r in rows]

@@ -59,6 +59,7 @@ APP = App(
         MenuEntry("/forsker/innboks", N_("My matched needs"), 210, _researcher),
         MenuEntry("/forslag", N_("Proposals"), 220, _proposals),
         MenuEntry("/prosjekter", N_("Projects"), 225, _logged_in),
+        MenuEntry("/utlysninger", N_("Calls"), 226, _logged_in),
         MenuEntry("/soknader", N_("Applications"), 227, _logged_in),
         MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
         MenuEntry("/mine-handlinger", N_("My actions"), 235, _logged_in),

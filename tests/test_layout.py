@@ -104,6 +104,8 @@ def test_public_routes_are_the_expected_few(settings) -> None:
         # Published literature verdicts and the research they cite.
         ("/api/public/answered-needs", ("GET",)),
         ("/api/public/answered-needs/{check_id:int}", ("GET",)),
+        # Funders' published calls marked public (the portal's calls).
+        ("/api/public/calls", ("GET",)),
         ("/api/public/literature", ("GET",)),
         # A closed round's priority list, served only when the adviser published it.
         ("/api/public/rounds/{round_id:int}/ranking", ("GET",)),
