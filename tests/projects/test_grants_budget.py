@@ -134,7 +134,7 @@ async def test_round_trip_replaces_the_budget(client, ga) -> None:
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook["Budsjett"]
     sheet["E3"] = "300 000"
-    sheet.append([TODAY.year + 1, "Reise", "Samlinger", None, 12500.5])
+    sheet.append([TODAY.year + 1, "Reiser", "Samlinger", None, 12500.5])
     response = await _upload(client, ga, app_id, _save(workbook))
     assert response.status_code == 200, response.text
     budget = response.json()["budget"]
