@@ -30,11 +30,13 @@ from klynge.orgs.tables import Cluster, Municipality, ResearchGroup, Service
 from priorities import api as priorities
 from projects import groups, matches, proposals, publications
 from projects import schemas as s
+from projects.grants import api as grants
 from projects.tables import GroupPublication, MatchRun
 from projects.workspace import api as workspace
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 ADVISER = "fou@demo.klynge.no"
+FUNDER_OFFICER = "finansiering@demo.klynge.no"
 
 # The demo story (by need key of priorities.demo.NEEDS and group key of groups.json): municipal
 # coordinates (administrative centres, WGS84 approx.), a conflict of interest, an interest, a
@@ -281,5 +283,10 @@ async def seed_demo() -> bool:
         group_id = ids[spec_p["group"]]
         if need_id is not None and await proposals.group_sees_need(group_id, need_id):
             await _propose(spec_p, editors[spec_p["group"]], adviser, group_id, need_id)
-        await workspace.seed_demo_projects(cluster_id, adviser, editors, ids, need_ids)
+        project_ids = await workspace.seed_demo_projects(
+            cluster_id, adviser, editors, ids, need_ids
+        )
+        officer = await _principal(FUNDER_OFFICER)
+        if officer is not None and len(project_ids) == 3:
+            await grants.seed_demo_grants(officer, adviser, project_ids)
     return True

@@ -4,6 +4,15 @@ apps may call. Nothing else of grants is imported from outside it."""
 from __future__ import annotations
 
 from projects.grants.conditions import Condition, Facts, Result, evaluate
+from projects.grants.demo import seed_demo_grants
 from projects.grants.money import format_nok, parse_nok
 
-__all__ = ["Condition", "Facts", "Result", "evaluate", "format_nok", "parse_nok"]
+__all__ = [
+    "Condition",
+    "Facts",
+    "Result",
+    "evaluate",
+    "format_nok",
+    "parse_nok",
+    "seed_demo_grants",
+]

@@ -34,7 +34,7 @@ OPEN_CALL: dict[str, Any] = {
         {"kind": "no_existing_positions"},
         {"kind": "rnd_partner"},
         {"kind": "approvals", "params": {"kinds": ["data_protection"]}},
-        {"kind": "min_municipalities", "params": {"count": 2}},
+        {"kind": "min_municipalities", "params": {"count": 2}, "hard": False},
         {"kind": "user_representatives", "params": {"count": 1}},
         {"kind": "max_amount"},
         {"kind": "report_schedule"},
@@ -51,7 +51,7 @@ CLOSED_CALL: dict[str, Any] = {
     "eligible_kinds": ["cluster", "municipality"],
     "service_areas": ["barnevern", "bup"],
     "criteria": ["Relevans", "Kvalitet"],
-    "report_schedule": {"progress_months": 12, "final": True},
+    "report_schedule": {"progress_months": 6, "final": True},
     "conditions": [
         {"kind": "co_financing", "params": {"own_percent": 30}},
         {"kind": "min_rnd_share", "params": {"percent": 15}},

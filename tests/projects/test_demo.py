@@ -199,6 +199,20 @@ async def test_projects_demo_is_realistic_explained_and_idempotent(db) -> None:
     )
     assert [c["decision"] for c in cycles] == ["adapt", "adopt"]
     assert await MeasureValue.count() >= 20
+    # Grants: the demo funder's two calls, applications in every state, one overdue report.
+    import datetime as dt
+
+    from projects.grants.tables import Application, Call, GrantReport
+
+    assert await Call.count() == 2
+    states = {r["status"] for r in await Application.select(Application.status)}
+    assert states == {
+        "draft", "submitted", "changes_requested", "granted", "declined", "withdrawn"
+    }  # fmt: skip
+    overdue = await GrantReport.count().where(
+        (GrantReport.due < dt.date.today()) & (GrantReport.status == "due")
+    )
+    assert overdue == 1
 
     from klynge.notifications import Notification
 
