@@ -203,11 +203,18 @@ async def test_a_grant_from_call_to_approved_report(
         await report.locator("textarea[name=rnd_activity]").fill(
             "Følgeforskerne har gjennomført intervjuer med ungdom og ansatte."
         )
+        # Spent in the period: 150 000 on the position, 30 000 on each R&D line (28,6 % R&D).
+        spent = report.locator("input[name^='spent-']")
+        assert await spent.count() == 3
+        for i, amount in enumerate(("150 000", "30 000", "30 000")):
+            await spent.nth(i).fill(amount)
         await report.locator("input[name=rnd_spent]").fill("60 000")
         await _submit(report)
         assert await adviser.locator(".error-summary").count() == 0, await adviser.inner_text(
             "main"
         )
+        conditions = await adviser.inner_text("ul.conditions")
+        assert "FoU-andelen på 28,6 %" in conditions, conditions
         await _axe(adviser, "report, team")
 
         # The municipal leader attests that no existing positions are financed.
@@ -221,7 +228,7 @@ async def test_a_grant_from_call_to_approved_report(
         # The team submits the report; the officer approves it.
         await adviser.goto(report_url)
         await _submit(adviser.locator("form#submit"))
-        assert await _report_status(adviser) == "Sendt inn", await adviser.inner_text("main")
+        assert await _report_status(adviser) == "Innsendt", await adviser.inner_text("main")
         await officer.goto(report_url)
         await _axe(officer, "report, funder")
         review = officer.locator("form#review")
