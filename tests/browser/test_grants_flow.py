@@ -12,9 +12,9 @@ import re
 from typing import Any
 
 from tests.browser import axe
-from tests.browser.harness import ADVISER, SUMMARY, Contexts, LiveServer
+from tests.browser.harness import ADVISER, FUNDER_OFFICER, SUMMARY, Contexts, LiveServer
 
-OFFICER = "finansiering@demo.klynge.no"
+OFFICER = FUNDER_OFFICER
 
 
 async def _axe(page: Any, what: str) -> None:
@@ -32,7 +32,7 @@ async def _open(page: Any, form_selector: str) -> Any:
     """The form inside a closed <details>: open the details first."""
     form = page.locator(form_selector)
     details = form.locator("xpath=ancestor::details[1]")
-    if not await details.get_attribute("open") == "":
+    if not await details.evaluate("d => d.open"):
         await details.locator("summary").first.click()
     return form
 
@@ -90,7 +90,8 @@ async def _create_call(page: Any, live_server: LiveServer, today: dt.date) -> in
     )
     await _submit(page.locator("form[action$='/publiser']"))
     text = await page.inner_text("main")
-    assert "Åpen" in text and "FoU-andel" in text, text
+    assert "Åpen" in text, text
+    assert "FoU-andel" in text, text
     return int(found.group(1))
 
 
