@@ -56,6 +56,8 @@ COORDINATOR = "koordinator@demo.klynge.no"
 CLUSTER_MEMBERS = [ADVISER, "leder@demo.klynge.no"]
 # The researcher whose group the group pages, the inbox and the proposal are about.
 RESEARCHER = "forsker@demo.klynge.no"
+# The officer of the demo funder: manages its calls, reviews and decides applications.
+FUNDER_OFFICER = "finansiering@demo.klynge.no"
 
 
 # --- the live server -----------------------------------------------------------------------
@@ -245,6 +247,19 @@ def visitors(page: Page) -> tuple[list[str | None], list[str]]:
             # coordinator's municipality is not a member).
             return [ADMIN, "leder@demo.klynge.no"], []
         return [ADMIN, ADVISER], []
+    if "call_id" in page.params and page.path.endswith("/rediger"):
+        # Only the call's funder (its officer) edits the call.
+        return [ADMIN, FUNDER_OFFICER], []
+    if "application_id" in page.params:
+        # The application of the running project to the demo call (submitted and granted): its
+        # team (the cluster's adviser) and the call's funder see it; the review panel is the
+        # funder's.
+        if page.path.endswith("/vurdering"):
+            return [ADMIN, FUNDER_OFFICER], []
+        return [ADMIN, ADVISER, FUNDER_OFFICER], []
+    if "grant_id" in page.params:
+        # The grant and its first report: the project team and the funder.
+        return [ADMIN, ADVISER, FUNDER_OFFICER], []
     if "group_id" in page.params and page.path.endswith("/rediger"):
         # Only the group's own researchers edit its profile.
         return [ADMIN, RESEARCHER], []
@@ -300,7 +315,13 @@ def param_values(server: LiveServer) -> dict[str, str]:
             (RESEARCHER,),
         ),
         "funder_id": q("SELECT min(id) FROM funder"),
-        "grant_id": q("SELECT min(id) FROM role_assignment"),
+        # Grants: the demo has none until a test makes one (extra_ids); then the first ones.
+        "call_id": q("SELECT min(id) FROM grant_call WHERE status = 'published'"),
+        "application_id": q("SELECT min(id) FROM grant_application WHERE status = 'granted'"),
+        "grant_id": q("SELECT min(id) FROM grant_agreement"),
+        "report_id": q(
+            'SELECT min(id) FROM grant_report WHERE "grant" = (SELECT min(id) FROM grant_agreement)'
+        ),
         "event_id": q("SELECT min(id) FROM audit_event"),
         "audit_id": q("SELECT min(id) FROM audit_event"),
         # A need every cluster member may see (not a draft, not merged away), and the closed

@@ -431,12 +431,96 @@ async def projects_data(contexts: Contexts, live_server: LiveServer) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+async def grants_data(contexts: Contexts, live_server: LiveServer) -> None:
+    """The demo has no grants yet: through the JSON API the demo funder officer publishes a
+    call, the adviser applies to it from the running demo project and submits, and the officer
+    grants it (which schedules its reports), so every grants page has something to show."""
+    import datetime as dt
+
+    from tests.browser.harness import DEMO_PASSWORD, FUNDER_OFFICER, param_values
+
+    request = (await contexts.get(None)).request
+
+    async def headers_of(email: str) -> dict[str, str]:
+        token = await request.post(
+            "/api/auth/token", data={"email": email, "password": DEMO_PASSWORD}
+        )
+        assert token.ok, await token.text()
+        return {"Authorization": f"Bearer {(await token.json())['access_token']}"}
+
+    officer, adviser = await headers_of(FUNDER_OFFICER), await headers_of(ADVISER)
+    today = dt.date.today()
+    project_id = int(param_values(live_server)["project_id"])
+    starts = live_server.scalar("SELECT starts_on FROM project WHERE id = ?", (project_id,))
+    year = int(str(starts)[:4]) if starts else today.year
+    call = await request.post(
+        "/api/calls",
+        data={
+            "funder_id": live_server.scalar("SELECT min(id) FROM funder"),
+            "title": "Kommunal FoU 2027",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + dt.timedelta(days=60)).isoformat(),
+            "budget": "5000000",
+            "criteria": ["Relevans", "Gjennomføring"],
+            "conditions": [{"kind": "min_rnd_share", "params": {"percent": 20}, "hard": True}],
+            "is_public": True,
+        },
+        headers=officer,
+    )
+    assert call.ok, await call.text()
+    call_id = (await call.json())["id"]
+    published = await request.post(f"/api/calls/{call_id}/publish", headers=officer)
+    assert published.ok, await published.text()
+    started = await request.post(
+        "/api/applications/", data={"project_id": project_id, "call_id": call_id}, headers=adviser
+    )
+    assert started.ok, await started.text()
+    application_id = (await started.json())["id"]
+    lines = [
+        {"year": year, "category": "rnd", "amount": "300000", "description": "Følgeforskning"},
+        {"year": year, "category": "operations", "amount": "200000", "description": "Drift"},
+    ]
+    for part, body in (
+        ("budget", {"lines": lines}),
+        ("financing", {"lines": [{"source": "this_funder", "amount": "500000"}]}),
+    ):
+        saved = await request.put(
+            f"/api/applications/{application_id}/{part}", data=body, headers=adviser
+        )
+        assert saved.ok, await saved.text()
+    submitted = await request.post(f"/api/applications/{application_id}/submit", headers=adviser)
+    assert submitted.ok, await submitted.text()
+    decided = await request.post(
+        f"/api/applications/{application_id}/decision",
+        data={
+            "decision": "granted",
+            "amount_ore": 50_000_000,
+            "starts_on": today.isoformat(),
+            "ends_on": (today + dt.timedelta(days=364)).isoformat(),
+        },
+        headers=officer,
+    )
+    assert decided.ok, await decided.text()
+    grant_id = (await decided.json())["grant_id"]
+    report_id = live_server.scalar(
+        'SELECT min(id) FROM grant_report WHERE "grant" = ?', (grant_id,)
+    )
+    live_server.extra_ids.update(
+        call_id=str(call_id),
+        application_id=str(application_id),
+        grant_id=str(grant_id),
+        report_id=str(report_id),
+    )
+
+
 async def test_every_page_is_accessible(
     contexts: Contexts,
     live_server: LiveServer,
     import_result: ImportResult,
     literature_data: None,
     projects_data: None,
+    grants_data: None,
 ) -> None:
     pages = html_pages()
     assert pages, "the route table has no HTML pages at all"

@@ -64,7 +64,11 @@ async def _page(
         data=data,
         rows=reviews.scores_table(data.criteria, data.reviews),
         failed=failed,
-        form=failed or Form("none"),
+        # One form per panel form, so their fields' ids (and labels) differ.
+        forms={
+            name: failed if failed is not None and failed.id == name else Form(name)
+            for name in ("review", "changes", "decision")
+        },
         notice=notice,
         here=_here(application_id),
         nok=format_nok,
