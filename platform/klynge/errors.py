@@ -39,12 +39,16 @@ PROBLEM_BASE = "https://klynge.no/problems/"
 def translate(message: str, params: Mapping[str, Any] | None = None) -> str:
     """A msgid in the current language, with its placeholders filled."""
     text = _(message)
-    if not params:
-        return text
+    # Always formatted, as Jinja's newstyle gettext does, so "%%" reads "%" with or without
+    # params.
+    values = dict(params or {})
     try:
-        return text % dict(params)
+        return text % values
     except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-        return message % dict(params)
+        try:
+            return message % values
+        except (KeyError, TypeError, ValueError):
+            return message
 
 
 @dataclass

@@ -35,7 +35,7 @@ BAD_YEAR = N_("The year must be between %(first)s and %(last)s (the project's pe
 BAD_CATEGORY = N_("Choose one of the budget categories.")
 BAD_SOURCE = N_("Choose one of the financing sources.")
 BAD_AMOUNT = N_("Write the amount in kroner, for example 150 000 or 1 234,50.")
-FTE_NEEDED = N_("Write the share of a full-time position, 1 to 100 %.")
+FTE_NEEDED = N_("Write the share of a full-time position, 1 to 100 %%.")
 FTE_ONLY_POSITIONS = N_("Only position lines have a share of a full-time position.")
 TOO_LONG = N_("The description is too long (at most 200 characters).")
 
