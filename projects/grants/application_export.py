@@ -4,12 +4,12 @@ call's conditions as evaluated now."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 from contextvars import Token
 
 from klynge.auth.principal import Principal
+from klynge.documents import markdown_to_docx
 from klynge.i18n import N_, set_language, translations
 from projects.grants import applications_schemas as s
 from projects.grants.application_data import application_out
@@ -101,9 +101,7 @@ async def application_docx(actor: Principal, application_id: int) -> tuple[str, 
     finally:
         reset_language(token)
     markdown = application_markdown(out, translations(language).gettext)
-    content = await asyncio.to_thread(
-        workspace.pandoc_docx, markdown, workspace.PANDOC_LANG[language]
-    )
+    content = await markdown_to_docx(markdown, language)
     return f"soknad-{application_id}.docx", content
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from klynge.auth.principal import Principal
+from klynge.documents import markdown_to_docx
 from klynge.errors import Conflict
 from klynge.i18n import N_, translations
 from projects.grants.loading import load_application_access
 from projects.grants.money import format_nok
 from projects.grants.tables import Application, GrantAgreement, GrantReport
 
-PANDOC_LANG = {"nb": "nb-NO", "nn": "nn-NO"}
+WRITTEN_STANDARDS = ("nb", "nn")
 NOT_DECIDED = N_("The application has not been decided yet.")
 TITLE = N_("Decision on your application")
 APPLICATION = N_("Application")
@@ -106,23 +104,7 @@ async def decision_letter(actor: Principal, application_id: int) -> tuple[str, b
     data = await _data(application_id)
     if data["status"] not in {"granted", "declined"}:
         raise Conflict(NOT_DECIDED)
-    language = data["written_standard"] if data["written_standard"] in PANDOC_LANG else "nb"
+    language = data["written_standard"] if data["written_standard"] in WRITTEN_STANDARDS else "nb"
     markdown = letter_markdown(data, translations(language).gettext)
-    content = await asyncio.to_thread(_pandoc_docx, markdown, PANDOC_LANG[language])
+    content = await markdown_to_docx(markdown, language)
     return f"vedtak-{application_id}.docx", content
-
-
-def _pandoc_docx(markdown: str, lang: str) -> bytes:
-    import pypandoc  # imported lazily: only the letter needs pandoc
-
-    with tempfile.TemporaryDirectory(prefix="klynge-letter-") as tmp:
-        target = Path(tmp) / "letter.docx"
-        pypandoc.convert_text(
-            markdown,
-            "docx",
-            format="markdown",
-            outputfile=str(target),
-            extra_args=["--quiet", "-M", f"lang={lang}"],
-            sandbox=False,
-        )
-        return target.read_bytes()

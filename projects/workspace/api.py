@@ -9,7 +9,8 @@ from outside it.
 - `visible_where(actor)`: the SQL filter of the projects a caller sees (None = all).
 - `open_actions_for(account_id)`: an account's open follow-up actions across projects.
 - `grant_facts(project_id)`: participant counts and the approvals checklist (grants).
-- `md_escape`, `pandoc_docx(markdown, lang)`: the DOCX export's helpers, for other exports.
+- `md_escape`: the DOCX export's Markdown escaping, for other exports (klynge.documents writes
+  the DOCX).
 - `seed_demo_projects(...)`: the demo's three projects (`klynge demo`).
 """
 
@@ -27,8 +28,6 @@ from projects.workspace.access import (
 from projects.workspace.codesign_actions import open_actions_for
 from projects.workspace.demo import seed_workspace as seed_demo_projects
 from projects.workspace.description_md import md_escape
-from projects.workspace.export import PANDOC_LANG
-from projects.workspace.export import _pandoc_docx as pandoc_docx
 from projects.workspace.grant_facts import GrantFacts, grant_facts
 from projects.workspace.listing import visible_where
 from projects.workspace.loading import load_access, load_facts
@@ -43,7 +42,6 @@ from projects.workspace.projects import (
 )
 
 __all__ = [
-    "PANDOC_LANG",
     "STATUSES",
     "STATUS_LABELS",
     "Access",
@@ -62,7 +60,6 @@ __all__ = [
     "md_escape",
     "notify_matched",
     "open_actions_for",
-    "pandoc_docx",
     "project_summary",
     "require_advise",
     "require_edit",

@@ -3,15 +3,13 @@ and the project description as DOCX through pandoc, in the reader's written stan
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
 from klynge import excel
 from klynge.auth.principal import Principal
+from klynge.documents import PANDOC_LANG, markdown_to_docx
 from klynge.i18n import N_, translations
 from klynge.orgs.schemas import SERVICE_TYPE_LABELS
 from projects.workspace.access import require_see
@@ -41,7 +39,6 @@ KIND_LABELS = {
     "service": N_("Service"),
     "user_representative": N_("User representative"),
 }
-PANDOC_LANG = {"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}
 
 
 def _language(actor: Principal) -> str:
@@ -121,21 +118,5 @@ async def description_docx(actor: Principal, project_id: int) -> tuple[str, byte
     t = translations(language).gettext
     participants = await _participants(project_id, t)
     markdown = description_markdown(_description(overview, participants, t), t)
-    content = await asyncio.to_thread(_pandoc_docx, markdown, PANDOC_LANG[language])
+    content = await markdown_to_docx(markdown, language)
     return f"prosjekt-{project_id}.docx", content
-
-
-def _pandoc_docx(markdown: str, lang: str) -> bytes:
-    import pypandoc  # imported lazily: only the export needs pandoc
-
-    with tempfile.TemporaryDirectory(prefix="klynge-project-") as tmp:
-        target = Path(tmp) / "project.docx"
-        pypandoc.convert_text(
-            markdown,
-            "docx",
-            format="markdown",
-            outputfile=str(target),
-            extra_args=["--quiet", "-M", f"lang={lang}"],
-            sandbox=False,
-        )
-        return target.read_bytes()
