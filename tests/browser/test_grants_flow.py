@@ -215,7 +215,7 @@ async def test_a_grant_from_call_to_approved_report(
             "main"
         )
         conditions = await adviser.inner_text("ul.conditions")
-        assert "FoU-andelen på 28,6 %" in conditions, conditions
+        assert "FoU-andel 28,6 %" in conditions, conditions
         await _axe(adviser, "report, team")
 
         # The municipal leader attests that no existing positions are financed.
