@@ -7,6 +7,7 @@ from priorities.need_links import (
     asker_orgs,
     askers,
     endorsing_municipalities,
+    mark_answered,
     mark_matched,
     service_ids,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "load_need",
     "load_round",
     "load_visible",
+    "mark_answered",
     "mark_matched",
     "matchable_needs",
     "need_clusters",

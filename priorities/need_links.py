@@ -1,18 +1,21 @@
 """What other apps ask of a need: the matchable needs of a cluster, who asked a need (and
-gets the answer back), its services, and marking it matched with research."""
+gets the answer back), its services, marking it matched with research, and answered by a
+project's findings."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.orgs.tables import Municipality, Service
 from klynge.scoping import can_manage_cluster
 from priorities import schemas as s
 from priorities.need_read import load, names
 from priorities.need_rules import MATCHABLE
-from priorities.needs import transition
-from priorities.tables import NeedEndorsement, NeedService, NeedSubmitter
+from priorities.needs import event, transition
+from priorities.tables import Need, NeedEndorsement, NeedService, NeedSubmitter
 
 
 async def mark_matched(actor: Principal, need_id: int, reason: str) -> dict[str, Any]:
@@ -26,6 +29,51 @@ async def mark_matched(actor: Principal, need_id: int, reason: str) -> dict[str,
         reason,
         may=lambda n: can_manage_cluster(actor, n["cluster"]),
     )
+
+
+# A need a project works on: matched (or in a project), or still on the prioritised list.
+ANSWERABLE = (*MATCHABLE, s.NeedStatus.MATCHED, s.NeedStatus.IN_PROJECT)
+
+
+async def mark_answered(
+    actor: Principal, need_id: int, *, summary: str, link: str, reason: str
+) -> bool:
+    """A project's first published outcome answers the need: status "answered" with the public
+    summary and the link to the findings. The caller has decided that `actor` may publish the
+    project's findings; runs in the caller's transaction. An answered (or withdrawn, merged,
+    archived) need is left as it is: True only when this call answered it."""
+    before = await load(need_id)
+    if before["status"] not in ANSWERABLE:
+        return False
+    now = dt.datetime.now(dt.UTC)
+    answered = s.NeedStatus.ANSWERED.value
+    updated = (
+        await Need.update(
+            {
+                Need.status: answered,
+                Need.status_reason: reason,
+                Need.updated_at: now,
+                Need.answer_summary: summary,
+                Need.answer_link: link,
+                Need.answered_at: now,
+            }
+        )
+        .where(Need.id == need_id, Need.status == before["status"])
+        .returning(Need.id)
+    )
+    if not updated:
+        return False
+    await event(need_id, actor, "status", before["status"], answered, reason)
+    await audit.record(
+        actor,
+        "need.answered",
+        "need",
+        need_id,
+        cluster_id=before["cluster"],
+        before=before,
+        after=await load(need_id),
+    )
+    return True
 
 
 async def service_ids(need_id: int) -> list[int]:

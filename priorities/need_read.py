@@ -141,6 +141,8 @@ def _need_struct(row: Mapping[str, Any], rel: _Related) -> s.NeedOut:
         merged_into=row["merged_into"],
         created_at=row["created_at"],
         submitted_at=row["submitted_at"],
+        answer_summary=row.get("answer_summary", ""),
+        answer_link=row.get("answer_link", ""),
     )
 
 

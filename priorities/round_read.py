@@ -108,10 +108,13 @@ async def round_out(actor: Principal, round_id: int) -> s.RoundOut:
     )
 
 
-def _item(i: dict[str, Any], title: str, decision: dict[str, Any] | None) -> s.RankingItem:
+def _item(
+    i: dict[str, Any], need: dict[str, Any], decision: dict[str, Any] | None
+) -> s.RankingItem:
+    answered = need.get("status") == s.NeedStatus.ANSWERED.value
     return s.RankingItem(
         need_id=i["need_id"],
-        title=title,
+        title=need.get("title", ""),
         rank=i["rank"],
         score=i["score"],
         criteria=i["criteria"],
@@ -125,6 +128,9 @@ def _item(i: dict[str, Any], title: str, decision: dict[str, Any] | None) -> s.R
         group_scores=i["group_scores"],
         decision=decision["decision"] if decision else None,
         justification=decision["justification"] if decision else "",
+        answered=answered,
+        answer_summary=need.get("answer_summary", "") if answered else "",
+        answer_link=need.get("answer_link", "") if answered else "",
     )
 
 
@@ -138,11 +144,11 @@ async def ranking(actor: Principal | None, round_id: int, *, public: bool = Fals
     if row["status"] != "closed":
         raise Conflict(N_("The results are hidden until the round is closed."))
     items = _json(row["result"]) or []
-    titles = {
-        r["id"]: r["title"]
-        for r in await Need.select(Need.id, Need.title).where(
-            Need.id.is_in([i["need_id"] for i in items] or [-1])
-        )
+    needs = {
+        r["id"]: r
+        for r in await Need.select(
+            Need.id, Need.title, Need.status, Need.answer_summary, Need.answer_link
+        ).where(Need.id.is_in([i["need_id"] for i in items] or [-1]))
     }
     decisions = {d["need"]: d for d in await Decision.select().where(Decision.round == round_id)}
     return s.Ranking(
@@ -151,7 +157,7 @@ async def ranking(actor: Principal | None, round_id: int, *, public: bool = Fals
         closed_at=row["closed_at"],
         weights=_json(row["weights"]) or {},
         weighting=row["weighting"],
-        items=[_item(i, titles.get(i["need_id"], ""), decisions.get(i["need_id"])) for i in items],
+        items=[_item(i, needs.get(i["need_id"], {}), decisions.get(i["need_id"])) for i in items],
     )
 
 

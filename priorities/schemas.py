@@ -167,6 +167,9 @@ class NeedOut(msgspec.Struct):
     merged_into: int | None
     created_at: dt.datetime
     submitted_at: dt.datetime | None
+    # Answered by a project's findings: the public summary and the link to the findings.
+    answer_summary: str = ""
+    answer_link: str = ""
     submitters: list[Ref] = msgspec.field(default_factory=list)
     endorsements: list[EndorsementOut] = msgspec.field(default_factory=list)
     history: list[EventOut] = msgspec.field(default_factory=list)
@@ -266,6 +269,10 @@ class RankingItem(msgspec.Struct):
     group_scores: dict[str, dict[str, float | None]]
     decision: str | None = None
     justification: str = ""
+    # Answered by a project's findings: the public summary and the link to them.
+    answered: bool = False
+    answer_summary: str = ""
+    answer_link: str = ""
 
 
 class Ranking(msgspec.Struct):

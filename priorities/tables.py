@@ -49,6 +49,10 @@ class Need(Table, tablename="need"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     submitted_at = Timestamptz(null=True, default=None)
+    # Answered by a project's findings (projects.findings): the public summary and the link.
+    answer_summary = Text(default="")
+    answer_link = Varchar(length=300, default="")
+    answered_at = Timestamptz(null=True, default=None)
 
 
 class NeedService(Table, tablename="need_service"):

@@ -38,6 +38,8 @@ APP = App(
         "projects.workspace.views:HANDLERS",
         "projects.grants.controllers:HANDLERS",
         "projects.grants.views:HANDLERS",
+        "projects.findings.controllers:HANDLERS",
+        "projects.findings.views:HANDLERS",
     ),
     job_modules=(
         "projects.publications",
@@ -45,12 +47,15 @@ APP = App(
         "projects.assignments",
         "projects.workspace.jobs",
         "projects.grants.grants_jobs",
+        "projects.findings.findings_jobs",
     ),
     # Hourly, so a milestone that fell due yesterday is told early today whenever the app runs.
     cron_jobs=(
         CronJob("notify_overdue_milestones", minute=frozenset({15})),
         # Daily: reports due in 14 and 3 days, and overdue ones (each step once per report).
         CronJob("remind_grant_reports", hour=frozenset({6}), minute=frozenset({0})),
+        # Daily: unanswered deliveries reminded, then escalated (each step once per delivery).
+        CronJob("remind_findings_deliveries", hour=frozenset({6}), minute=frozenset({30})),
     ),
     commands="projects.match_cli",
     demo_seed="projects.demo:seed_demo",
@@ -67,5 +72,12 @@ APP = App(
         MenuEntry("/finansiering", N_("Grants dashboard"), 240, _funder_officer),
     ),
     notices=NOTICES,
-    sections={"need": "projects.workspace.need_section:need_section"},
+    sections={
+        "need": "projects.workspace.need_section:need_section",
+        "project": "projects.findings.section:project_section",
+    },
+    tasks=(
+        "projects.workspace.tasks:action_tasks",
+        "projects.findings.tasks:delivery_tasks",
+    ),
 )

@@ -1,6 +1,7 @@
 """Status messages the projects pages show after a redirect (registered as "projects.<key>")."""
 
 from klynge.views.common import N_
+from projects.findings.notices import NOTICES as FINDINGS_NOTICES
 from projects.grants.notices import NOTICES as GRANTS_NOTICES
 from projects.workspace.notices import NOTICES as WORKSPACE_NOTICES
 
@@ -22,4 +23,5 @@ NOTICES: dict[str, str] = {
     "proposal-reviewed": N_("The review was saved."),
     **WORKSPACE_NOTICES,
     **GRANTS_NOTICES,
+    **FINDINGS_NOTICES,
 }

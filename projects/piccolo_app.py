@@ -3,6 +3,7 @@
 from piccolo.conf.apps import AppConfig
 
 from klynge.paths import migrations_folder
+from projects.findings.tables import Delivery, DeliveryService, Outcome, OutcomeFile
 from projects.grants.tables import (
     Application,
     BudgetLine,
@@ -68,6 +69,10 @@ APP_CONFIG = AppConfig(
         GrantAgreement,
         GrantReport,
         Payment,
+        Outcome,
+        OutcomeFile,
+        Delivery,
+        DeliveryService,
     ],
     migration_dependencies=["klynge.piccolo_app", "priorities.piccolo_app"],
     commands=[],

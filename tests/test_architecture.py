@@ -92,7 +92,7 @@ def test_no_module_imports_itself_through_a_cycle() -> None:
     assert cycles == []
 
 
-@pytest.mark.parametrize("part", ["workspace", "grants"])
+@pytest.mark.parametrize("part", ["workspace", "grants", "findings"])
 def test_the_projects_parts_meet_only_through_their_api(part: str) -> None:
     """Inside `projects/`, a part (the project workspace, grants, and later findings) is used by
     the other parts only through its `api` module; the app's assembly (its table registry and

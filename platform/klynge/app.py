@@ -89,6 +89,7 @@ def core_route_handlers() -> list[Any]:
         MembershipController,
         MunicipalityController,
     )
+    from klynge.tasks import ROUTE_HANDLERS as TASK_ROUTES
     from klynge.views import VIEW_HANDLERS
 
     return [
@@ -104,6 +105,7 @@ def core_route_handlers() -> list[Any]:
         healthz,
         *VIEW_HANDLERS,
         *NOTIFICATION_ROUTES,
+        *TASK_ROUTES,
     ]
 
 

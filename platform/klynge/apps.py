@@ -56,10 +56,13 @@ class CronJob:
 
 @dataclass(frozen=True)
 class Section:
-    """A part of another app's page: the template to include and what it shows."""
+    """A part of another app's page: the template to include and what it shows; `anchor` and
+    `label` (an N_ msgid) put it in the page's "on this page" navigation where it has one."""
 
     template: str
     context: Mapping[str, Any]
+    anchor: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ class App:
     # Parts this app adds to pages of other apps: slot (e.g. "need") -> "module:function",
     # an async (actor, object_id) -> Section | None.
     sections: Mapping[str, str] = field(default_factory=dict)
+    # The app's contributions to each user's task list: "module:function" references of
+    # async (actor) -> Sequence[klynge.tasks.Task].
+    tasks: Sequence[str] = ()
 
     @property
     def folder(self) -> Path:

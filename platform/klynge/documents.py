@@ -1,6 +1,7 @@
-"""Documents from Markdown: the platform's one way to write a DOCX (pandoc from
-pypandoc-binary; no LaTeX, no Word). Exports build Markdown with their own pure functions and
-hand it here; the conversion runs in a worker thread so a request never blocks the loop."""
+"""Documents from Markdown: the platform's one way to write a DOCX or a PDF (pandoc from
+pypandoc-binary; no LaTeX, no Word). A PDF is pandoc's Typst output compiled by the `typst`
+wheel (fonts bundled). Exports build Markdown with their own pure functions and hand it here;
+the conversion runs in a worker thread so a request never blocks the loop."""
 
 from __future__ import annotations
 
@@ -31,3 +32,26 @@ def _docx(markdown: str, lang: str) -> bytes:
 async def markdown_to_docx(markdown: str, language: str) -> bytes:
     """A DOCX of `markdown`, its language `language` (nb, nn or en)."""
     return await asyncio.to_thread(_docx, markdown, PANDOC_LANG.get(language, "nb-NO"))
+
+
+def _pdf(markdown: str, lang: str) -> bytes:
+    import pypandoc
+    import typst
+
+    source = pypandoc.convert_text(
+        markdown,
+        "typst",
+        format="markdown",
+        extra_args=["--quiet", "--standalone", "-M", f"lang={lang}"],
+        sandbox=False,
+    )
+    pdf = typst.compile(source.encode("utf-8"))
+    if not isinstance(pdf, bytes):  # one page per image only for png/svg output
+        raise TypeError("typst returned no PDF")
+    return pdf
+
+
+async def markdown_to_pdf(markdown: str, language: str) -> bytes:
+    """A PDF of `markdown` (pandoc → Typst → PDF), its language `language` (nb, nn or en)."""
+    lang = PANDOC_LANG.get(language, "nb-NO").split("-")[0]
+    return await asyncio.to_thread(_pdf, markdown, lang)

@@ -10,6 +10,7 @@ the anchor being the part's entry in `ANCHORS` (the page's nav links there; form
 
 from __future__ import annotations
 
+from klynge import apps
 from klynge.apps import Section
 from klynge.auth.principal import Principal
 from klynge.i18n import N_
@@ -28,11 +29,16 @@ ANCHORS: dict[str, tuple[str, str]] = {
 }
 
 
-def section_nav() -> list[tuple[str, str]]:
-    """(anchor, label) of each section, in the page's order."""
-    return [ANCHORS[part.__name__.rsplit(".", 1)[-1]] for part in PARTS]
+def section_nav(sections: list[Section] | None = None) -> list[tuple[str, str]]:
+    """(anchor, label) of each section, in the page's order (the workspace's own parts, then
+    those other parts add through the "project" slot, e.g. the findings)."""
+    own = [ANCHORS[part.__name__.rsplit(".", 1)[-1]] for part in PARTS]
+    return own + [(s.anchor, s.label) for s in sections or [] if s.anchor and s.label]
 
 
 async def page_sections(actor: Principal | None, access: Access) -> list[Section]:
-    """The sections of the full workspace page (not the public summary)."""
-    return [await part.section(actor, access) for part in PARTS]
+    """The sections of the full workspace page (not the public summary): the workspace's parts,
+    then what other parts add to the "project" slot (klynge.apps.App.sections)."""
+    own = [await part.section(actor, access) for part in PARTS]
+    added = await apps.page_sections("project", actor, access.project_id) if actor else []
+    return own + added

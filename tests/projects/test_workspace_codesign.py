@@ -181,6 +181,13 @@ async def test_actions_go_to_their_owner_until_done(client: Any, ws: World) -> N
     mine = await client.get("/api/me/actions", headers=ws.headers["adviser_a"])
     assert [a["id"] for a in mine.json()] == [action["id"]]
     assert mine.json()[0]["project_title"] == "Skolefravær i Askøy"
+    # The same action is on the owner's task list (the core's "My tasks"), overdue.
+    tasks = (await client.get("/api/me/tasks", headers=ws.headers["adviser_a"])).json()
+    assert [(t["kind"], t["subject"], t["overdue"]) for t in tasks] == [
+        ("projects.action", "Skolefravær i Askøy", True)
+    ]
+    assert tasks[0]["text"] == "Gjør oppfølgingspunktet «Lage invitasjon til foreldremøte»"
+    assert (await client.get("/api/me/tasks", headers=lead)).json() == []
     listed = await client.get(f"/api/projects/{pid}/sessions", headers=lead)
     assert [a["id"] for a in listed.json()[0]["actions"]] == [action["id"]]
     done = await client.patch(
@@ -189,6 +196,7 @@ async def test_actions_go_to_their_owner_until_done(client: Any, ws: World) -> N
     assert done.json()["done"] is True
     assert done.json()["overdue"] is False
     assert (await client.get("/api/me/actions", headers=ws.headers["adviser_a"])).json() == []
+    assert (await client.get("/api/me/tasks", headers=ws.headers["adviser_a"])).json() == []
     from projects.workspace.codesign_actions import open_actions_for
 
     assert await open_actions_for(ws.accounts["adviser_a"]) == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from klynge.views import admin_orgs, admin_users, audit_log, jobs, orgs, public
+from klynge.views import admin_orgs, admin_users, audit_log, jobs, orgs, public, tasks
 
 VIEW_HANDLERS: list[Any] = [
     *public.HANDLERS,
@@ -16,4 +16,5 @@ VIEW_HANDLERS: list[Any] = [
     *admin_orgs.HANDLERS,
     *audit_log.HANDLERS,
     *jobs.HANDLERS,
+    *tasks.HANDLERS,
 ]

@@ -134,12 +134,13 @@ async def project_page(
     access, view = await overview.project_view(caller, project_id)
     if not isinstance(view, ProjectOverview):
         return render("projects/workspace/public.html", project=view, **_labels())
+    sections = await page_sections(caller, access)
     return render(
         "projects/workspace/project.html",
         project=view,
         access=access,
-        sections=await page_sections(caller, access),
-        nav=section_nav(),
+        sections=sections,
+        nav=section_nav(sections),
         notice=notice_text(request.query_params.get("notice")),
         **_labels(),
     )

@@ -1,0 +1,7 @@
+"""The findings part's dashboard API (placeholder: filled in by the dashboard work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []

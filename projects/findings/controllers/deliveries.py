@@ -1,0 +1,7 @@
+"""The findings part's deliveries API (placeholder: filled in by the deliveries work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []

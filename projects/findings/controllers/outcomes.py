@@ -1,0 +1,7 @@
+"""The findings part's outcomes API (placeholder: filled in by the outcomes work)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []
