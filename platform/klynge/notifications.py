@@ -1,10 +1,15 @@
 """In-app notifications: a message to an account, or to everyone working in a service or
 municipality (e.g. "your knowledge need was matched"). Apps call `notify`; the UI and
-`GET /api/notifications` list what the caller may read."""
+`GET /api/notifications` list what the caller may read.
+
+The text is an English msgid (N_) with %(name)s `params`, stored as such and translated when it
+is read, in the reader's language (nb, nn or en); the params carry names and titles, never free
+text about children."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -12,7 +17,7 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_204_NO_CONTENT
-from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.custom_types import Combinable
@@ -23,7 +28,8 @@ from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.auth.tables import Account
 from klynge.errors import NotFound
-from klynge.i18n import N_
+from klynge.db import json_value
+from klynge.i18n import N_, gettext
 from klynge.orgs.tables import Cluster, Municipality, Service
 
 
@@ -36,7 +42,8 @@ class Notification(Table, tablename="notification"):
         references=Municipality, null=True, on_delete=OnDelete.cascade, index=True
     )
     kind = Varchar(length=40)
-    text = Text()
+    text = Text()  # an English msgid, translated when read (older rows: Norwegian text)
+    params = JSONB(default={})  # the msgid's %(name)s values
     link = Varchar(length=300, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     read_at = Timestamptz(null=True, default=None)
@@ -55,6 +62,7 @@ async def notify(
     kind: str,
     text: str,
     *,
+    params: Mapping[str, str | int] | None = None,
     link: str = "",
     cluster_id: int | None = None,
     account_id: int | None = None,
@@ -72,6 +80,7 @@ async def notify(
             municipality=municipality_id,
             kind=kind,
             text=text,
+            params=dict(params or {}),
             link=link,
         )
     )
@@ -88,6 +97,13 @@ def _recipient_filter(actor: Principal) -> Any:
     return where
 
 
+def render_text(text: str, params: Any) -> str:
+    """The notification's text in the current language."""
+    values = json_value(params, {}) or {}
+    translated = gettext(text)
+    return translated % values if values else translated
+
+
 async def list_for(actor: Principal, *, unread_only: bool = False) -> list[NotificationOut]:
     query = (
         Notification.select()
@@ -101,7 +117,7 @@ async def list_for(actor: Principal, *, unread_only: bool = False) -> list[Notif
         NotificationOut(
             id=r["id"],
             kind=r["kind"],
-            text=r["text"],
+            text=render_text(r["text"], r["params"]),
             link=r["link"],
             created_at=r["created_at"],
             read=r["read_at"] is not None,
