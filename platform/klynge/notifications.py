@@ -27,8 +27,8 @@ from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.auth.tables import Account
-from klynge.errors import NotFound
 from klynge.db import json_value
+from klynge.errors import NotFound
 from klynge.i18n import N_, gettext
 from klynge.orgs.tables import Cluster, Municipality, Service
 
