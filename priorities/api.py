@@ -9,6 +9,7 @@ from priorities.need_links import (
     endorsing_municipalities,
     mark_answered,
     mark_matched,
+    needs_asked_by,
     service_ids,
 )
 from priorities.need_read import load as load_need
@@ -30,6 +31,7 @@ __all__ = [
     "need_clusters",
     "need_ids_by_title",
     "need_titles",
+    "needs_asked_by",
     "prioritised_needs",
     "record_literature_verdict",
     "round_out",

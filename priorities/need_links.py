@@ -9,6 +9,7 @@ from typing import Any
 
 from klynge import audit
 from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
 from klynge.orgs.tables import Municipality, Service
 from klynge.scoping import can_manage_cluster
 from priorities import schemas as s
@@ -74,6 +75,27 @@ async def mark_answered(
         after=await load(need_id),
     )
     return True
+
+
+async def needs_asked_by(actor: Principal) -> list[int]:
+    """The needs the caller asked: submitted or endorsed by a service they work in, or by a
+    municipality they coordinate (three queries)."""
+    services = sorted(actor.org_ids(Role.SERVICE_LEADER, Role.SERVICE_EMPLOYEE))
+    munis = sorted(actor.org_ids(Role.COORDINATOR))
+    if not services and not munis:
+        return []
+    found = {
+        r["id"]
+        for r in await Need.select(Need.id).where(
+            Need.service.is_in(services or [-1]) | Need.municipality.is_in(munis or [-1])
+        )
+    }
+    for table in (NeedSubmitter, NeedEndorsement):
+        rows = await table.select(table.need).where(
+            table.service.is_in(services or [-1]) | table.municipality.is_in(munis or [-1])
+        )
+        found |= {r["need"] for r in rows}
+    return sorted(found)
 
 
 async def service_ids(need_id: int) -> list[int]:

@@ -19,7 +19,10 @@ def _researcher(user: Principal | None) -> bool:
 
 
 def _proposals(user: Principal | None) -> bool:
-    return user is not None and bool(user.is_admin or user.roles & {Role.RESEARCHER, Role.ADVISER})
+    """Advisers and researchers, and the services and municipalities whose needs get
+    proposals."""
+    askers = {Role.RESEARCHER, Role.ADVISER, Role.SERVICE_LEADER, Role.COORDINATOR}
+    return user is not None and bool(user.is_admin or user.roles & askers)
 
 
 def _funder_officer(user: Principal | None) -> bool:

@@ -236,6 +236,12 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
     return await get_proposal(actor, proposal_id)
 
 
+async def _asked(actor: Principal, need_ids: Any) -> bool:
+    """Did the caller's service or municipality ask one of these needs?"""
+    wanted = {int(n) for n in json_value(need_ids, [])}
+    return bool(wanted) and bool(wanted & set(await priorities.needs_asked_by(actor)))
+
+
 async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
     row = await Proposal.select().where(Proposal.id == proposal_id).first()
     if row is None:
@@ -244,6 +250,8 @@ async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
         can_manage_cluster(actor, row["cluster"])
         or actor.is_admin
         or actor.has(Role.RESEARCHER, row["group"])
+        # The services and municipalities that asked the need read what is proposed for it.
+        or await _asked(actor, row["need_ids"])
     ):
         ensure_cluster_visible(actor, row["cluster"])
         raise NotFound(N_("We could not find the proposal."))
@@ -299,13 +307,26 @@ async def get_proposal(actor: Principal, proposal_id: int) -> s.ProposalOut:
     return (await _proposal_outs([await _load(actor, proposal_id)]))[0]
 
 
-def _visible(actor: Principal, cluster_id: int | None, group_id: int | None) -> list[Any]:
-    """Advisers see their clusters' proposals; researchers their groups' own."""
+async def _asked_ids(actor: Principal) -> list[int]:
+    """The proposals made for needs the caller's service or municipality asked."""
+    asked = set(await priorities.needs_asked_by(actor))
+    if not asked:
+        return []
+    rows = await Proposal.select(Proposal.id, Proposal.need_ids).where(
+        Proposal.cluster.is_in(sorted(actor.cluster_ids) or [-1])
+    )
+    return [r["id"] for r in rows if asked & {int(n) for n in json_value(r["need_ids"], [])}]
+
+
+async def _visible(actor: Principal, cluster_id: int | None, group_id: int | None) -> list[Any]:
+    """Advisers see their clusters' proposals; researchers their groups' own; services and
+    municipalities those made for the needs they asked."""
     where: list[Any] = []
     if not actor.is_admin:
         own = Proposal.group.is_in(sorted(actor.org_ids(Role.RESEARCHER)) or [-1])
         advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
-        where.append(Proposal.cluster.is_in(advised or [-1]) | own)
+        asked = Proposal.id.is_in(await _asked_ids(actor) or [-1])
+        where.append(Proposal.cluster.is_in(advised or [-1]) | own | asked)
     if cluster_id is not None:
         where.append(Proposal.cluster == cluster_id)
     if group_id is not None:
@@ -323,7 +344,7 @@ async def list_proposals(
 ) -> list[s.ProposalOut]:
     """A page of the proposals the actor may see, newest first (three queries)."""
     query = Proposal.select().order_by(Proposal.id, ascending=False)
-    for condition in _visible(actor, cluster_id, group_id):
+    for condition in await _visible(actor, cluster_id, group_id):
         query = query.where(condition)
     return await _proposal_outs(await query.limit(limit).offset(offset))
 
@@ -332,7 +353,7 @@ async def count_proposals(
     actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
 ) -> int:
     query = Proposal.count()
-    for condition in _visible(actor, cluster_id, group_id):
+    for condition in await _visible(actor, cluster_id, group_id):
         query = query.where(condition)
     return await query
 

@@ -20,7 +20,6 @@ from projects.workspace.api import STATUS_LABELS
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
-PROPOSAL_READERS = requires_role(Role.ADVISER, Role.RESEARCHER, Role.PLATFORM_ADMIN)
 
 
 async def _need_cluster(need_id: int) -> int | None:

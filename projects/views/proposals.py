@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError
 from klynge.i18n import gettext as _
@@ -125,7 +126,9 @@ async def _new_page(actor: Principal, form: Form, *, status: int = 200) -> Templ
     )
 
 
-@get("/forslag", guards=[c.PROPOSAL_READERS], include_in_schema=False, name="proposals")
+# Every logged-in user: the use case shows each only the proposals they may see (advisers,
+# the groups' researchers, and the services and municipalities that asked the need).
+@get("/forslag", guards=[requires_authenticated], include_in_schema=False, name="proposals")
 async def proposals_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal]
 ) -> Template:
@@ -230,7 +233,7 @@ async def _proposal_page(
 
 @get(
     "/forslag/{proposal_id:int}",
-    guards=[c.PROPOSAL_READERS],
+    guards=[requires_authenticated],
     include_in_schema=False,
     name="proposal",
 )

@@ -276,6 +276,21 @@ async def test_proposal_lifecycle_creates_a_project(client: Any, groups_world: W
     created = await client.post("/api/proposals/", json=body, headers=researcher)
     assert created.status_code == 201, created.text
     proposal = created.json()
+    # The service that asked the need reads the proposal made for it (API, list and page);
+    # a municipality that did not ask, and another cluster, do not.
+    url = f"/api/proposals/{proposal['id']}"
+    asker = w.headers["leader_askoy"]
+    assert (await client.get(url, headers=asker)).json()["title"] == "Sammen mot fravær"
+    listed = await client.get("/api/proposals/", headers=asker)
+    assert [p["id"] for p in listed.json()] == [proposal["id"]]
+    page = await client.get(f"/forslag/{proposal['id']}", headers=asker)
+    assert page.status_code == 200
+    assert "Sammen mot fravær" in page.text
+    assert (await client.get(url, headers=w.headers["coordinator_bergen"])).status_code == 404
+    assert (await client.get(url, headers=w.headers["coordinator_trondheim"])).status_code == 404
+    assert (
+        await client.get("/api/proposals/", headers=w.headers["coordinator_bergen"])
+    ).json() == []
     refused = await client.post(
         f"/api/proposals/{proposal['id']}/review",
         json={"decision": "accept"},
