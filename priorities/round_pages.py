@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,8 @@ from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.auth.tables import Account, RoleAssignment
-from klynge.errors import NotFound
+from klynge.errors import FieldError, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs.tables import Service
 from klynge.scoping import can_manage_cluster
 from priorities import rounds
@@ -79,6 +81,48 @@ async def panel_candidates(cluster_id: int) -> list[dict[str, Any]]:
         ({"id": a["id"], "name": a["name"], **people[a["id"]]} for a in accounts),
         key=lambda p: p["name"],
     )
+
+
+# A role's stakeholder group, the most specific first (an account may hold several roles).
+_ROLE_ORDER = ("researcher", "user_representative", "service_employee", "service_leader")
+_EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+async def extra_raters(text: str) -> list[dict[str, Any]]:
+    """Panel members added by e-mail address (researchers, user representatives, ...): each an
+    active account, in the stakeholder group its role suggests. Unknown addresses are refused,
+    naming each."""
+    emails = list(dict.fromkeys(e.casefold() for e in _EMAIL_SEPARATORS.split(text) if e))
+    if not emails:
+        return []
+    accounts = {
+        r["email"]: r["id"]
+        for r in await Account.select(Account.id, Account.email).where(
+            Account.email.is_in(emails), Account.is_active.eq(True)
+        )
+    }
+    unknown = [e for e in emails if e not in accounts]
+    if unknown:
+        message = N_("No active user has the e-mail address %(email)s.")
+        raise Invalid(
+            N_("Some fields need attention."),
+            [FieldError("extra_raters", message, params={"email": e}) for e in unknown],
+        )
+    roles: dict[int, set[str]] = {}
+    for row in await RoleAssignment.select(RoleAssignment.account, RoleAssignment.role).where(
+        RoleAssignment.account.is_in(sorted(accounts.values()))
+    ):
+        roles.setdefault(row["account"], set()).add(row["role"])
+
+    def group(account_id: int) -> str:
+        held = roles.get(account_id, set())
+        role = next((r for r in _ROLE_ORDER if r in held), next(iter(sorted(held)), ""))
+        return GROUP_FOR_ROLE.get(role, "users" if not held else "staff")
+
+    return [
+        {"account_id": accounts[e], "group": group(accounts[e]), "municipality_id": None}
+        for e in emails
+    ]
 
 
 @dataclass

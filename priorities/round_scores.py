@@ -78,6 +78,26 @@ async def _save_score(round_id: int, rater_id: int, item: s.ScoreIn, now: dt.dat
         )
 
 
+UNFINISHED = N_(
+    "Answer all three questions for every need before you mark the scoring as finished "
+    "(choose “Cannot assess” where you cannot answer). %(answered)s of %(total)s needs are "
+    "answered."
+)
+
+
+async def _ensure_complete(rater_id: int, total: int) -> None:
+    """Finished means every need answered (0 = "kan ikke vurdere" counts as an answer)."""
+    rows = await Score.select(Score.nytte, Score.alvorlighet, Score.ressurs).where(
+        Score.rater == rater_id
+    )
+    answered = sum(all(r[c] is not None for c in ("nytte", "alvorlighet", "ressurs")) for r in rows)
+    if answered < total:
+        params = {"answered": answered, "total": total}
+        raise Invalid(
+            UNFINISHED, [FieldError("finished", UNFINISHED, params=params)], params=params
+        )
+
+
 async def put_scores(actor: Principal, round_id: int, data: s.ScoresIn) -> s.ScoresOut:
     """Save the caller's scores (upsert per need); saving as you go is allowed until close."""
     check_text({f"scores[{i}].comment": x.comment for i, x in enumerate(data.scores)})
@@ -103,6 +123,8 @@ async def put_scores(actor: Principal, round_id: int, data: s.ScoresIn) -> s.Sco
         now = dt.datetime.now(dt.UTC)
         for item in data.scores:
             await _save_score(round_id, mine["id"], item, now)
+        if data.finished:
+            await _ensure_complete(mine["id"], len(allowed))
         await RoundRater.update({RoundRater.finished_at: now if data.finished else None}).where(
             RoundRater.id == mine["id"]
         )

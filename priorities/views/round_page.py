@@ -125,8 +125,27 @@ async def round_page(
     )
 
 
+@get(
+    "/runder/{round_id:int}/lukk",
+    guards=[ADVISERS, ROUND_MEMBER],
+    include_in_schema=False,
+    name="round_close_confirm",
+)
+async def round_close_confirm(
+    actor: NamedDependency[Principal], round_id: FromPath[int]
+) -> Template:
+    """Closing asks first, and says what will happen and who has not finished."""
+    return render("priorities/round_close.html", round=await rounds.round_out(actor, round_id))
+
+
 @post("/runder/{round_id:int}/lukk", guards=[ADVISERS], include_in_schema=False, name="round_close")
-async def round_close(actor: NamedDependency[Principal], round_id: FromPath[int]) -> Redirect:
+async def round_close(
+    actor: NamedDependency[Principal],
+    round_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Redirect:
+    if text(data, "confirm") != "yes":  # not confirmed on the confirmation page: ask there
+        return see_other(f"/runder/{round_id}/lukk")
     await rounds.close_round(actor, round_id)
     return see_other(f"/runder/{round_id}", notice="priorities.round-closed", fragment="resultater")
 
@@ -183,6 +202,7 @@ async def round_export(
 
 HANDLERS = [
     round_page,
+    round_close_confirm,
     round_close,
     round_decide,
     round_export,

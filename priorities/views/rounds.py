@@ -37,6 +37,7 @@ ROUND_FIELDS = (
     "name",
     "need_ids",
     "raters",
+    "extra_raters",
     "weights",
     "weighting",
     "deadline",
@@ -147,9 +148,15 @@ async def round_create(
 ) -> Template | Redirect:
     form = Form("round", ROUND_FIELDS, values=form_values(data))
     try:
+        raw = _round_body(data)
+        chosen = {r["account_id"] for r in raw.get("raters", [])}
+        extra = await round_pages.extra_raters(text(data, "extra_raters"))
+        raw["raters"] = raw.get("raters", []) + [r for r in extra if r["account_id"] not in chosen]
+        if not raw["raters"]:
+            del raw["raters"]
         body = parse(
             s.RoundCreate,
-            _round_body(data),
+            raw,
             {
                 "cluster_id": N_("Choose the cluster."),
                 "name": N_("Give the round a name of at most 200 characters."),

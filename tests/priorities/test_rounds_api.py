@@ -67,6 +67,17 @@ async def test_round_lifecycle_is_blind_until_close(client, needs_world) -> None
         "coordinator_bergen": [(5, 4, 2), (0, 3, 3), (1, 1, 5)],
         "nobody": [(4, 5, 1), (4, 4, 2), (2, 1, 4)],
     }
+    # Before anyone scored, nobody is finished; finishing with needs unanswered is refused
+    # (nothing saved), and says how far the rater got.
+    progress = (await client.get(url, headers=w.headers["adviser_a"])).json()["progress"]
+    assert [(p["answered"], p["finished"]) for p in progress] == [(0, False)] * 4
+    partial = _scores(ids[:1], plan["leader_askoy"][:1])
+    early = await client.put(f"{url}/scores", json=partial, headers=w.headers["leader_askoy"])
+    assert early.status_code == 422, early.text
+    assert early.json()["errors"][0]["field"] == "finished"
+    assert early.json()["detail"].endswith("1 av 3 behov er besvart.")
+    mine = await client.get(f"{url}/scores", headers=w.headers["leader_askoy"])
+    assert (mine.json()["answered"], mine.json()["finished"]) == (0, False)
     first = True
     for who, values in plan.items():
         saved = await client.put(f"{url}/scores", json=_scores(ids, values), headers=w.headers[who])

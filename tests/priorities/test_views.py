@@ -252,6 +252,38 @@ async def test_open_a_round_through_the_form(client, needs_world) -> None:
     )
     assert response.status_code == 422
     assert 'id="round-raters-error"' in response.text
+    # A researcher (outside the cluster's organisations) joins the panel by e-mail address, in
+    # the researchers' group, and can then score; an unknown address is named beside the field.
+    from klynge.auth.tables import RoleAssignment
+    from klynge.orgs.tables import ResearchGroup
+
+    group = await ResearchGroup.insert(
+        ResearchGroup(name="Skole", institution="UiB", org_number="974760673", sector="uoh")
+    ).returning(ResearchGroup.id)
+    await RoleAssignment.insert(
+        RoleAssignment(
+            account=w.accounts["nobody"], role="researcher", research_group=group[0]["id"]
+        )
+    )
+    fields = {
+        "cluster_id": str(w.ids["cluster_a"]),
+        "name": "Høst 2028",
+        "need_ids": str(await _need(client, w, title="Mobbing i skolen")),
+        "extra_raters": "ukjent@example.org\nNOBODY@test.klynge.no",
+    }
+    response = await submit(client, "/runder/ny", "/runder/ny", fields)
+    assert response.status_code == 422
+    assert "ukjent@example.org" in text_of(response)
+    fields["extra_raters"] = "NOBODY@test.klynge.no"
+    response = await submit(client, "/runder/ny", "/runder/ny", fields)
+    assert response.status_code == 303, response.text
+    round_id = int(response.headers["location"].split("/")[2].split("?")[0])
+    panel = (await client.get(f"/api/rounds/{round_id}", headers=w.headers["adviser_a"])).json()
+    assert [(p["account_id"], p["group"]) for p in panel["progress"]] == [
+        (w.accounts["nobody"], "researchers")
+    ]
+    sheet = await client.get(f"/api/rounds/{round_id}/scores", headers=w.headers["nobody"])
+    assert sheet.status_code == 200, sheet.text
 
 
 async def test_scoring_with_and_without_javascript(client, needs_world) -> None:
@@ -312,7 +344,12 @@ async def test_scoring_with_and_without_javascript(client, needs_world) -> None:
 async def test_results_after_close_and_public_list(client, needs_world) -> None:
     w = needs_world
     ids = [await _need(client, w, title=t) for t in ("Fravær", "Språk")]
-    round_id = await _round(client, w, ids, publish_public=False)
+    panel = [
+        {"account_id": w.accounts["leader_askoy"], "group": "leaders"},
+        {"account_id": w.accounts["coordinator_askoy"], "group": "staff"},
+        {"account_id": w.accounts["coordinator_bergen"], "group": "staff"},  # never scores
+    ]
+    round_id = await _round(client, w, ids, publish_public=False, raters=panel)
     scores = {
         "scores": [
             {"need_id": ids[0], "nytte": 5, "alvorlighet": 5, "ressurs": 2},
@@ -326,7 +363,19 @@ async def test_results_after_close_and_public_list(client, needs_world) -> None:
         )
         assert saved.status_code == 200, saved.text
     await login(client, w, "adviser_a")
-    response = await submit(client, f"/runder/{round_id}", f"/runder/{round_id}/lukk", {})
+    # Closing asks first: the page says what will happen and who has not finished; a post
+    # without the confirmation closes nothing and goes to that page.
+    confirm = text_of(await _get(client, f"/runder/{round_id}/lukk"))
+    assert "Panelet kan ikke lenger endre vurderingene sine" in confirm
+    assert "2 av 3 deltakere i panelet har markert vurderingen som ferdig." in confirm
+    assert "Coordinator Bergen" in confirm
+    response = await submit(client, f"/runder/{round_id}/lukk", f"/runder/{round_id}/lukk", {})
+    assert (response.status_code, response.headers["location"]) == (303, f"/runder/{round_id}/lukk")
+    still = await client.get(f"/api/rounds/{round_id}", headers=w.headers["adviser_a"])
+    assert still.json()["status"] == "open"
+    response = await submit(
+        client, f"/runder/{round_id}/lukk", f"/runder/{round_id}/lukk", {"confirm": "yes"}
+    )
     assert response.status_code == 303, response.text
     page = await _get(client, f"/runder/{round_id}")
     assert page.status_code == 200
