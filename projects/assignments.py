@@ -19,7 +19,7 @@ from priorities import api as priorities
 from projects import groups as group_service
 from projects import schemas as s
 from projects.assignment import AssignmentProblem, solve, validate
-from projects.tables import Assignment, Match
+from projects.tables import Assignment, Match, Project
 
 RUN_ASSIGNMENT = "projects.run_assignment"
 
@@ -89,8 +89,16 @@ def _pairs(value: Any) -> set[tuple[int, int]]:
     return {(int(p[0]), int(p[1])) for p in json_value(value, [])}
 
 
+async def taken_needs(cluster_id: int) -> set[int]:
+    """Needs a research group has already taken on: an accepted proposal made them a project
+    (the project counts against the group's capacity; the need is not given out again)."""
+    rows = await Project.select(Project.need_ids).where(Project.cluster == cluster_id)
+    return {int(n) for r in rows for n in json_value(r["need_ids"], [])}
+
+
 async def problem_for(row: Mapping[str, Any]) -> AssignmentProblem:
-    need_ids = await priorities.prioritised_needs(row["round"])
+    taken = await taken_needs(row["cluster"])
+    need_ids = [n for n in await priorities.prioritised_needs(row["round"]) if n not in taken]
     # Each need's stored matches (a re-run replaces a need's older ones).
     fits: dict[tuple[int, int], float] = {}
     for m in await Match.select(Match.need, Match.group, Match.score).where(

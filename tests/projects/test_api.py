@@ -387,6 +387,29 @@ async def test_assignment_for_a_closed_round(client: Any, groups_world: World) -
     chosen = {(int(n), g) for n, cands in result["pairs"].items() for g, _ in cands}
     assert (needs[0], w.ids["group_sea"]) not in chosen  # type: ignore[index]
     assert result["weakest_need"] is not None
+    # The school group accepts a project for the first need: a new run leaves that need out
+    # (taken) and counts the project against the group's capacity (1: nothing left to give).
+    from projects.tables import Project
+
+    await Project.insert(
+        Project(
+            cluster=w.ids["cluster_a"],
+            group=w.ids["group_school"],
+            title="Tatt",
+            need_ids=[needs[0]],  # type: ignore[index]
+        )
+    )
+    again = await client.post(
+        f"/api/rounds/{round_id}/assignment", json={"k": 2}, headers=w.headers["adviser_a"]
+    )
+    redone = await wait_job(
+        client, f"/api/assignments/{again.json()['id']}", w.headers["adviser_a"]
+    )
+    assert redone["status"] == "done", redone
+    given = redone["result"]
+    listed = set(given["pairs"]) | set(given["alternates"]) | {str(n) for n in given["unassigned"]}
+    assert str(needs[0]) not in listed  # type: ignore[index]
+    assert {int(g): n for g, n in given["load"].items()}.get(w.ids["group_school"], 0) == 0
     other = await client.get(
         f"/api/assignments/{response.json()['id']}", headers=w.headers["adviser_b"]
     )
