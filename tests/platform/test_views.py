@@ -861,3 +861,28 @@ async def test_no_positive_tabindex_anywhere(client, world) -> None:
         assert not re.search(r'tabindex="[1-9]', page), path
         for field in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page):
             assert f'for="{field}"' in page, (path, field)
+
+
+async def test_a_coordinator_adds_a_service_to_their_own_municipality(client, world) -> None:
+    from klynge.orgs.tables import Service
+
+    await login(client, world, "coordinator_trondheim")
+    page = f"/kommuner/{world.ids['trondheim']}"
+    missing = await submit(client, page, f"{page}/tjenester", {"name": "Barnevernet"})
+    assert missing.status_code == 422
+    assert 'id="service-service_type-error"' in text_of(missing)
+    added = await submit(
+        client, page, f"{page}/tjenester", {"service_type": "barnevern", "name": "Barnevernet"}
+    )
+    assert (added.status_code, added.headers["location"]) == (
+        303,
+        f"{page}?notice=core.service-added#tjenester",
+    )
+    rows = await Service.select(Service.name).where(Service.municipality == world.ids["trondheim"])
+    assert [r["name"] for r in rows] == ["Barnevernet"]
+    assert "Barnevernet (Barnevern)" in text_of(await client.get(page, headers=HTML))
+    # Another municipality's coordinator cannot add to Trondheim.
+    await login(client, world, "coordinator_askoy")
+    own = f"/kommuner/{world.ids['askoy']}"
+    other = await submit(client, own, f"{page}/tjenester", {"service_type": "skole", "name": "S"})
+    assert other.status_code == 403

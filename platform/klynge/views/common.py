@@ -53,6 +53,7 @@ register_notices(
         ),
         "declined": N_("The request was declined."),
         "requested": N_("The request has been sent to the cluster's R&D adviser."),
+        "service-added": N_("The service was added."),
         "withdrawn": N_("The request was withdrawn."),
         "left": N_("The municipality has left the cluster."),
         "user-created": N_("The user was created."),

@@ -20,9 +20,10 @@ from klynge.auth.guards import (
 )
 from klynge.auth.principal import Principal
 from klynge.errors import DomainError, FieldError, Invalid
-from klynge.i18n import N_
+from klynge.i18n import N_, gettext
 from klynge.orgs import schemas as s
 from klynge.orgs import service as orgs
+from klynge.orgs.schemas import SERVICE_TYPE_LABELS, ServiceType
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import (
     FieldMessage,
@@ -178,7 +179,10 @@ async def _municipality_page(
         choices = [
             (c["id"], c["name"], c["description"]) for c in await orgs.list_public_clusters()
         ]
-    forms: dict[str, Form] = {"join": Form("join", ("cluster_id", "note"))}
+    forms: dict[str, Form] = {
+        "join": Form("join", ("cluster_id", "note")),
+        "service": Form("service", SERVICE_FIELDS),
+    }
     for membership in memberships:
         for kind in ("withdraw", "leave"):
             key = f"{kind}-{membership.id}"
@@ -190,6 +194,7 @@ async def _municipality_page(
         municipality=municipality,
         memberships=memberships,
         services=await orgs.list_services(municipality_id),
+        service_type_options=[(t.value, gettext(SERVICE_TYPE_LABELS[t])) for t in ServiceType],
         choices=[c for c in choices if c[0] not in taken],
         choice_options=[(c[0], c[1]) for c in choices if c[0] not in taken],
         forms=forms,
@@ -248,6 +253,44 @@ async def municipality_request(
             actor, municipality_id, failed=form.fail(exc), status=exc.status
         )
     return see_other(f"/kommuner/{municipality_id}", notice="core.requested", fragment="soknader")
+
+
+SERVICE_FIELDS = ("service_type", "name", "description")
+
+
+@post(
+    "/kommuner/{municipality_id:int}/tjenester",
+    guards=[requires_municipality_coordinator()],
+    include_in_schema=False,
+    name="municipality_add_service",
+)
+async def municipality_add_service(
+    actor: NamedDependency[Principal],
+    municipality_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Template | Redirect:
+    """The coordinator registers a service of their own municipality."""
+    form = Form("service", SERVICE_FIELDS, values=form_values(data))
+    try:
+        body = parse(
+            s.ServiceCreate,
+            {k: text(data, k) for k in SERVICE_FIELDS},
+            {
+                "service_type": N_("Choose the kind of service."),
+                "name": N_("Write the service's name (at most 200 characters)."),
+                "description": N_("The description can be at most 10,000 characters."),
+            },
+        )
+        await orgs.create_service(actor, municipality_id, body)
+    except DomainError as exc:
+        if not form_failed(exc):
+            raise
+        return await _municipality_page(
+            actor, municipality_id, failed=form.fail(exc), status=exc.status
+        )
+    return see_other(
+        f"/kommuner/{municipality_id}", notice="core.service-added", fragment="tjenester"
+    )
 
 
 @post(
@@ -316,6 +359,7 @@ HANDLERS = [
     cluster_member_leave,
     municipality_page,
     municipality_request,
+    municipality_add_service,
     municipality_withdraw,
     municipality_leave,
 ]
