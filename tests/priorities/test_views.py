@@ -456,3 +456,38 @@ async def test_pages_render_in_nynorsk(client, needs_world) -> None:
         assert response.status_code == 200, (path, response.text)
         assert '<html lang="nn">' in response.text
         assert words in text_of(response), path
+
+
+async def test_the_excel_import_page_shows_its_errors_beside_the_fields(
+    client, needs_world
+) -> None:
+    w = needs_world
+    await login(client, w, "coordinator_askoy")
+    page = f"/behov/import?cluster_id={w.ids['cluster_a']}"
+    shown = text_of(await _get(client, page))
+    assert "Last ned Excel-malen" in shown
+    token = await csrf_token(client, page)
+    fields = {
+        "_csrf_token": token,
+        "cluster_id": str(w.ids["cluster_a"]),
+        "municipality_id": str(w.ids["askoy"]),
+    }
+    # No file: the same page again with the message beside the file field (not a bare 422).
+    response = await client.post(
+        "/behov/import", data=fields, files={"nothing": ("", b"", "text/plain")}, headers=HTML
+    )
+    assert response.status_code == 422
+    body = text_of(response)
+    assert 'id="import-file-error"' in body
+    assert "Velg den utfylte malen (en .xlsx-fil)." in body
+    assert 'href="#import-file"' in body  # the error summary leads to the field
+    # With a file the import runs as a job.
+    response = await client.post(
+        "/behov/import",
+        data=fields,
+        files={"file": ("behov.xlsx", b"PK\x03\x04 not really", "application/octet-stream")},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"].startswith("/jobs/")

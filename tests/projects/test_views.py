@@ -417,6 +417,12 @@ async def test_proposal_form_and_review_create_a_project(client: Any, ui_world: 
     response = await submit(client, page, "/forslag/ny", body)
     assert response.status_code == 422, response.text
     assert 'id="proposal-design-error"' in response.text
+    # Too long: the message gives the limit (not "write the aims").
+    long = {**body, "design": "Stegvis", "aims": "x" * 10_001}
+    response = await submit(client, page, "/forslag/ny", long)
+    assert response.status_code == 422, response.text
+    assert "Teksten er for lang: skriv høyst 10000 tegn." in plain(response)
+    assert "Skriv målene." not in plain(response)
     response = await submit(client, page, "/forslag/ny", {**body, "design": "Stegvis innføring"})
     assert response.status_code == 303, response.text
     location = response.headers["location"].split("?")[0]

@@ -138,6 +138,10 @@ def text(data: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
     return value.strip() if strip else value
 
 
+_TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
+TOO_LONG = N_("The text is too long: write at most %(max)s characters.")
+
+
 def parse(struct: type[S], data: Mapping[str, Any], messages: Mapping[str, FieldMessage]) -> S:
     """A use case's input Struct from form fields, or Invalid with a message per field.
 
@@ -168,7 +172,12 @@ def parse(struct: type[S], data: Mapping[str, Any], messages: Mapping[str, Field
     except msgspec.ValidationError as exc:
         found = _PATH_IN_ERROR.search(str(exc)) or _MISSING_FIELD.search(str(exc))
         name = found.group(1) if found else ""
-        raise Invalid(N_("Some fields need attention."), [_problem(messages, name)]) from None
+        too_long = _TOO_LONG.search(str(exc))
+        if too_long:  # say the limit, not the field's "write it" message
+            problem = FieldError(name, TOO_LONG, params={"max": too_long.group(1)})
+        else:
+            problem = _problem(messages, name)
+        raise Invalid(N_("Some fields need attention."), [problem]) from None
 
 
 def _problem(messages: Mapping[str, FieldMessage], name: str) -> FieldError:
