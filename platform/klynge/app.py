@@ -27,6 +27,7 @@ from klynge.auth.principal import Principal
 from klynge.auth.tokens import TokenCodec
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
+from klynge.i18n import LANGUAGE_COOKIE
 from klynge.jobs.runner import Dispatcher
 from klynge.jobs.scheduler import Scheduler
 from klynge.request_bodies import KlyngeRequest, check_body
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
 STATIC_DIR = Path(__file__).parent / "static"
-LANGUAGE_COOKIE = "klynge_lang"
 
 
 class LanguageMiddleware(ASGIMiddleware):

@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,7 +27,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from klynge.i18n import N_
+from klynge.i18n import LANGUAGE_COOKIE, N_, set_language, visitor_language
 from klynge.i18n import gettext as _
 from klynge.lengths import TOO_LONG
 
@@ -216,8 +217,35 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
     return problem(request, 400, _("The request has invalid fields."), "validation", errors or None)
 
 
+# What a user is told when the framework refuses a request with only its status.
+DETAILS = {
+    400: N_("The request could not be read. Go back and try again."),
+    405: N_(
+        "This address does not take that kind of request. Go back and use the page's links "
+        "and buttons."
+    ),
+    413: N_("What you sent is too large."),
+    415: N_("The content type of the request is not supported."),
+    429: N_("Too many requests in a short time. Wait a little and try again."),
+}
+
+
+def _is_stock_phrase(status: int, detail: str) -> bool:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return False
+    return detail.strip().casefold() in {phrase.casefold(), ""}
+
+
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
+    if "user" not in request.scope:
+        # Refused by the router (404, 405) before the middleware chose a language.
+        language = visitor_language(
+            request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+        )
+        set_language(language)
     if isinstance(exc, NotAuthorizedException):
         detail = exc.detail if exc.detail != "Unauthorized" else _("You must log in.")
         return problem(
@@ -232,6 +260,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = _(TITLES.get(status, ERROR)) if status >= 500 else str(exc.detail)
     if status == 404:
         detail = _(NOT_FOUND)
+    elif _is_stock_phrase(status, detail):  # Litestar's English phrase: say it in the language
+        detail = _(DETAILS.get(status, TITLES.get(status, ERROR)))
     headers = dict(exc.headers or {})
     return problem(request, status, detail, None, headers=headers or None)
 

@@ -68,3 +68,20 @@ async def test_anonymous_caller_gets_english_with_accept_language_en(client: Any
     )
     assert response.status_code == 422, response.text
     assert response.json()["detail"] == "Unknown language."
+
+
+async def test_a_method_not_allowed_page_is_translated(client: Any) -> None:
+    """The framework's own refusals (405 here) read in the caller's language, never as
+    Litestar's English phrase."""
+    details = {}
+    for lang in ("nb", "nn", "en"):
+        response = await client.delete(
+            "/login", headers={"Accept": "text/html", "Accept-Language": lang}
+        )
+        assert response.status_code == 405
+        assert "Method Not Allowed" not in response.text
+        api = await client.delete("/api/needs/", headers={"Accept-Language": lang})
+        details[lang] = assert_problem(api, 405)["detail"]
+    assert details["en"].startswith("This address does not take that kind of request.")
+    assert details["nb"].startswith("Denne adressen tar ikke imot den typen forespørsel.")
+    assert details["nn"].startswith("Denne adressa tek ikkje imot den typen førespurnad.")

@@ -91,3 +91,13 @@ def pick(accept_language: str | None) -> str | None:
         if base in LANGUAGES:
             weighted.append((quality, base))
     return max(weighted)[1] if weighted else None
+
+
+LANGUAGE_COOKIE = "klynge_lang"  # the visitor's choice (set by POST /language)
+
+
+def visitor_language(cookie: str | None, accept_language: str | None) -> str:
+    """An anonymous visitor's language: their choice (cookie), else the browser's."""
+    if cookie in LANGUAGES:
+        return str(cookie)
+    return pick(accept_language) or DEFAULT

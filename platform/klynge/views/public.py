@@ -25,14 +25,16 @@ from klynge.auth.middleware import (
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.errors import Invalid, translate
-from klynge.i18n import N_
+from klynge.i18n import (
+    LANGUAGE_COOKIE,  # read by LanguageMiddleware in klynge.app
+    N_,
+)
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
 from klynge.orgs.schemas import MembershipOut
 from klynge.settings import Settings
 from klynge.views.common import Form, form_values, notice_text, render, safe_next, see_other, text
 
-LANGUAGE_COOKIE = "klynge_lang"  # read by LanguageMiddleware in klynge.app
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 LOGIN_FIELDS = ("email", "password")
 STATEMENT_DATE = dt.date(2026, 11, 23)  # update when the accessibility statement is reviewed
