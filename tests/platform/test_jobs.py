@@ -501,3 +501,26 @@ async def test_concurrent_import_runs_write_once(db) -> None:
     row = await status_of(job_id)
     assert row["status"] == "done", row["message"]
     assert await Municipality.count() == 2
+
+
+async def test_a_job_speaks_the_language_of_whoever_started_it(client, world) -> None:
+    """The runner records the starter's language and runs the job in it (messages, errors)."""
+    from klynge import i18n
+    from klynge.jobs import runner
+
+    seen: list[str] = []
+
+    @runner.job("test_language_probe")
+    async def probe(ctx: runner.JobContext) -> dict[str, str]:
+        seen.append(i18n.current_language())
+        return {"said": i18n.gettext("Page not found")}
+
+    for language in ("nn", "en"):
+        token = i18n.set_language(language)
+        try:
+            async with runner.transaction():
+                job_id = await runner._create("test_language_probe")
+        finally:
+            i18n._current.reset(token)
+        assert await runner.execute(job_id) == "done"
+    assert seen == ["nn", "en"]

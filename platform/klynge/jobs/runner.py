@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from klynge import i18n
 from klynge.db import transaction
 from klynge.errors import DomainError
 from klynge.jobs import dispatch, heartbeat
@@ -92,6 +93,9 @@ JobFunction = Callable[[JobContext], Awaitable[dict[str, Any] | None]]
 REGISTRY: dict[str, JobFunction] = {}
 
 
+LANGUAGE_PARAM = "_language"
+
+
 def job(name: str) -> Callable[[JobFunction], JobFunction]:
     """Register a job function under a stable name (stored in the status row)."""
 
@@ -116,12 +120,14 @@ async def _create(
     if name not in REGISTRY:
         raise KeyError(f"unknown job {name!r}")
     job_id = uuid.uuid4()
+    # The job speaks the language of whoever started it (its messages and errors).
+    params = {LANGUAGE_PARAM: i18n.current_language(), **(params or {})}
     await Job.insert(
         Job(
             id=job_id,
             name=name,
             status=QUEUED,
-            params=params or {},
+            params=params,
             payload=payload,
             created_by=created_by,
             cluster=cluster_id,
@@ -218,6 +224,7 @@ async def execute(job_id: uuid.UUID | str) -> str:
     fn = REGISTRY.get(row["name"])
     if fn is None:
         return await _fail(job_uuid, f"Ukjent jobbtype «{row['name']}».", {}, attempt)
+    i18n.set_language(str(_json_dict(row["params"]).get(LANGUAGE_PARAM, i18n.DEFAULT)))
     ctx = JobContext(
         job_id=job_uuid,
         name=row["name"],
