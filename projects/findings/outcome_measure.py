@@ -42,9 +42,7 @@ def _level(data: MeasureProposal) -> tuple[str, str]:
     return data.scale, str(level)
 
 
-async def propose_measure(
-    actor: Principal, outcome_id: int, data: MeasureProposal
-) -> OutcomeOut:
+async def propose_measure(actor: Principal, outcome_id: int, data: MeasureProposal) -> OutcomeOut:
     access = await load_outcome_access(actor, outcome_id)
     require_manage(access)
     scale, level = _level(data)
@@ -76,9 +74,7 @@ async def propose_measure(
     return to_out(row)
 
 
-async def decide_measure(
-    actor: Principal, outcome_id: int, data: MeasureDecision
-) -> OutcomeOut:
+async def decide_measure(actor: Principal, outcome_id: int, data: MeasureDecision) -> OutcomeOut:
     access = await load_outcome_access(actor, outcome_id)
     require_advise(access)
     if data.decision == "decline" and not data.reason.strip():

@@ -95,13 +95,13 @@ def citation_of(record: Any) -> dict[str, Any]:
 
 
 def _author(author: Any) -> str:
-    family, given = (list(author) + ["", ""])[:2]
+    family, given = ([*list(author), "", ""])[:2]
     initials = " ".join(f"{part[0]}." for part in str(given).split() if part)
     return f"{family} {initials}".strip()
 
 
 def format_citation(citation: Mapping[str, Any], doi: str = "") -> str:
-    """"Family G, Other A (2020). Title. Container, 3(2), 10–20. https://doi.org/…"."""
+    """ "Family G, Other A (2020). Title. Container, 3(2), 10–20. https://doi.org/…"."""
     if not citation.get("title"):
         return f"https://doi.org/{doi}" if doi else ""
     authors = [_author(a) for a in citation.get("authors") or []]

@@ -20,7 +20,15 @@ from klynge.errors import DomainError, FieldError, Invalid
 from klynge.files import FileStore, content_disposition
 from klynge.i18n import N_
 from klynge.settings import Settings
-from klynge.views.common import Form, form_failed, form_values, notice_text, parse, render, see_other
+from klynge.views.common import (
+    Form,
+    form_failed,
+    form_values,
+    notice_text,
+    parse,
+    render,
+    see_other,
+)
 from klynge.views.common import text as field
 from projects.findings import outcome_files, outcome_measure, outcome_pages, outcomes
 from projects.findings import outcomes_schemas as s
@@ -241,9 +249,12 @@ async def measure(
     form = Form("decision" if decide else "measure", values=form_values(data))
     try:
         if decide:
-            body = {"decision": field(data, "decision"), "reason": field(data, "reason", strip=False),
-                    "target_group": field(data, "target_group", strip=False),
-                    "confirm_warnings": field(data, "confirm_warnings") == "on"}  # fmt: skip
+            body = {
+                "decision": field(data, "decision"),
+                "reason": field(data, "reason", strip=False),
+                "target_group": field(data, "target_group", strip=False),
+                "confirm_warnings": field(data, "confirm_warnings") in ("1", "on"),
+            }
             await outcome_measure.decide_measure(
                 actor, outcome_id, parse(s.MeasureDecision, body, MESSAGES)
             )
