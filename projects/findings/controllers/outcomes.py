@@ -1,6 +1,6 @@
 """The findings part's outcomes API: record, list, read, edit and delete (drafts) a project's
 outcomes; attachments (multipart); a recommendation's proposal to the knowledge bank and the
-adviser's decision. A public, published outcome is readable without logging in."""
+adviser's decision. (A public, published outcome is read anonymously on its page.)"""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from litestar.params import Body, FromPath, JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from klynge.auth.guards import PUBLIC, requires_authenticated
+from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.files import FileStore, content_disposition
 from klynge.settings import Settings
@@ -46,24 +46,24 @@ class ProjectOutcomeController(Controller):
         return await outcomes.create_outcome(actor, project_id, data)
 
     @get(
-        "/", opt=PUBLIC, operation_id="ListOutcomes",
+        "/", guards=GUARDS, operation_id="ListOutcomes",
         summary="The project's outcomes the caller may read (drafts for the team only)",
     )  # fmt: skip
     async def list_all(
-        self, caller: NamedDependency[Principal | None], project_id: FromPath[int]
+        self, actor: NamedDependency[Principal], project_id: FromPath[int]
     ) -> list[s.OutcomeOut]:
-        return await outcomes.list_outcomes(caller, project_id)
+        return await outcomes.list_outcomes(actor, project_id)
 
 
 class OutcomeController(Controller):
     path = "/api/outcomes/{outcome_id:int}"
     tags = ["findings"]
 
-    @get("/", opt=PUBLIC, operation_id="GetOutcome", summary="An outcome")
+    @get("/", guards=GUARDS, operation_id="GetOutcome", summary="An outcome")
     async def read(
-        self, caller: NamedDependency[Principal | None], outcome_id: FromPath[int]
+        self, actor: NamedDependency[Principal], outcome_id: FromPath[int]
     ) -> s.OutcomeOut:
-        return await outcomes.get_outcome(caller, outcome_id)
+        return await outcomes.get_outcome(actor, outcome_id)
 
     @patch("/", guards=GUARDS, operation_id="UpdateOutcome", summary="Edit an outcome")
     async def update(
