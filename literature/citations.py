@@ -48,7 +48,7 @@ async def reference_by_doi(cluster_id: int, doi: str) -> Record | None:
             Reference.doi == wanted,
             Reference.merged_into.is_null(),
         )
-        .order_by(Reference.id)
+        .order_by(Reference._meta.primary_key)
         .first()
     )
     return None if row is None else record_of(dict(row))
