@@ -16,6 +16,7 @@ from klynge.i18n import N_
 from projects.findings.access import require_manage
 from projects.findings.loading import load_outcome_access
 from projects.findings.outcome_store import file_out
+from projects.findings.outcomes import public_only
 from projects.findings.outcomes_schemas import FileOut
 from projects.findings.tables import OutcomeFile
 
@@ -70,9 +71,9 @@ async def outcome_file(
 ) -> tuple[FileOut, Iterator[bytes]]:
     """An attachment and its content, for those who may read the outcome (not the anonymous
     public: the public view has no attachments)."""
-    if actor is None:
+    access = await load_outcome_access(actor, outcome_id)
+    if await public_only(actor, access):
         raise NotFound(NO_FILE)
-    await load_outcome_access(actor, outcome_id)
     row = await _row(outcome_id, file_id)
     if not files.exists(row["sha256"]):
         raise NotFound(NO_FILE)

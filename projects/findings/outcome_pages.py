@@ -12,7 +12,7 @@ from klynge.i18n import gettext as _
 from klynge.settings import get_settings
 from literature import api as literature
 from projects.findings import publishing
-from projects.findings.outcomes import list_outcomes, read_outcome
+from projects.findings.outcomes import list_outcomes, public_only, read_outcome
 from projects.findings.outcomes_rules import KINDS, MEASURE_LABELS, STATUS_LABELS
 from projects.findings.outcomes_schemas import OutcomeOut
 from projects.workspace import api as workspace
@@ -63,6 +63,7 @@ def form_values(outcome: OutcomeOut) -> dict[str, Any]:
 
 async def outcome_page(actor: Principal | None, outcome_id: int) -> dict[str, Any]:
     access, outcome = await read_outcome(actor, outcome_id)
+    public_view = await public_only(actor, access)
     project = await workspace.project_summary(outcome.project_id)
     level = ""
     if outcome.measure_scale in literature.SCALES and outcome.measure_level:
@@ -71,11 +72,11 @@ async def outcome_page(actor: Principal | None, outcome_id: int) -> dict[str, An
         "outcome": outcome,
         "access": access,
         "project_title": project.title,
-        "public_view": actor is None,
+        "public_view": public_view,
         "may_manage": access.manage,
         "may_advise": access.advise,
         "measure_level_label": level,
-        "deliveries": await publishing.outcome_deliveries(actor, access) if actor else [],
+        "deliveries": [] if public_view else await publishing.outcome_deliveries(actor, access),
         "max_megabytes": get_settings().files.max_bytes // (1024 * 1024),
         **choices(),
     }

@@ -15,7 +15,7 @@ from klynge.i18n import N_
 from literature import api as literature
 from projects.findings import citations
 from projects.findings.access import OutcomeAccess, require_manage
-from projects.findings.loading import load_outcome_access
+from projects.findings.loading import is_recipient, load_outcome_access
 from projects.findings.outcome_store import files_of, outcome_row, public_out, to_out
 from projects.findings.outcomes_rules import validate
 from projects.findings.outcomes_schemas import OutcomeCreate, OutcomeOut, OutcomeUpdate
@@ -90,13 +90,21 @@ async def list_outcomes(actor: Principal | None, project_id: int) -> list[Outcom
     return [to_out(r, files.get(r["id"], [])) for r in shown]
 
 
+async def public_only(actor: Principal | None, access: OutcomeAccess) -> bool:
+    """Does the caller read the outcome only because it is public (neither sees the project
+    nor received it)? They get the public view: no attachments, nothing the guard warns of."""
+    if actor is None:
+        return True
+    return not access.project.see and not await is_recipient(actor, access.outcome_id)
+
+
 async def read_outcome(
     actor: Principal | None, outcome_id: int
 ) -> tuple[OutcomeAccess, OutcomeOut]:
-    """The outcome and the caller's access; the anonymous public get the public view."""
+    """The outcome and the caller's access; the public get the public view."""
     access = await load_outcome_access(actor, outcome_id)
     row = await outcome_row(outcome_id)
-    if actor is None:
+    if await public_only(actor, access):
         return access, public_out(row)
     files = await files_of([outcome_id])
     return access, to_out(row, files.get(outcome_id, []))

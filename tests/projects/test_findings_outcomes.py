@@ -140,6 +140,11 @@ async def test_public_outcome_is_read_anonymously_without_warned_text(
     assert 'id="vedlegg"' not in page.text
     team = await client.get(f"/api/outcomes/{oid}", headers=w.headers["coordinator_askoy"])
     assert team.json()["practice"] == "Ring 912 34 567."
+    outsider = await client.get(f"/api/outcomes/{oid}", headers=w.headers["nobody"])
+    assert (outsider.json()["summary"], outsider.json()["practice"]) == (
+        "Elevane var mindre borte frå skulen.",
+        "",
+    )
 
 
 async def test_article_citation_from_the_clusters_literature_reference(
@@ -311,3 +316,15 @@ async def test_pages_new_form_outcome_page_and_edit(client: Any, fworld: World) 
     project = await client.get(f"/prosjekter/{w.ids['p_f']}", headers=HTML)
     assert 'id="resultater"' in project.text
     assert made.headers["location"].split("?")[0] in project.text
+    oid = made.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    edit = f"/resultater/{oid}/rediger"
+    token = await csrf_token(client, edit)
+    saved = await client.post(
+        edit,
+        data={**body(links="", summary=""), "_csrf_token": token},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    got = await client.get(f"/api/outcomes/{oid}", headers=w.headers["researcher_f"])
+    assert (got.json()["summary"], got.json()["links"]) == ("", [])

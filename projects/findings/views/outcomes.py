@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -158,7 +159,11 @@ async def save(
 ) -> Template | Redirect:  # fmt: skip
     form = Form("outcome", FIELDS, values=form_values(data))
     try:
-        update = parse(s.OutcomeUpdate, _body(data), MESSAGES)
+        body = _body(data)
+        update = parse(s.OutcomeUpdate, body, MESSAGES)
+        # An emptied field is emptied (parse leaves empty optional fields out).
+        emptied = {n: "" for n in TEXTS[3:] if n != "citation_text" and body[n].strip() == ""}
+        update = msgspec.structs.replace(update, **emptied)
         await outcomes.update_outcome(actor, outcome_id, update)
     except DomainError as exc:
         if not form_failed(exc):
