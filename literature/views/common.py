@@ -13,6 +13,7 @@ from klynge.i18n import current_language
 from klynge.scoping import can_manage_cluster
 from klynge.views.common import N_
 from literature import evidence, people, service
+from literature.labels import EVIDENCE_LABELS
 
 MANAGERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 ADOPTERS = requires_role(Role.COORDINATOR, Role.SERVICE_LEADER, Role.ADVISER, Role.PLATFORM_ADMIN)
@@ -38,16 +39,6 @@ def manages_any(actor: Principal | None) -> bool:
     )
 
 
-EVIDENCE_LABELS: dict[str, str] = {
-    "systematic_review": N_("Systematic review"),
-    "meta_analysis": N_("Meta-analysis"),
-    "overview_of_reviews": N_("Overview of reviews"),
-    "scoping_review": N_("Scoping review"),
-    "guideline": N_("Guideline"),
-    "rct": N_("Randomised controlled trial"),
-    "other_primary": N_("Other primary study"),
-    "other": N_("Other"),
-}
 VERDICT_LABELS: dict[str, str] = {
     "answered": N_("Answered"),
     "partly": N_("Partly answered"),
