@@ -4,6 +4,8 @@ the answers for those who may see them), and the caller's own deliveries, found 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from klynge.auth.principal import Principal
@@ -16,7 +18,9 @@ from projects.findings.access import (
     addressed_to,
     follows_project,
 )
+from projects.findings.deliveries_notices import LABELS
 from projects.findings.deliveries_schemas import AnswerOut, DeliveryOut
+from projects.findings.deliveries_sources import addable_municipalities
 from projects.findings.loading import delivery_facts
 from projects.findings.schedule import answer_due, load_schedule
 from projects.findings.tables import Delivery, DeliveryService
@@ -101,15 +105,40 @@ async def present(
     return out
 
 
-async def outcome_deliveries(actor: Principal | None, access: OutcomeAccess) -> list[DeliveryOut]:
-    """The outcome page's recipients with their state; the answers for those who follow the
-    project or are addressed."""
+async def deliveries_of(actor: Principal | None, access: OutcomeAccess) -> list[DeliveryOut]:
+    """The outcome's recipients with their state; the answers for those who follow the project
+    or are addressed."""
     rows = await (
         Delivery.select(*COLUMNS)
         .where(Delivery.outcome == access.outcome_id)
         .order_by(Delivery.id)
     )
     return await present(actor, rows, answers=follows_project(actor, access.project))
+
+
+@dataclass
+class DeliveriesPanel:
+    """What the outcome page's deliveries partial shows (iterates as its deliveries):
+    the recipients, the member municipalities the adviser may still add, and the labels."""
+
+    items: list[DeliveryOut]
+    addable: list[tuple[int, str]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=lambda: dict(LABELS))
+
+    def __iter__(self) -> Iterator[DeliveryOut]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+async def outcome_deliveries(actor: Principal | None, access: OutcomeAccess) -> DeliveriesPanel:
+    """The outcome page's deliveries partial (projects/findings/_outcome_deliveries.html)."""
+    items = await deliveries_of(actor, access)
+    addable: list[tuple[int, str]] = []
+    if access.advise and access.facts.status == "published":
+        addable = await addable_municipalities(access.outcome_id, access.facts.cluster_id)
+    return DeliveriesPanel(items, addable)
 
 
 def addressed_where(actor: Principal) -> Any | None:

@@ -26,7 +26,7 @@ from klynge.schemas import ensure_publishable
 from priorities import api as priorities
 from projects.findings import delivery_rules as rules
 from projects.findings.access import require_advise, require_manage
-from projects.findings.deliveries_listing import outcome_deliveries
+from projects.findings.deliveries_listing import DeliveriesPanel, deliveries_of, outcome_deliveries
 from projects.findings.deliveries_schemas import DeliveryOut
 from projects.findings.deliveries_sources import (
     delivered_municipalities,
@@ -41,7 +41,15 @@ NOT_YET = N_("The outcome cannot be published yet.")
 DELIVERED = N_("New findings for you: «%(title)s»")
 NOT_MEMBER = N_("Only member municipalities of the cluster can be added.")
 
-__all__ = ["PublishResult", "add_recipients", "deliveries_of", "outcome_deliveries", "publish"]
+__all__ = [
+    "DeliveriesPanel",
+    "PublishResult",
+    "add_recipients",
+    "deliveries_of",
+    "outcome_deliveries",
+    "outcome_deliveries_api",
+    "publish",
+]
 
 
 class PublishResult(msgspec.Struct):
@@ -237,6 +245,6 @@ async def add_recipients(
         )
 
 
-async def deliveries_of(actor: Principal, outcome_id: int) -> list[DeliveryOut]:
+async def outcome_deliveries_api(actor: Principal, outcome_id: int) -> list[DeliveryOut]:
     """GET /api/outcomes/{id}/deliveries: as the outcome page shows them."""
-    return await outcome_deliveries(actor, await load_outcome_access(actor, outcome_id))
+    return await deliveries_of(actor, await load_outcome_access(actor, outcome_id))

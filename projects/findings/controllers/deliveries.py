@@ -57,7 +57,7 @@ class OutcomeDeliveryController(Controller):
     async def list_for_outcome(
         self, actor: NamedDependency[Principal], outcome_id: FromPath[int]
     ) -> list[s.DeliveryOut]:
-        return await publishing.deliveries_of(actor, outcome_id)
+        return await publishing.outcome_deliveries_api(actor, outcome_id)
 
 
 class DeliveryController(Controller):
