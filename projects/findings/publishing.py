@@ -152,7 +152,7 @@ async def _answer_needs(actor: Principal, outcome: dict[str, Any]) -> list[int]:
             need_id,
             summary=_public_summary(outcome),
             link=f"/resultater/{outcome['id']}",
-            reason=f"Answered by the findings of the project «{project['title']}».",
+            reason=f"Besvart av funnene i prosjektet «{project['title']}»",
         ):
             answered.append(need_id)
     return answered

@@ -236,3 +236,70 @@ async def test_the_answer_is_guarded_and_the_task_list_shows_what_is_due(
     ok = {"relevant": "yes", "will_use": "yes"}
     await client.post(f"/api/deliveries/{did}/answer", json=ok, headers=w.headers["coordinator_oygarden"])  # fmt: skip
     assert (await client.get("/api/me/tasks", headers=w.headers["coordinator_oygarden"])).json() == []  # fmt: skip
+
+
+async def test_the_pages_publish_list_and_take_the_answer(client: Any, fworld: World) -> None:
+    from tests.platform.test_views import HTML, login, submit, text_of
+
+    w, i = fworld, fworld.ids
+    found = await published(client, w)
+    oid = i["outcome"]
+    did = found[f"{oid}:municipality:{i['oygarden']}"]["id"]
+    cluster_did = found[f"{oid}:cluster:{i['cluster_a']}"]["id"]
+    await login(client, w, "coordinator_trondheim")
+    assert (await client.get(f"/leveranser/{did}", headers=HTML)).status_code == 404
+    await login(client, w, "coordinator_oygarden")
+    listing = text_of(await client.get("/leveranser", headers=HTML))
+    assert "Fråværsteam verkar" in listing
+    assert f'href="/leveranser/{did}"' in listing
+    page = f"/leveranser/{did}"
+    assert "Fråværsteam gav færre elevar med høgt fråvær." in text_of(
+        await client.get(page, headers=HTML)
+    )
+    response = await submit(client, page, f"{page}/lest", {})
+    assert response.headers["location"].startswith(f"{page}?notice=")
+    response = await submit(client, page, f"{page}/svar", {"change": "Noko"})
+    assert response.status_code == 422
+    shown = text_of(response)
+    assert 'id="answer-relevant-error"' in shown
+    assert "Vel om funna er relevante for dykk." in shown  # Øygarden writes nynorsk
+    assert 'value="Noko"' not in shown and ">Noko</textarea>" in shown
+    answer = {"relevant": "partly", "will_use": "undecided", "change": "Vi drøftar det i rådet."}
+    response = await submit(client, page, f"{page}/svar", answer)
+    assert response.status_code == 303
+    shown = text_of(await client.get(response.headers["location"], headers=HTML))
+    assert "Svaret er lagra. Takk!" in shown
+    assert "Vi drøftar det i rådet." in shown
+    await login(client, w, "adviser_a")
+    adviser_page = f"/leveranser/{cluster_did}"
+    response = await submit(client, adviser_page, f"/resultater/{oid}/publiser", {})
+    assert response.headers["location"] == (
+        f"/resultater/{oid}?notice=projects.findings-deliveries-published#leveranser"
+    )
+    response = await submit(client, adviser_page, f"/resultater/{oid}/mottakere", {})
+    assert response.headers["location"] == (
+        f"/resultater/{oid}?notice=projects.findings-deliveries-add-refused#leveranser"
+    )
+    assert len(await deliveries(w)) == 5
+
+
+async def test_the_outcome_page_partial_shows_the_deliveries(fworld: World, client: Any) -> None:
+    from klynge.auth.principal import Principal
+    from projects.findings import publishing
+    from projects.findings.loading import load_outcome_access
+
+    w = fworld
+    await published(client, w)
+    adviser = await _principal(w, "adviser_a")
+    access = await load_outcome_access(adviser, w.ids["outcome"])
+    panel = await publishing.outcome_deliveries(adviser, access)
+    assert len(panel) == 5
+    assert [d.status for d in panel] == ["delivered"] * 5
+    assert panel.addable == []  # every member municipality has its delivery
+    assert isinstance(adviser, Principal)
+
+
+async def _principal(w: World, key: str) -> Any:
+    from klynge.auth.service import load_principal
+
+    return await load_principal(w.accounts[key])
