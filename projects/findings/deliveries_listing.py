@@ -109,9 +109,7 @@ async def deliveries_of(actor: Principal | None, access: OutcomeAccess) -> list[
     """The outcome's recipients with their state; the answers for those who follow the project
     or are addressed."""
     rows = await (
-        Delivery.select(*COLUMNS)
-        .where(Delivery.outcome == access.outcome_id)
-        .order_by(Delivery.id)
+        Delivery.select(*COLUMNS).where(Delivery.outcome == access.outcome_id).order_by(Delivery.id)
     )
     return await present(actor, rows, answers=follows_project(actor, access.project))
 

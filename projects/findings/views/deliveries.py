@@ -16,8 +16,15 @@ from klynge.auth.guards import requires_authenticated
 from klynge.auth.principal import Principal
 from klynge.errors import Conflict, DomainError, Invalid
 from klynge.i18n import N_
-from klynge.views.common import Form, form_failed, form_values, notice_text, parse, render
-from klynge.views.common import see_other
+from klynge.views.common import (
+    Form,
+    form_failed,
+    form_values,
+    notice_text,
+    parse,
+    render,
+    see_other,
+)
 from projects.findings import deliveries, publishing
 from projects.findings import deliveries_schemas as s
 from projects.findings.deliveries_notices import LABELS
@@ -111,7 +118,12 @@ async def _page(
     )
 
 
-@get("/leveranser/{delivery_id:int}", guards=GUARDS, include_in_schema=False, name="findings_delivery")
+@get(
+    "/leveranser/{delivery_id:int}",
+    guards=GUARDS,
+    include_in_schema=False,
+    name="findings_delivery",
+)
 async def delivery_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal], delivery_id: FromPath[int]
 ) -> Template:
@@ -146,7 +158,9 @@ async def answer(
             raise
         return await _page(actor, delivery_id, form=form.fail(exc), status=exc.status)
     return see_other(
-        f"/leveranser/{delivery_id}", notice="projects.findings-deliveries-answered", fragment="svar"
+        f"/leveranser/{delivery_id}",
+        notice="projects.findings-deliveries-answered",
+        fragment="svar",
     )
 
 
