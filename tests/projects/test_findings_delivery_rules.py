@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.findings import delivery_rules as rules
@@ -48,6 +48,7 @@ muni = st.integers(1, 6)
 service = st.integers(10, 16)
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     participants=st.frozensets(muni),
     participant_services=st.dictionaries(service, muni),
