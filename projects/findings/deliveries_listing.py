@@ -106,12 +106,16 @@ async def present(
 
 
 async def deliveries_of(actor: Principal | None, access: OutcomeAccess) -> list[DeliveryOut]:
-    """The outcome's recipients with their state; the answers for those who follow the project
-    or are addressed."""
+    """The outcome's recipients with their state, for those who see the project or are
+    addressed; the answers for those who follow the project or are addressed."""
     rows = await (
         Delivery.select(*COLUMNS).where(Delivery.outcome == access.outcome_id).order_by(Delivery.id)
     )
-    return await present(actor, rows, answers=follows_project(actor, access.project))
+    follows = follows_project(actor, access.project)
+    out = await present(actor, rows, answers=follows)
+    if follows or access.project.see or any(d.addressed for d in out):
+        return out
+    return []  # a public outcome's readers elsewhere do not see who answered what
 
 
 @dataclass

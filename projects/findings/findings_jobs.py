@@ -10,7 +10,7 @@ from typing import Any
 
 from klynge import notifications, once
 from klynge.db import transaction
-from klynge.directory import cluster_advisers
+from klynge.directory import cluster_advisers, cluster_names, municipality_names, service_names
 from klynge.i18n import N_
 from klynge.jobs.runner import JobContext, job
 from projects.findings.schedule import ESCALATE, Schedule, due_steps, load_schedule
@@ -36,8 +36,6 @@ async def _candidates() -> list[dict[str, Any]]:
 
 
 async def _recipient_name(row: dict[str, Any]) -> str:
-    from klynge.directory import cluster_names, municipality_names, service_names
-
     if row["kind"] == "cluster":
         return (await cluster_names([row["cluster"]])).get(row["cluster"], "")
     if row["municipality"]:

@@ -5,6 +5,7 @@ else), the need becomes "answered" with the link, and the blockers refuse publis
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tests.conftest import World
@@ -166,7 +167,7 @@ async def test_the_adviser_adds_member_municipalities(
             county="Vestland",
             language="nynorsk",
             population=25000,
-            valid_from=__import__("datetime").date(2024, 1, 1),
+            valid_from=dt.date(2024, 1, 1),
         )
     ).returning(Municipality.id)
     new = row[0]["id"]
@@ -253,6 +254,8 @@ async def test_every_recipient_role_reads_and_answers(
         f"Vi prøver ({who})." for who, _ in roles[1:]
     )
     assert sum(d["status"] == "delivered" for d in page) == 1  # Askøy's municipality delivery
+    elsewhere = f"/api/outcomes/{oid}/deliveries"
+    assert (await client.get(elsewhere, headers=w.headers["coordinator_trondheim"])).json() == []
 
 
 async def test_the_answer_is_guarded_and_the_task_list_shows_what_is_due(
@@ -344,22 +347,27 @@ async def test_the_outcome_page_partial_shows_the_deliveries(
     fworld: World,  # noqa: F811 (fixture)
     client: Any,
 ) -> None:
-    from klynge.auth.principal import Principal
+    from klynge.auth.service import load_principal
+    from klynge.orgs.tables import ClusterMembership
     from projects.findings import publishing
     from projects.findings.loading import load_outcome_access
 
-    w = fworld
+    w, i = fworld, fworld.ids
     await published(client, w)
-    adviser = await _principal(w, "adviser_a")
-    access = await load_outcome_access(adviser, w.ids["outcome"])
+    adviser = await load_principal(w.accounts["adviser_a"])
+    access = await load_outcome_access(adviser, i["outcome"])
     panel = await publishing.outcome_deliveries(adviser, access)
-    assert len(panel) == 5
-    assert [d.status for d in panel] == ["delivered"] * 5
+    assert [(d.recipient, d.kind, d.status) for d in panel] == [
+        ("Bergen", "participant", "delivered"),
+        ("Askøy", "participant", "delivered"),
+        ("Øygarden", "endorser", "delivered"),
+        ("Barnevernet i Askøy", "asker", "delivered"),
+        ("Klynge Vest", "cluster", "delivered"),
+    ]
     assert panel.addable == []  # every member municipality has its delivery
-    assert isinstance(adviser, Principal)
-
-
-async def _principal(w: World, key: str) -> Any:
-    from klynge.auth.service import load_principal
-
-    return await load_principal(w.accounts[key])
+    await ClusterMembership.update({ClusterMembership.status: "member"}).where(
+        ClusterMembership.municipality == i["alver"]
+    )
+    panel = await publishing.outcome_deliveries(adviser, access)
+    assert panel.addable == [(i["alver"], "Alver")]
+    assert panel.labels["endorser"] == "Endorsed the need"
