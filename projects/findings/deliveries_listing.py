@@ -26,7 +26,7 @@ from projects.findings.schedule import answer_due, load_schedule
 from projects.findings.tables import Delivery, DeliveryService
 
 COLUMNS = (
-    Delivery.all_columns(),
+    *Delivery.all_columns(),
     Delivery.outcome.title.as_alias("outcome_title"),
     Delivery.project.title.as_alias("project_title"),
 )
