@@ -82,12 +82,20 @@ async def test_scope_per_role(client: Any, fworld: World) -> None:  # noqa: F811
     ).returning(Project.id)
     other = row[0]["id"]
     o = await Outcome.insert(
-        Outcome(project=other, cluster=w.ids["cluster_a"], kind="tool", title="V", status="published")
-    ).returning(Outcome.id)  # fmt: skip
+        Outcome(
+            project=other, cluster=w.ids["cluster_a"], kind="tool", title="V", status="published"
+        )
+    ).returning(Outcome.id)
     await Delivery.insert(
-        Delivery(key="x", outcome=o[0]["id"], project=other, cluster=w.ids["cluster_a"],
-                 kind="participant", municipality=w.ids["bergen"])
-    )  # fmt: skip
+        Delivery(
+            key="x",
+            outcome=o[0]["id"],
+            project=other,
+            cluster=w.ids["cluster_a"],
+            kind="participant",
+            municipality=w.ids["bergen"],
+        )
+    )
 
     async def get(who: str) -> dict[str, Any]:
         response = await client.get(URL, headers=w.headers[who])
@@ -159,19 +167,30 @@ async def _deliveries(w: World, n: int) -> None:
     from projects.findings.tables import Delivery, Outcome
 
     o = await Outcome.insert(
-        Outcome(project=w.ids["p_f"], cluster=w.ids["cluster_a"], kind="finding", title="F",
-                status="published")
-    ).returning(Outcome.id)  # fmt: skip
+        Outcome(
+            project=w.ids["p_f"],
+            cluster=w.ids["cluster_a"],
+            kind="finding",
+            title="F",
+            status="published",
+        )
+    ).returning(Outcome.id)
     munis = [w.ids["bergen"], w.ids["askoy"], w.ids["oygarden"], None]
     await Delivery.insert(
         *[
-            Delivery(key=f"q{i}", outcome=o[0]["id"], project=w.ids["p_f"],
-                     cluster=w.ids["cluster_a"], kind="added", municipality=munis[i % 4],
-                     created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=i),
-                     read_at=dt.datetime.now(dt.UTC) if i % 2 else None)
+            Delivery(
+                key=f"q{i}",
+                outcome=o[0]["id"],
+                project=w.ids["p_f"],
+                cluster=w.ids["cluster_a"],
+                kind="added",
+                municipality=munis[i % 4],
+                created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=i),
+                read_at=dt.datetime.now(dt.UTC) if i % 2 else None,
+            )
             for i in range(n)
         ]
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("n", [2, 8])
