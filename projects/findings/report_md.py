@@ -159,23 +159,23 @@ def _answer_table(answers: Sequence[ReportAnswer], t: Callable[[str], str]) -> l
 
 def _outcome(o: ReportOutcome, said: str, t: Callable[[str], str]) -> list[str]:
     kind = t(KIND_LABELS.get(o.kind, o.kind))
-    lines = [f"## {md_escape(o.title)}", "", f"**{md_escape(t(HEADINGS['kind']))}:** "]
+    lines = [f"### {md_escape(o.title)}", "", f"**{md_escape(t(HEADINGS['kind']))}:** "]
     lines[-1] += md_escape(kind)
     lines += ["", *paragraphs(o.summary), ""]
     if o.practice.strip():
-        lines += [f"### {md_escape(t(HEADINGS['practice']))}", "", *paragraphs(o.practice), ""]
+        lines += [f"#### {md_escape(t(HEADINGS['practice']))}", "", *paragraphs(o.practice), ""]
     if o.evidence_type or o.evidence_note.strip():
         label = t(EVIDENCE_LABELS[o.evidence_type]) if o.evidence_type in EVIDENCE_LABELS else ""
         body = [md_escape(label)] if label else []
-        lines += [f"### {md_escape(t(HEADINGS['evidence']))}", "", *body, ""]
+        lines += [f"#### {md_escape(t(HEADINGS['evidence']))}", "", *body, ""]
         lines += [*paragraphs(o.evidence_note), ""] if o.evidence_note.strip() else []
     if o.citation:
-        lines += [f"### {md_escape(t(HEADINGS['citation']))}", "", md_escape(o.citation), ""]
+        lines += [f"#### {md_escape(t(HEADINGS['citation']))}", "", md_escape(o.citation), ""]
     if o.links:
-        lines += [f"### {md_escape(t(HEADINGS['links']))}", ""]
+        lines += [f"#### {md_escape(t(HEADINGS['links']))}", ""]
         lines += [_link(title, url) for title, url in o.links]
         lines.append("")
-    lines += [f"### {md_escape(said)}", "", *_answer_table(o.answers, t)]
+    lines += [f"#### {md_escape(said)}", "", *_answer_table(o.answers, t)]
     return lines
 
 
@@ -203,7 +203,7 @@ def report_markdown(d: ReportData, t: Callable[[str], str]) -> str:
     lines += [*(paragraphs(d.project_summary) or [md_escape(t(HEADINGS["none"]))]), ""]
     said = t(HEADINGS["own"]) % {"name": d.municipality} if d.municipality else ""
     said = said or t(HEADINGS["said"])
-    lines += [f"# {md_escape(t(HEADINGS['outcomes']))}", ""]
+    lines += [f"## {md_escape(t(HEADINGS['outcomes']))}", ""]
     if not d.outcomes:
         lines += [md_escape(t(HEADINGS["no_outcomes"])), ""]
     for o in d.outcomes:

@@ -205,8 +205,11 @@ async def test_bad_format_is_422_and_a_form_message(client: Any, fworld: World) 
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["errors"][0]["field"] == "format"
-    await login(client, w, "coordinator_oygarden")
     page = f"/prosjekter/{w.ids['p_f']}/funnrapport"
+    await login(client, w, "adviser_b")
+    assert (await client.get(page)).status_code == 404  # another cluster
+    assert (await client.get(f"{page}.pdf")).status_code == 404
+    await login(client, w, "coordinator_oygarden")
     response = await client.get(page)
     assert response.status_code == 200, response.text
     assert f'<option value="{w.ids["oygarden"]}">Øygarden</option>' in response.text
@@ -243,7 +246,7 @@ def test_markdown_escapes_user_text_and_translates_headings() -> None:
     md = report_markdown(data, lambda s: words.get(s, s))
     assert md.startswith("# Funnrapport: \\# Tittel \\*fet\\*\n")
     assert "**Til Bergen**" in md
-    assert "## \\[lenke\\]\\(http\\:\\/\\/x\\)" in md
+    assert "### \\[lenke\\]\\(http\\:\\/\\/x\\)" in md
     assert "Andre \\| avsnitt\\." in md
     assert "| Bergen | Ja | Partly |" in md
     assert "- **Bergen:** Vi gjør \\*mer\\*" in md
