@@ -29,6 +29,12 @@ def _funder_officer(user: Principal | None) -> bool:
     return user is not None and (user.is_admin or Role.FUNDER_OFFICER in user.roles)
 
 
+def _return_rates(user: Principal | None) -> bool:
+    """The return-rate dashboard: advisers, funders' officers, coordinators (and admins)."""
+    roles = {Role.ADVISER, Role.FUNDER_OFFICER, Role.COORDINATOR}
+    return user is not None and (user.is_admin or bool(user.roles & roles))
+
+
 APP = App(
     name="projects",
     order=30,
@@ -71,8 +77,10 @@ APP = App(
         MenuEntry("/soknader", N_("Applications"), 227, _logged_in),
         MenuEntry("/varsler", N_("Notifications"), 230, _logged_in),
         MenuEntry("/mine-handlinger", N_("My actions"), 235, _logged_in),
+        MenuEntry("/leveranser", N_("My deliveries"), 236, _logged_in),
         MenuEntry("/tilskudd", N_("Grants"), 238, _logged_in),
         MenuEntry("/finansiering", N_("Grants dashboard"), 240, _funder_officer),
+        MenuEntry("/tilbakeforing", N_("Return of findings"), 241, _return_rates),
     ),
     notices=NOTICES,
     sections={
@@ -82,5 +90,9 @@ APP = App(
     tasks=(
         "projects.workspace.tasks:action_tasks",
         "projects.findings.tasks:delivery_tasks",
+    ),
+    file_users=(
+        "projects.workspace.documents:uses_file",
+        "projects.findings.outcome_files:uses_file",
     ),
 )

@@ -106,6 +106,7 @@ def test_public_routes_are_the_expected_few(settings) -> None:
         ("/api/public/answered-needs/{check_id:int}", ("GET",)),
         # Funders' published calls marked public (the portal's calls).
         ("/api/public/calls", ("GET",)),
+        ("/api/public/findings/return-rates", ("GET",)),  # public clusters' aggregate figures
         ("/api/public/literature", ("GET",)),
         # A closed round's priority list, served only when the adviser published it.
         ("/api/public/rounds/{round_id:int}/ranking", ("GET",)),

@@ -88,6 +88,9 @@ class App:
     # The app's contributions to each user's task list: "module:function" references of
     # async (actor) -> Sequence[klynge.tasks.Task].
     tasks: Sequence[str] = ()
+    # Who refers to stored files (klynge.files): "module:function" references of async
+    # (key) -> bool, so shared content is deleted only when no table uses it any more.
+    file_users: Sequence[str] = ()
 
     @property
     def folder(self) -> Path:

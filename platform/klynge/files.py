@@ -193,3 +193,17 @@ class FileStore:
     def delete(self, key: str) -> None:
         """Remove the file (the caller checks that nothing refers to it any more)."""
         self.path(key).unlink(missing_ok=True)
+
+
+async def forget_if_unused(store: FileStore, key: str) -> bool:
+    """Delete the stored content once nothing refers to it: content is shared by every table
+    that stores the same bytes (content-addressed), so each app says which of its keys are in
+    use (`App.file_users`: "module:function", an async (key) -> bool). True when deleted."""
+    from klynge import apps  # the core asks the apps through their declarations only
+
+    for app in apps.installed():
+        for reference in app.file_users:
+            if await apps.resolve(reference)(key):
+                return False
+    store.delete(key)
+    return True

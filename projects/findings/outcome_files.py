@@ -11,7 +11,7 @@ from klynge import audit, privacy
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import NotFound
-from klynge.files import FileStore, Readable, safe_filename
+from klynge.files import FileStore, Readable, forget_if_unused, safe_filename
 from klynge.i18n import N_
 from projects.findings.access import require_manage
 from projects.findings.loading import load_outcome_access
@@ -61,7 +61,7 @@ async def upload_file(
                 cluster_id=access.facts.cluster_id, after=row,
             )  # fmt: skip
     except BaseException:
-        await _forget_if_unused(files, stored.sha256)
+        await forget_if_unused(files, stored.sha256)
         raise
     return file_out(row)
 
@@ -90,11 +90,9 @@ async def delete_file(actor: Principal, files: FileStore, outcome_id: int, file_
             actor, "projects.outcome.file.delete", "project_outcome_file", file_id,
             cluster_id=access.facts.cluster_id, before=row,
         )  # fmt: skip
-    await _forget_if_unused(files, row["sha256"])
+    await forget_if_unused(files, row["sha256"])
 
 
-async def _forget_if_unused(files: FileStore, key: str) -> None:
-    """Delete the stored content unless another attachment uses it (as the workspace's
-    documents do with theirs)."""
-    if not await OutcomeFile.count().where(OutcomeFile.sha256 == key):
-        files.delete(key)
+async def uses_file(key: str) -> bool:
+    """Does an outcome's attachment still refer to the content?"""
+    return bool(await OutcomeFile.count().where(OutcomeFile.sha256 == key))

@@ -12,7 +12,7 @@ from klynge.apps import Section
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import NotFound
-from klynge.files import FileStore, Readable, safe_filename
+from klynge.files import FileStore, Readable, forget_if_unused, safe_filename
 from klynge.i18n import N_
 from klynge.i18n import gettext as _
 from klynge.settings import get_settings
@@ -121,7 +121,7 @@ async def upload_document(
                 after=row,
             )
     except BaseException:
-        await _forget_if_unused(files, stored.key)
+        await forget_if_unused(files, stored.key)
         raise
     return (await _outs([row]))[0]
 
@@ -159,13 +159,12 @@ async def delete_document(
             cluster_id=access.cluster_id,
             before=row,
         )
-    await _forget_if_unused(files, row["storage_key"])
+    await forget_if_unused(files, row["storage_key"])
 
 
-async def _forget_if_unused(files: FileStore, key: str) -> None:
-    used = await ProjectDocument.count().where(ProjectDocument.storage_key == key)
-    if not used:
-        files.delete(key)
+async def uses_file(key: str) -> bool:
+    """Does a project document still refer to the content?"""
+    return bool(await ProjectDocument.count().where(ProjectDocument.storage_key == key))
 
 
 async def section(actor: Principal | None, access: Access) -> Section:

@@ -328,3 +328,55 @@ async def test_pages_new_form_outcome_page_and_edit(client: Any, fworld: World) 
     assert saved.status_code == 303, saved.text
     got = await client.get(f"/api/outcomes/{oid}", headers=w.headers["researcher_f"])
     assert (got.json()["summary"], got.json()["links"]) == ("", [])
+
+
+async def test_shared_content_survives_the_deletion_of_one_of_its_users(
+    fworld: World, settings: Any
+) -> None:
+    """The file store is content-addressed: the same bytes as a project document and as an
+    outcome's attachment are one stored file, deleted only when neither refers to it."""
+    from klynge.files import FileStore, forget_if_unused
+    from projects.findings.tables import Outcome, OutcomeFile
+    from projects.workspace.tables import ProjectDocument
+
+    class Upload:
+        def __init__(self) -> None:
+            self.left = PDF
+
+        async def read(self, size: int = -1) -> bytes:
+            chunk, self.left = self.left, b""
+            return chunk
+
+    store = FileStore(settings.files)
+    stored = await store.save(Upload())
+    key = stored.key
+    outcome = await Outcome.insert(
+        Outcome(
+            project=fworld.ids["p_f"], cluster=fworld.ids["cluster_a"], kind="report", title="R"
+        )
+    ).returning(Outcome.id)
+    await OutcomeFile.insert(
+        OutcomeFile(
+            outcome=outcome[0]["id"],
+            sha256=key,
+            filename="r.pdf",
+            media_type="application/pdf",
+            size=len(PDF),
+        )
+    )
+    await ProjectDocument.insert(
+        ProjectDocument(
+            project=fworld.ids["p_f"],
+            filename="r.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256=key,
+            storage_key=key,
+        )
+    )
+    await OutcomeFile.delete().where(OutcomeFile.sha256 == key)
+    assert await forget_if_unused(store, key) is False  # the document still uses it
+    assert store.exists(key)
+    await ProjectDocument.delete().where(ProjectDocument.storage_key == key)
+    assert await forget_if_unused(store, key) is True
+    assert not store.exists(key)
