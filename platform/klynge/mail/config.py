@@ -41,7 +41,9 @@ def parse_smtp_url(url: str | None, sender: str = DEFAULT_MAIL_FROM) -> MailSett
         return MailSettings(sender=sender)
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps"):
-        raise ValueError(f"KLYNGE_SMTP_URL must start with smtp:// or smtps://, got {_redacted(url)}")
+        raise ValueError(
+            f"KLYNGE_SMTP_URL must start with smtp:// or smtps://, got {_redacted(url)}"
+        )
     try:
         port = parts.port
     except ValueError:
