@@ -34,13 +34,13 @@ def build_message(row: dict[str, Any], sender: str) -> EmailMessage:
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "klynge.localhost"
     message["Message-ID"] = make_msgid(domain=domain)
-    message["Content-Language"] = row["language"]
     message["Auto-Submitted"] = "auto-generated"
     unsubscribe = _unsubscribe_link(row["text_body"])
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message.set_content(row["text_body"])
     message.add_alternative(row["html_body"], subtype="html")
+    message["Content-Language"] = row["language"]  # after the content, which resets Content-*
     return message
 
 
