@@ -130,7 +130,10 @@ async def test_notify_mails_each_reader_in_their_language_through_the_send_job(
     await notify(world, service_id=world.ids["askoy_barnevern"])
     await notify(world, municipality_id=world.ids["askoy"])
     rows = await outbox()
-    assert [r["to_address"] for r in rows] == [email_of("leader_askoy"), email_of("coordinator_askoy")]
+    assert [r["to_address"] for r in rows] == [
+        email_of("leader_askoy"),
+        email_of("coordinator_askoy"),
+    ]
     assert [r["status"] for r in rows] == ["queued", "queued"]
     assert [r["language"] for r in rows] == ["nn", "nb"]
     jobs = await Job.select(Job.id).where(Job.name == "send_mail", Job.status == "queued")
@@ -264,3 +267,41 @@ def test_unsubscribe_tokens_and_the_retry_schedule() -> None:
     assert rules.is_permanent(550) is True
     assert rules.is_permanent(451) is False
     assert rules.clean_error("535 bad\n password hemmelig", ("hemmelig",)) == "535 bad password ***"
+
+
+@pytest.mark.redis
+@pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+async def test_the_digest_goes_out_once_with_two_arq_workers(world: World) -> None:
+    from klynge.jobs import runner
+    from klynge.jobs.worker import create_worker
+    from klynge.mail.digest import DIGEST_JOB
+    from tests.conftest import REDIS_URL
+
+    await set_account(world, "coordinator_askoy", mail_frequency="daily")
+    await notify(world, municipality_id=world.ids["askoy"])
+    # Two runs of the cron tick, on this test run's own queue (KLYNGE_JOB_QUEUE).
+    dispatcher = runner.Dispatcher(REDIS_URL)
+    try:
+        first = await runner.submit(DIGEST_JOB, dispatcher=dispatcher)
+        second = await runner.submit(DIGEST_JOB, dispatcher=dispatcher)
+    finally:
+        await dispatcher.close()
+
+    async def burst() -> None:
+        worker = create_worker(REDIS_URL, burst=True, handle_signals=False, poll_delay=0.01)
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+
+    await asyncio.gather(burst(), burst())
+    from klynge.db import json_value
+    from klynge.jobs.tables import Job
+
+    done = await Job.select(Job.status, Job.result).where(Job.id.is_in([first, second]))
+    assert [r["status"] for r in done] == ["done", "done"]
+    assert sorted(json_value(r["result"])["digests"] for r in done) == [0, 1]
+    rows = await outbox()
+    assert [(r["to_address"], r["kind"]) for r in rows] == [
+        (email_of("coordinator_askoy"), "digest")
+    ]

@@ -15,9 +15,11 @@ from tests.platform.test_views import HTML, csrf_token, login, submit
 async def frequency(world: World, key: str) -> str:
     from klynge.auth.tables import Account
 
-    row = await Account.select(Account.mail_frequency).where(
-        Account.id == world.accounts[key]
-    ).first()
+    row = (
+        await Account.select(Account.mail_frequency)
+        .where(Account.id == world.accounts[key])
+        .first()
+    )
     assert row is not None
     return str(row["mail_frequency"])
 
