@@ -30,6 +30,7 @@ from klynge.auth.tables import Account
 from klynge.db import json_value
 from klynge.errors import NotFound
 from klynge.i18n import N_, gettext
+from klynge.mail.outbox import fan_out
 from klynge.orgs.tables import Cluster, Municipality, Service
 
 
@@ -86,10 +87,9 @@ async def notify(
             link=link,
         )
     ).returning(Notification.id)
-    from klynge.mail.outbox import fan_out  # the mail code reads notifications: import late
-
     await fan_out(
         rows[0]["id"],
+        render_text,
         kind=kind,
         text=text,
         params=dict(params or {}),

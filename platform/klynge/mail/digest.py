@@ -14,7 +14,7 @@ from klynge.jobs.runner import JobContext, job
 from klynge.mail import outbox, rules
 from klynge.mail.rendering import Item, digest_mail
 from klynge.mail.tables import MailOutbox
-from klynge.notifications import Notification, _recipient_filter
+from klynge.notifications import Notification, _recipient_filter, render_text
 from klynge.once import claim
 from klynge.settings import get_settings
 
@@ -53,6 +53,7 @@ async def _digest_for(recipient: outbox.Recipient, day: dt.date, now: dt.datetim
         if not rows:
             return False
         mail = digest_mail(
+            render_text,
             lang=recipient.language,
             name=recipient.name,
             items=[Item(r["text"], r["params"], r["link"], r["created_at"]) for r in rows],

@@ -14,7 +14,7 @@ from klynge.auth.tables import Account
 from klynge.jobs.runner import QUEUED, Dispatcher, Submitter
 from klynge.jobs.tables import Job
 from klynge.mail import rules
-from klynge.mail.rendering import Item, Rendered, notification_mail
+from klynge.mail.rendering import Item, Rendered, TextRenderer, notification_mail
 from klynge.mail.sending import SEND_JOB
 from klynge.mail.tables import MailOutbox
 from klynge.settings import get_settings
@@ -108,6 +108,7 @@ async def queue_sender() -> None:
 
 async def fan_out(
     notification_id: int,
+    render_text: TextRenderer,
     *,
     kind: str,
     text: str,
@@ -127,6 +128,7 @@ async def fan_out(
         if recipient.frequency != rules.IMMEDIATE:
             continue
         mail = notification_mail(
+            render_text,
             lang=recipient.language,
             name=recipient.name,
             item=item,

@@ -4,7 +4,7 @@ the recipient's language."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -14,9 +14,11 @@ from jinja2 import Environment
 
 from klynge import i18n
 from klynge.mail import rules
-from klynge.notifications import render_text
 
 SUBJECT_LENGTH = 150
+# klynge.notifications.render_text, handed in by the caller (notifications imports the mail
+# code, never the other way round): (msgid, params) -> the text in the current language.
+TextRenderer = Callable[[str, Any], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,13 @@ def _render(name: str, context: Mapping[str, Any]) -> Rendered:
 
 
 def notification_mail(
-    *, lang: str, name: str, item: Item, public_url: str, unsubscribe_url: str
+    render_text: TextRenderer,
+    *,
+    lang: str,
+    name: str,
+    item: Item,
+    public_url: str,
+    unsubscribe_url: str,
 ) -> Rendered:
     """The mail for one notification."""
     with language(lang):
@@ -89,7 +97,13 @@ def notification_mail(
 
 
 def digest_mail(
-    *, lang: str, name: str, items: Sequence[Item], public_url: str, unsubscribe_url: str
+    render_text: TextRenderer,
+    *,
+    lang: str,
+    name: str,
+    items: Sequence[Item],
+    public_url: str,
+    unsubscribe_url: str,
 ) -> Rendered:
     """The daily summary of several notifications."""
     with language(lang):

@@ -3,20 +3,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from klynge.auth.tables import Account
-from klynge.notifications import Notification
+
+if TYPE_CHECKING:
+    from klynge.notifications import Notification
+
+# klynge.notifications queues the mails, so the outbox names its table lazily (no import cycle).
+_NOTIFICATION = LazyTableReference("Notification", module_path="klynge.notifications")
 
 
 class MailOutbox(Table, tablename="mail_outbox"):
     id: Serial  # Piccolo adds the primary key; declared for the type checker
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
-    notification = ForeignKey(
-        references=Notification, null=True, on_delete=OnDelete.set_null, index=True
+    notification: ForeignKey[Notification] = ForeignKey(
+        references=_NOTIFICATION, null=True, on_delete=OnDelete.set_null, index=True
     )
     to_address = Varchar(length=254)
     language = Varchar(length=2, default="nb")
