@@ -73,7 +73,7 @@ class LanguageMiddleware(ASGIMiddleware):
 
 CSRF_EXEMPT = [r"^/api/.*$", r"^/healthz$", r"^/schema(?:/.*)?$", r"^/\.well-known/.*$"]
 
-CORE_JOB_MODULES = ("klynge.orgs.importing",)
+CORE_JOB_MODULES = ("klynge.orgs.importing", "klynge.mail.jobs")
 
 
 def core_route_handlers() -> list[Any]:
@@ -82,6 +82,7 @@ def core_route_handlers() -> list[Any]:
     from klynge.auth.controllers import AuthController, jwks
     from klynge.health import healthz
     from klynge.jobs.controllers import JobController
+    from klynge.mail.views import HANDLERS as MAIL_VIEWS
     from klynge.notifications import ROUTE_HANDLERS as NOTIFICATION_ROUTES
     from klynge.orgs.controllers import (
         ClusterController,
@@ -106,6 +107,7 @@ def core_route_handlers() -> list[Any]:
         *VIEW_HANDLERS,
         *NOTIFICATION_ROUTES,
         *TASK_ROUTES,
+        *MAIL_VIEWS,
     ]
 
 

@@ -140,8 +140,16 @@ def load_job_modules(core_modules: Sequence[str] = ()) -> None:
         importlib.import_module(name)
 
 
+# The core's own scheduled jobs (registered by klynge.app.CORE_JOB_MODULES): the mail sender
+# retries what is due every 10 minutes; the daily digest goes out at 07:00.
+CORE_CRON_JOBS: tuple[CronJob, ...] = (
+    CronJob("send_mail", minute=frozenset(range(0, 60, 10))),
+    CronJob("send_mail_digest", minute=frozenset({0}), hour=frozenset({7})),
+)
+
+
 def cron_jobs() -> list[CronJob]:
-    return [job for app in installed() for job in app.cron_jobs]
+    return [*CORE_CRON_JOBS, *(job for app in installed() for job in app.cron_jobs)]
 
 
 def register_commands(subparsers: Any) -> tuple[type[Exception], ...]:

@@ -30,6 +30,7 @@ from klynge.auth.tables import Account
 from klynge.db import json_value
 from klynge.errors import NotFound
 from klynge.i18n import N_, gettext
+from klynge.mail.outbox import fan_out
 from klynge.orgs.tables import Cluster, Municipality, Service
 
 
@@ -69,10 +70,12 @@ async def notify(
     service_id: int | None = None,
     municipality_id: int | None = None,
 ) -> None:
-    """Store a notification (in the caller's transaction). At least one recipient."""
+    """Store a notification (in the caller's transaction). At least one recipient. Every
+    account it reaches that wants mail at once gets one in the outbox, in the same
+    transaction (klynge.mail); the daily ones get it in their digest."""
     if account_id is None and service_id is None and municipality_id is None:
         raise ValueError("a notification needs a recipient")
-    await Notification.insert(
+    rows = await Notification.insert(
         Notification(
             cluster=cluster_id,
             account=account_id,
@@ -83,6 +86,17 @@ async def notify(
             params=dict(params or {}),
             link=link,
         )
+    ).returning(Notification.id)
+    await fan_out(
+        rows[0]["id"],
+        render_text,
+        kind=kind,
+        text=text,
+        params=dict(params or {}),
+        link=link,
+        account_id=account_id,
+        service_id=service_id,
+        municipality_id=municipality_id,
     )
 
 

@@ -11,6 +11,7 @@ from klynge.auth.tables import (
     RoleAssignment,
 )
 from klynge.jobs.tables import Job
+from klynge.mail.tables import MailOutbox
 from klynge.notifications import Notification
 from klynge.once import OnceClaim
 from klynge.orgs.tables import (
@@ -44,6 +45,7 @@ APP_CONFIG = AppConfig(
         AuditEvent,
         Notification,
         OnceClaim,
+        MailOutbox,
     ],
     migration_dependencies=[],
     commands=[],

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from klynge.mail.config import MailSettings, parse_mail
 from klynge.paths import CHECKOUT_ROOT, base_dir
 
 # The source checkout (for development tools such as the message extractor's babel.cfg).
@@ -70,7 +71,15 @@ ENV_DOCS: dict[str, str] = {
     "KLYNGE_LOGIN_MAX_DELAY_SECONDS": "Longest wait between attempts for one account from one "
     "address (or one known device). Default 300.",
     "KLYNGE_LOG_LEVEL": "`DEBUG`, `INFO` (default), `WARNING`, `ERROR`.",
+    "KLYNGE_SMTP_URL": "Mail server for notification e-mail: `smtp://host:25` (STARTTLS when "
+    "the server offers it) or `smtps://user:pw@host:465` (TLS from the start); user and "
+    "password URL-encoded. Unset = mails are kept in the outbox (`/admin/utboks`), not sent.",
+    "KLYNGE_MAIL_FROM": "Sender of notification e-mail. "
+    "Default `Klynge <noreply@klynge.localhost>`.",
 }
+
+
+__all__ = ["MailSettings"]  # the mail settings live with the mail code (klynge.mail.config)
 
 
 class ConfigError(Exception):
@@ -135,6 +144,7 @@ class Settings:
     generated_secret: bool = field(default=False)
     scheduler: bool = True  # embedded mode: run the apps' cron jobs in-process
     files: FileSettings = field(default_factory=_default_files)
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 def _int(
@@ -307,6 +317,13 @@ def _files(env: dict[str, str]) -> FileSettings:
     return FileSettings(root=root, max_bytes=megabytes * 1024 * 1024)
 
 
+def _mail(env: dict[str, str]) -> MailSettings:
+    try:
+        return parse_mail(env.get("KLYNGE_SMTP_URL", ""), env.get("KLYNGE_MAIL_FROM", ""))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def load_settings(
     environ: dict[str, str] | None = None, *, require_secret: bool = True
 ) -> Settings:
@@ -352,6 +369,7 @@ def load_settings(
         if env.get("KLYNGE_SCHEDULER", "").strip()
         else True,
         files=_files(env),
+        mail=_mail(env),
     )
 
 

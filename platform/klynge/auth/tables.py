@@ -21,6 +21,7 @@ class Account(Table, tablename="account"):
     password_hash = Varchar(length=255)
     is_active = Boolean(default=True)
     language = Varchar(length=2, default="")  # nb | nn | en | "" = follow the organisation
+    mail_frequency = Varchar(length=10, default="immediate")  # immediate | daily | off
     created_at = Timestamptz(default=TimestamptzNow())
 
 
