@@ -30,6 +30,7 @@ from klynge.orgs.tables import Cluster, Municipality, ResearchGroup, Service
 from priorities import api as priorities
 from projects import groups, matches, proposals, publications
 from projects import schemas as s
+from projects.findings import api as findings
 from projects.grants import api as grants
 from projects.tables import GroupPublication, MatchRun
 from projects.workspace import api as workspace
@@ -289,4 +290,6 @@ async def seed_demo() -> bool:
         officer = await _principal(FUNDER_OFFICER)
         if officer is not None and len(project_ids) == 3:
             await grants.seed_demo_grants(officer, adviser, project_ids)
+        if len(project_ids) == 3:
+            await findings.seed_demo_findings(adviser, project_ids[2])  # the completed one
     return True
