@@ -112,6 +112,12 @@ async def test_demo_seed_is_realistic_and_idempotent(db) -> None:
     in_projects = {
         int(n) for p in await Project.select(Project.need_ids) for n in _json(p["need_ids"])
     }
+    # The completed project's published outcome answered its needs (projects.findings).
+    answered = {
+        int(n)
+        for p in await Project.select(Project.need_ids).where(Project.status == "completed")
+        for n in _json(p["need_ids"])
+    }
     assert closed_needs / 2 < len(decisions) < closed_needs + 1
     assert {d["decision"] for d in decisions} == {"prioritised", "not_prioritised", "deferred"}
     assert all(d["justification"] and d["situation"] and d["assessment"] for d in decisions)
@@ -129,7 +135,7 @@ async def test_demo_seed_is_realistic_and_idempotent(db) -> None:
         if need["id"] in literature_checked:
             expected = "literature_checked"
         if need["id"] in in_projects:
-            expected = "matched"
+            expected = "answered" if need["id"] in answered else "matched"
         assert need["status"] == expected
         if d["decision"] == "prioritised":
             assert need["rank"] == ranks[d["need"]]
