@@ -57,7 +57,9 @@ async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
     for need_id in need_ids:
         need = await priorities.load_need(need_id)
         if need["status"] != "matched":
-            await priorities.mark_matched(actor, need_id, f"Prosjektforslag {row['id']} er godtatt")
+            await priorities.mark_matched(
+                actor, need_id, priorities.need_reason(priorities.PROPOSAL_ACCEPTED, id=row["id"])
+            )
         await _notify_askers(
             need_id,
             row["cluster"],
