@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.platform.test_views import HTML, login
-from tests.priorities.conftest import need_body, needs_world  # noqa: F401
+from tests.priorities.conftest import need_body
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("platform/klynge", "priorities", "literature", "projects")
