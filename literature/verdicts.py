@@ -17,8 +17,6 @@ from literature.checks import _ensure_manager, _load, candidate_ids, get_check
 from literature.tables import CheckReview, LiteratureCheck, Reference
 from priorities import api as priorities
 
-VERDICT_NB = {"answered": "besvart", "partly": "delvis besvart", "unanswered": "ubesvart"}
-
 
 def verdict_problems(data: s.VerdictCreate) -> list[FieldError]:
     """What is wrong with a verdict on its own (reason code, reviews given once)."""
@@ -121,7 +119,7 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
             actor,
             row["need"],
             data.verdict.value,
-            f"Litteratursjekk {check_id}: {VERDICT_NB[data.verdict.value]}",
+            priorities.need_reason(priorities.CHECK_VERDICTS[data.verdict.value], id=check_id),
         )
         await audit.record(
             actor,

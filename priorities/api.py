@@ -14,10 +14,14 @@ from priorities.need_links import (
 )
 from priorities.need_read import load as load_need
 from priorities.need_read import load_visible, matchable_needs
+from priorities.need_reasons import CHECK_VERDICTS, PROPOSAL_ACCEPTED
+from priorities.need_reasons import reason as need_reason
 from priorities.needs import record_literature_verdict
 from priorities.round_read import load_round, round_out
 
 __all__ = [
+    "CHECK_VERDICTS",
+    "PROPOSAL_ACCEPTED",
     "asker_orgs",
     "askers",
     "demo_need_ids",
@@ -30,6 +34,7 @@ __all__ = [
     "matchable_needs",
     "need_clusters",
     "need_ids_by_title",
+    "need_reason",
     "need_titles",
     "needs_asked_by",
     "prioritised_needs",

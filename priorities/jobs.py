@@ -13,7 +13,8 @@ from klynge.auth.principal import Principal
 from klynge.auth.service import load_principal
 from klynge.db import transaction
 from klynge.errors import DomainError, Forbidden
-from klynge.i18n import N_
+from klynge.i18n import N_, ngettext
+from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.orgs.importing import read_upload
 from klynge.orgs.tables import ClusterMembership, Service
@@ -73,12 +74,12 @@ async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
     from priorities.needs_xlsx import FileFormatError, parse_needs_file
 
     if ctx.payload is None or ctx.created_by is None:
-        raise runner.JobFailed("Jobben mangler filen eller hvem som sendte den.")
+        raise runner.JobFailed(_("The job lacks the file or who sent it."))
     actor = await load_principal(ctx.created_by)
     if actor is None:
-        raise runner.JobFailed("Kontoen som startet importen er ikke lenger aktiv.")
+        raise runner.JobFailed(_("The account that started the import is no longer active."))
     cluster_id = int(ctx.params["cluster_id"])
-    await ctx.progress(5, "Leser filen")
+    await ctx.progress(5, _("Reading the file"))
     try:
         rows, errors = parse_needs_file(
             bytes(ctx.payload),
@@ -89,12 +90,21 @@ async def import_needs(ctx: runner.JobContext) -> dict[str, Any] | None:
         raise runner.JobFailed(str(exc)) from None
     if errors:
         raise runner.JobFailed(
-            f"Filen ble ikke importert: {len(errors)} feil. Rett feilene og last opp på nytt.",
+            ngettext(
+                "The file was not imported: %(num)s error. Fix it and upload the file again.",
+                "The file was not imported: %(num)s errors. Fix them and upload the file again.",
+                len(errors),
+            )
+            % {"num": len(errors)},
             {"errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]},
         )
     if not rows:
-        raise runner.JobFailed("Filen har ingen behov å importere.")
-    await ctx.progress(40, f"{len(rows)} rader er gyldige; lagrer")
+        raise runner.JobFailed(_("The file has no needs to import."))
+    await ctx.progress(
+        40,
+        ngettext("%(num)s row is valid; saving", "%(num)s rows are valid; saving", len(rows))
+        % {"num": len(rows)},
+    )
     await _store_rows(ctx, actor, rows)
     return None
 
@@ -128,7 +138,12 @@ async def _store_rows(ctx: runner.JobContext, actor: Any, rows: list[Any]) -> No
                 created.append((await needs.create_need(actor, _need_create(ctx, row))).id)
             await ctx.finish(
                 {"imported": len(created), "need_ids": created},
-                f"{len(created)} kunnskapsbehov importert.",
+                ngettext(
+                    "%(num)s knowledge need imported.",
+                    "%(num)s knowledge needs imported.",
+                    len(created),
+                )
+                % {"num": len(created)},
                 "/behov",
             )
     except DomainError as exc:

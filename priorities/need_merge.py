@@ -11,6 +11,7 @@ from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster
+from priorities import need_reasons as nr
 from priorities import schemas as s
 from priorities.need_read import load, load_visible, need_out
 from priorities.need_rules import INACTIVE, check_text
@@ -93,7 +94,7 @@ async def _close_source(
     actor: Principal, source: dict[str, Any], target_id: int, reason: str
 ) -> None:
     source_id = source["id"]
-    text = reason or f"Slått sammen med behov {target_id}"
+    text = reason or nr.reason(nr.MERGED_INTO, id=target_id)
     await Need.update(
         {
             Need.status: s.NeedStatus.MERGED.value,
@@ -106,7 +107,7 @@ async def _close_source(
         target_id,
         actor,
         "merge",
-        reason=reason or f"Behov {source_id} slått sammen hit",
+        reason=reason or nr.reason(nr.MERGED_HERE, id=source_id),
         original_need=source_id,
     )
 

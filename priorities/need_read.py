@@ -14,6 +14,7 @@ from klynge.i18n import N_
 from klynge.orgs.tables import Municipality, Service
 from klynge.scoping import can_see_cluster, cluster_filter
 from klynge.text import contains
+from priorities import need_reasons
 from priorities import schemas as s
 from priorities.need_rules import INACTIVE, MATCHABLE, may_see_draft
 from priorities.similarity import NeedText, similar_needs
@@ -129,7 +130,7 @@ def _need_struct(row: Mapping[str, Any], rel: _Related) -> s.NeedOut:
         intended_use=row["intended_use"],
         language=row["language"],
         status=row["status"],
-        status_reason=row["status_reason"],
+        status_reason=need_reasons.show(row["status_reason"]),
         rank=row["rank"],
         cross_service=bool(row["cross_service"]),
         knowledge_gap=row["knowledge_gap"],
@@ -174,7 +175,7 @@ async def _add_detail(out: s.NeedOut, row: Mapping[str, Any], rel: _Related) -> 
             kind=e["kind"],
             from_status=e["from_status"],
             to_status=e["to_status"],
-            reason=e["reason"],
+            reason=need_reasons.show(e["reason"]),
             actor=e["actor.name"] or "",
             original_need=e["original_need"],
         )

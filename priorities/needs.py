@@ -14,6 +14,7 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from klynge.orgs.tables import ClusterMembership, Service
 from klynge.scoping import can_manage_cluster
+from priorities import need_reasons as nr
 from priorities import schemas as s
 from priorities.need_read import load, load_visible, matchable_needs, need_out
 from priorities.need_rules import (
@@ -147,7 +148,7 @@ async def _insert_need(
             original_need=row["id"],
         )
     )
-    await event(row["id"], actor, "status", "", status.value, "Opprettet")
+    await event(row["id"], actor, "status", "", status.value, nr.CREATED)
     return row
 
 
@@ -205,7 +206,7 @@ async def update_need(actor: Principal, need_id: int, data: s.NeedUpdate) -> s.N
             changes[Need.cross_service] = len(service_ids) >= 2
         await Need.update(changes).where(Need.id == need_id)
         after = await load(need_id)
-        await event(need_id, actor, "edit", reason="Endret")
+        await event(need_id, actor, "edit", reason=nr.EDITED)
         await audit.record(
             actor,
             "need.update",
@@ -279,7 +280,7 @@ async def submit_need(actor: Principal, need_id: int) -> s.NeedOut:
             need_id,
             (s.NeedStatus.DRAFT,),
             s.NeedStatus.SUBMITTED,
-            "Sendt inn",
+            nr.SUBMITTED,
             may=lambda n: is_submitter(actor, n) or can_manage_cluster(actor, n["cluster"]),
         )
     return await need_out(after, detail=True)
@@ -292,7 +293,7 @@ async def withdraw_need(actor: Principal, need_id: int, data: s.Transition) -> s
             need_id,
             OPEN_FOR_SUBMITTER,
             s.NeedStatus.WITHDRAWN,
-            data.reason.strip() or "Trukket av innsender",
+            data.reason.strip() or nr.WITHDRAWN,
             may=lambda n: is_submitter(actor, n),
         )
     return await need_out(after, detail=True)

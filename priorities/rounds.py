@@ -15,6 +15,7 @@ from klynge.i18n import N_
 from klynge.orgs.tables import Cluster, ClusterMembership
 from klynge.schemas import ensure_publishable
 from klynge.scoping import can_manage_cluster, cluster_filter
+from priorities import need_reasons as nr
 from priorities import schemas as s
 from priorities.needs import set_status
 from priorities.round_read import (
@@ -101,7 +102,7 @@ async def _insert_round(
             actor,
             need_id,
             s.NeedStatus.UNDER_ASSESSMENT,
-            f"Med i prioriteringsrunden «{row['name']}»",
+            nr.reason(nr.IN_ROUND, name=row["name"]),
         )
     for rater in data.raters:
         await RoundRater.insert(

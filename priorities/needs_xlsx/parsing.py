@@ -13,6 +13,8 @@ from typing import TypeVar
 from klynge import excel
 from klynge.excel import CellError as RowError
 from klynge.excel import FileFormatError, HeaderMap
+from klynge.i18n import N_, ngettext
+from klynge.i18n import gettext as _
 from klynge.privacy import check_fields, mask
 from priorities.needs_xlsx.columns import (
     COLUMNS,
@@ -40,10 +42,9 @@ from priorities.needs_xlsx.columns import (
 Cell = excel.Cell
 T = TypeVar("T")
 
-_WORDING = excel.Wording(
-    too_many="kunnskapsbehov",
-    missing_header="Første rad skal inneholde kolonnenavnene fra malen.",
-)
+# The messages are msgids translated when the file is read: the import job runs in the language
+# of whoever started it. The template's column names and values stay Norwegian (it is a
+# Norwegian template).
 
 
 def _read(data: bytes, filename: str, max_rows: int) -> excel.Table:
@@ -51,20 +52,34 @@ def _read(data: bytes, filename: str, max_rows: int) -> excel.Table:
     excel.check_size(data, limits)
     if PurePath(filename.strip()).suffix.lower() != ".xlsx":
         raise FileFormatError(
-            "Filtypen støttes ikke. Last opp malen for kunnskapsbehov som Excel-fil (.xlsx)."
+            _(
+                "The file type is not supported. Upload the template for knowledge needs as an "
+                "Excel file (.xlsx)."
+            )
         )
-    return excel.read_xlsx(data, limits, _WORDING, sheet=SHEET_NEEDS)
+    wording = excel.Wording(
+        too_many="kunnskapsbehov",
+        missing_header=_("The first row must hold the column names from the template."),
+    )
+    return excel.read_xlsx(data, limits, wording, sheet=SHEET_NEEDS)
 
 
 def _map_header(header: list[Cell]) -> HeaderMap:
     columns = excel.map_header(header, HEADER_ALIASES)
     if columns.duplicates:
-        raise FileFormatError(f"Kolonnen «{label(columns.duplicates[0])}» finnes mer enn én gang.")
+        raise FileFormatError(
+            _("The column «%(column)s» appears more than once.")
+            % {"column": label(columns.duplicates[0])}
+        )
     missing = columns.missing(column.key for column in COLUMNS if column.required)
     if missing:
         names = ", ".join(f"«{label(key)}»" for key in missing)
-        noun = "kolonnen" if len(missing) == 1 else "kolonnene"
-        raise FileFormatError(f"Filen mangler {noun} {names}. Bruk malen for kunnskapsbehov.")
+        message = ngettext(
+            "The file lacks the column %(names)s. Use the template for knowledge needs.",
+            "The file lacks the columns %(names)s. Use the template for knowledge needs.",
+            len(missing),
+        )
+        raise FileFormatError(message % {"names": names, "num": len(missing)})
     return columns
 
 
@@ -113,12 +128,12 @@ def _service_key(name: str) -> str:
 
 
 _SERVICE_SEPARATOR = re.compile(r"[;\n]")
-# (key, longest, noun in messages, "... mangler." when the cell must be filled in)
+# (key, longest, the message when the cell must be filled in but is empty)
 _TEXT_FIELDS = (
-    ("title", MAX_TITLE_LENGTH, "Tittelen", "Tittel mangler."),
-    ("question", MAX_QUESTION_LENGTH, "Spørsmålet", "Spørsmål mangler."),
-    ("background", MAX_BACKGROUND_LENGTH, "Bakgrunnen", None),
-    ("target_group", MAX_TARGET_GROUP_LENGTH, "Målgruppen", None),
+    ("title", MAX_TITLE_LENGTH, N_("The title is missing.")),
+    ("question", MAX_QUESTION_LENGTH, N_("The question is missing.")),
+    ("background", MAX_BACKGROUND_LENGTH, None),
+    ("target_group", MAX_TARGET_GROUP_LENGTH, None),
 )
 _ONE_LINE = frozenset({"title", "target_group"})
 
@@ -143,13 +158,17 @@ class _RowReader:
 
     def texts(self) -> dict[str, str]:
         values: dict[str, str] = {}
-        for key, limit, noun, missing in _TEXT_FIELDS:
+        for key, limit, missing in _TEXT_FIELDS:
             raw = self.cell(key)
             value = values[key] = _one_line(raw) if key in _ONE_LINE else _text(raw)
             if not value and missing:
-                self.fail(key, missing)
+                self.fail(key, _(missing))
             elif len(value) > limit:
-                self.fail(key, f"{noun} er lengre enn {limit} tegn ({len(value)}).")
+                self.fail(
+                    key,
+                    _("«%(column)s» is longer than %(limit)s characters (%(length)s).")
+                    % {"column": label(key), "limit": limit, "length": len(value)},
+                )
         return values
 
     def ages(self) -> dict[str, int]:
@@ -158,18 +177,29 @@ class _RowReader:
             raw = self.cell(key)
             if excel.is_empty(raw):
                 self.fail(
-                    key, f"{label(key)} mangler. Skriv et helt tall fra {MIN_AGE} til {MAX_AGE}."
+                    key,
+                    _("«%(column)s» is missing. Write a whole number from %(min)s to %(max)s.")
+                    % {"column": label(key), "min": MIN_AGE, "max": MAX_AGE},
                 )
                 continue
             try:
                 ages[key] = _age(raw)
             except ValueError:
-                self.fail(key, f"{label(key)} må være et helt tall fra {MIN_AGE} til {MAX_AGE}.")
+                self.fail(
+                    key,
+                    _("«%(column)s» must be a whole number from %(min)s to %(max)s.")
+                    % {"column": label(key), "min": MIN_AGE, "max": MAX_AGE},
+                )
         if len(ages) == 2 and ages["age_from"] > ages["age_to"]:
             self.fail(
                 "age_to",
-                f"«Alder fra» ({ages['age_from']}) kan ikke være høyere enn "
-                f"«Alder til» ({ages['age_to']}).",
+                _("«%(from_column)s» (%(from)s) cannot be higher than «%(to_column)s» (%(to)s).")
+                % {
+                    "from_column": label("age_from"),
+                    "from": ages["age_from"],
+                    "to_column": label("age_to"),
+                    "to": ages["age_to"],
+                },
             )
         return ages
 
@@ -180,12 +210,17 @@ class _RowReader:
         for name in names:
             service_id = known.get(_service_key(name))
             if service_id is None:
-                self.fail("services", f"Ukjent tjeneste: «{_shown(name)}». Bruk navnene i listen.")
+                self.fail(
+                    "services",
+                    _("Unknown service: «%(name)s». Use the names in the list.")
+                    % {"name": _shown(name)},
+                )
             elif service_id not in service_ids:
                 service_ids.append(service_id)
         if not names:
             self.fail(
-                "services", "Oppgi minst én tjeneste. Flere tjenester skilles med semikolon (;)."
+                "services",
+                _("Give at least one service. Separate several services with semicolons (;)."),
             )
         return service_ids
 
@@ -210,7 +245,8 @@ class _RowReader:
         if language is None:
             self.fail(
                 "language",
-                f"Ukjent språk «{_shown(raw_text)}». Skriv nb (bokmål) eller nn (nynorsk).",
+                _("Unknown language «%(value)s». Write nb (bokmål) or nn (nynorsk).")
+                % {"value": _shown(raw_text)},
             )
         return language
 
@@ -230,15 +266,22 @@ def _parse_row(reader: _RowReader, known: Mapping[str, int]) -> NeedRow | None:
     prevention: PreventionLevel | None = reader.choice(
         "prevention_level",
         PREVENTION_ALIASES,
-        f"Forebyggingsnivå mangler. Velg én av: {levels}.",
-        lambda value: f"Ukjent forebyggingsnivå «{value}». Velg én av: {levels}.",
+        _("The prevention level is missing. Choose one of: %(values)s.") % {"values": levels},
+        lambda value: (
+            _("Unknown prevention level «%(value)s». Choose one of: %(values)s.")
+            % {"value": value, "values": levels}
+        ),
     )
     uses = ", ".join(INTENDED_USE_LABELS.values())
     use: IntendedUse | None = reader.choice(
         "intended_use",
         INTENDED_USE_ALIASES,
-        f"Bruk av svaret mangler. Velg én av: {uses}.",
-        lambda value: f"Ukjent verdi «{value}». Velg én av: {uses}.",
+        _("The intended use of the answer is missing. Choose one of: %(values)s.")
+        % {"values": uses},
+        lambda value: (
+            _("Unknown value «%(value)s». Choose one of: %(values)s.")
+            % {"value": value, "values": uses}
+        ),
     )
     language = reader.language()
     reader.privacy(texts)

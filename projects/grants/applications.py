@@ -289,11 +289,10 @@ async def submit_application(actor: Principal, application_id: int) -> s.Applica
 async def _tell(funder_id: int, cluster_id: int, application_id: int, before: str) -> None:
     row = await Application.select(Application.title).where(Application.id == application_id)
     title = row[0]["title"] if row else ""
-    # Notifications are stored as text (Norwegian), like the workspace's.
     text = (
-        f"Søknaden «{title}» er sendt inn på nytt etter endringer."
+        N_("The application «%(title)s» was submitted again after changes.")
         if before == "changes_requested"
-        else f"Ny søknad sendt inn: «{title}»."
+        else N_("New application submitted: «%(title)s».")
     )
     link = f"/soknader/{application_id}"
     recipients = set(await directory.funder_officers(funder_id))
@@ -302,6 +301,7 @@ async def _tell(funder_id: int, cluster_id: int, application_id: int, before: st
         await notify(
             "grants.application_submitted",
             text,
+            params={"title": title},
             link=link,
             cluster_id=cluster_id,
             account_id=account_id,

@@ -74,22 +74,31 @@ async def _grant(
     return grant_id, len(slots)
 
 
-def _text(title: str, data: Decision) -> str:
+def _text(title: str, data: Decision) -> tuple[str, dict[str, str]]:
+    """The notification's msgid and its params."""
     if data.decision == "granted":
-        return (
-            f"Søknaden «{title}» er innvilget med {format_nok(data.amount_ore or 0)} "
-            f"for perioden {data.starts_on:%d.%m.%Y}–{data.ends_on:%d.%m.%Y}."
-        )
-    return f"Søknaden «{title}» er avslått. Begrunnelse: {data.reason.strip()}"
+        return N_(
+            "The application «%(title)s» is granted %(amount)s for the period %(start)s–%(end)s."
+        ), {
+            "title": title,
+            "amount": format_nok(data.amount_ore or 0),
+            "start": f"{data.starts_on:%d.%m.%Y}",
+            "end": f"{data.ends_on:%d.%m.%Y}",
+        }
+    return N_("The application «%(title)s» is declined. Reason: %(reason)s"), {
+        "title": title,
+        "reason": data.reason.strip(),
+    }
 
 
 async def _notify(access: ApplicationAccess, title: str, data: Decision, link: str) -> None:
-    text = _text(title, data)
-    await notify_applicants(access, "grant_decision", text, link)
+    text, params = _text(title, data)
+    await notify_applicants(access, "grant_decision", text, params, link)
     for municipality_id in sorted(access.project.facts.municipality_ids):
         await notifications.notify(
             "grant_decision",
             text,
+            params=params,
             link=link,
             cluster_id=access.facts.cluster_id,
             municipality_id=municipality_id,

@@ -12,6 +12,7 @@ from klynge.auth.roles import Role
 from klynge.auth.tables import RoleAssignment
 from klynge.db import transaction
 from klynge.directory import cluster_advisers
+from klynge.i18n import N_
 from klynge.jobs.runner import JobContext, job
 from projects.grants.schedule_rules import DONE, OVERDUE, steps_due
 from projects.grants.tables import Application, GrantReport
@@ -61,11 +62,10 @@ async def _candidates(today: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-def _text(row: dict[str, Any], step: str) -> str:
-    due = f"{row['due']:%d.%m.%Y}"
+def _text(step: str) -> str:
     if step == OVERDUE:
-        return f"Rapporten for tilskuddet «{row['title']}» skulle vært levert {due}."
-    return f"Påminnelse: rapporten for tilskuddet «{row['title']}» skal leveres innen {due}."
+        return N_("The report for the grant «%(title)s» was due %(due)s.")
+    return N_("Reminder: the report for the grant «%(title)s» is due by %(due)s.")
 
 
 async def _remind_once(row: dict[str, Any], step: str) -> bool:
@@ -82,7 +82,12 @@ async def _remind_once(row: dict[str, Any], step: str) -> bool:
         link = f"/tilskudd/{row['grant']}/rapporter/{row['id']}"
         for account_id in sorted(people):
             await notifications.notify(
-                kind, _text(row, step), link=link, cluster_id=row["cluster"], account_id=account_id
+                kind,
+                _text(step),
+                params={"title": row["title"], "due": f"{row['due']:%d.%m.%Y}"},
+                link=link,
+                cluster_id=row["cluster"],
+                account_id=account_id,
             )
     return True
 

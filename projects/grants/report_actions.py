@@ -93,12 +93,27 @@ async def attest(actor: Principal, grant_id: int, report_id: int, data: Attestat
     return await report_out(actor, access, await load_report(access, report_id))
 
 
-async def _tell(access: GrantAccess, kind: str, text: str, account_ids: list[int]) -> None:
+_REVIEWED = {
+    ("approved", False): N_("The report for the grant «%(title)s» is approved."),
+    ("approved", True): N_("The report for the grant «%(title)s» is approved. %(comment)s"),
+    ("returned", False): N_("The report for the grant «%(title)s» was sent back."),
+    ("returned", True): N_("The report for the grant «%(title)s» was sent back. %(comment)s"),
+}
+
+
+def _reviewed_text(status: str, commented: bool) -> str:
+    return _REVIEWED["approved" if status == "approved" else "returned", commented]
+
+
+async def _tell(
+    access: GrantAccess, kind: str, text: str, params: dict[str, str], account_ids: list[int]
+) -> None:
     link = f"/tilskudd/{access.grant['id']}"
     for account_id in sorted(set(account_ids)):
         await notifications.notify(
-            kind, text, link=link, cluster_id=access.cluster_id, account_id=account_id
-        )
+            kind, text, params=params, link=link, cluster_id=access.cluster_id,
+            account_id=account_id,
+        )  # fmt: skip
 
 
 async def submit_report(actor: Principal, grant_id: int, report_id: int) -> ReportOut:
@@ -119,7 +134,8 @@ async def submit_report(actor: Principal, grant_id: int, report_id: int) -> Repo
         officers = await funder_officers(access.application.facts.funder_id)
         await _tell(
             access, "grant_report_submitted",
-            f"Rapporten for tilskuddet «{access.grant['title']}» er sendt inn.", officers,
+            N_("The report for the grant «%(title)s» has been submitted."),
+            {"title": access.grant["title"]}, officers,
         )  # fmt: skip
     return await report_out(actor, access, await load_report(access, report_id))
 
@@ -156,9 +172,8 @@ async def review_report(
             after={"status": status, "comment": comment},
         )  # fmt: skip
         leader = access.application.project.facts.leader_id
-        verb = "godkjent" if status == "approved" else "sendt tilbake"
-        text = f"Rapporten for tilskuddet «{access.grant['title']}» er {verb}."
         await _tell(
-            access, "grant_report_reviewed", f"{text} {comment}".strip(), [leader] if leader else []
-        )
+            access, "grant_report_reviewed", _reviewed_text(status, bool(comment)),
+            {"title": access.grant["title"], "comment": comment}, [leader] if leader else [],
+        )  # fmt: skip
     return await report_out(actor, access, await load_report(access, report_id))

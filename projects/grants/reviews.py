@@ -116,14 +116,21 @@ async def add_review(actor: Principal, application_id: int, data: ReviewCreate) 
     )
 
 
-async def notify_applicants(access: ApplicationAccess, kind: str, text: str, link: str) -> None:
+async def notify_applicants(
+    access: ApplicationAccess, kind: str, text: str, params: dict[str, str], link: str
+) -> None:
     """The project leader and the cluster's R&D advisers."""
     people = set(await cluster_advisers(access.facts.cluster_id))
     if access.project.facts.leader_id is not None:
         people.add(access.project.facts.leader_id)
     for account_id in sorted(people):
         await notifications.notify(
-            kind, text, link=link, cluster_id=access.facts.cluster_id, account_id=account_id
+            kind,
+            text,
+            params=params,
+            link=link,
+            cluster_id=access.facts.cluster_id,
+            account_id=account_id,
         )
 
 
@@ -166,7 +173,8 @@ async def request_changes(
         await notify_applicants(
             access,
             "grant_changes_requested",
-            f"Tilskuddsgiveren ber om endringer i søknaden «{moved[0]['title']}»: {comment}",
+            N_("The funder asks for changes to the application «%(title)s»: %(comment)s"),
+            {"title": moved[0]["title"], "comment": comment},
             f"/soknader/{application_id}",
         )
     return await list_reviews(actor, application_id)

@@ -128,7 +128,8 @@ async def _notify_owner(
         return
     await notifications.notify(
         "project_action_assigned",
-        f"Du har fått en oppfølgingsoppgave: «{title}».",
+        N_("You have been given a follow-up task: «%(title)s»."),
+        params={"title": title},
         link=f"/prosjekter/{access.project_id}#handling-{action_id}",
         cluster_id=access.cluster_id,
         account_id=owner,

@@ -8,6 +8,7 @@ from typing import Any
 
 from klynge import notifications
 from klynge.db import transaction
+from klynge.i18n import N_
 from klynge.jobs.runner import JobContext, job
 from projects.workspace.plan_rules import CLOSED, Kind
 from projects.workspace.tables import PlanItem
@@ -48,8 +49,12 @@ async def _notify_once(row: dict[str, Any]) -> bool:
             return False
         await notifications.notify(
             "milestone_overdue",
-            f"Milepælen «{row['title']}» i prosjektet «{row['project.title']}» skulle vært "
-            f"nådd {row['due']:%d.%m.%Y}.",
+            N_("The milestone «%(title)s» in the project «%(project)s» was due %(due)s."),
+            params={
+                "title": row["title"],
+                "project": row["project.title"],
+                "due": f"{row['due']:%d.%m.%Y}",
+            },
             link=f"/prosjekter/{row['project']}#plan-{row['id']}",
             cluster_id=row["project.cluster"],
             account_id=row["project.leader"],

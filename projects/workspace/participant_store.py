@@ -209,19 +209,27 @@ async def update(
     return after
 
 
-async def notify_managers(project: Mapping[str, Any], kind: str, text: str, link: str) -> None:
-    """The project leader (when there is one) and the cluster's R&D advisers."""
+async def notify_managers(
+    project: Mapping[str, Any], kind: str, text: str, params: Mapping[str, str], link: str
+) -> None:
+    """The project leader (when there is one) and the cluster's R&D advisers; `text` is an
+    English msgid with its `params`."""
     accounts = set(await directory.cluster_advisers(project["cluster"]))
     if project["leader"]:
         accounts.add(project["leader"])
     for account in sorted(accounts):
         await notifications.notify(
-            kind, text, link=link, cluster_id=project["cluster"], account_id=account
+            kind, text, params=params, link=link, cluster_id=project["cluster"], account_id=account
         )
 
 
 async def notify_org(
-    project: Mapping[str, Any], participant: Mapping[str, Any], kind: str, text: str, link: str
+    project: Mapping[str, Any],
+    participant: Mapping[str, Any],
+    kind: str,
+    text: str,
+    link: str,
+    params: Mapping[str, str] | None = None,
 ) -> None:
     """The organisation (or account) a participation is about; nobody when it names none."""
     municipality, service = participant["municipality"], participant["service"]
@@ -231,6 +239,7 @@ async def notify_org(
     await notifications.notify(
         kind,
         text,
+        params={"title": project["title"], **(params or {})},
         link=link,
         cluster_id=project["cluster"],
         municipality_id=municipality,

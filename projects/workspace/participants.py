@@ -174,7 +174,7 @@ async def add_participant(
                 project,
                 new,
                 "project_participant_added",
-                f"Dere er lagt til som deltaker i prosjektet «{project['title']}».",
+                N_("You have been added as a participant in the project «%(title)s»."),
                 page_link(project_id),
             )
     return (await store.outs([new]))[0]
@@ -195,11 +195,25 @@ async def _invite(
         project,
         new,
         "project_invitation",
-        f"Kommunen er invitert til å delta i prosjektet «{project['title']}». "
-        "Svar på invitasjonen.",
+        N_(
+            "The municipality is invited to take part in the project «%(title)s». "
+            "Answer the invitation."
+        ),
         f"/prosjekter/{project['id']}/bli-med",
     )
     return new
+
+
+_JOIN_DECIDED = {
+    (True, False): N_("The request to take part in the project «%(title)s» is approved."),
+    (True, True): N_(
+        "The request to take part in the project «%(title)s» is approved. Reason: %(reason)s"
+    ),
+    (False, False): N_("The request to take part in the project «%(title)s» is declined."),
+    (False, True): N_(
+        "The request to take part in the project «%(title)s» is declined. Reason: %(reason)s"
+    ),
+}
 
 
 async def decide_request(
@@ -215,14 +229,14 @@ async def decide_request(
         event = Event.APPROVE if approve else Event.REJECT
         changes = {} if approve or not data.reason.strip() else {"note": data.reason.strip()}
         moved = await store.move(actor, project, current, event, **changes)
-        verdict = "godkjent" if approve else "avslått"
-        reason = f" Begrunnelse: {data.reason.strip()}" if data.reason.strip() else ""
+        reason = data.reason.strip()
         await store.notify_org(
             project,
             moved,
             "project_join_decided",
-            f"Forespørselen om å delta i prosjektet «{project['title']}» er {verdict}.{reason}",
+            _JOIN_DECIDED[approve, bool(reason)],
             page_link(project_id) if approve else f"/prosjekter/{project_id}/bli-med",
+            {"reason": reason},
         )
     return (await store.outs([moved]))[0]
 

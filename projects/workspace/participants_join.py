@@ -130,7 +130,8 @@ async def request_join(actor: Principal, project_id: int, data: JoinRequest) -> 
         await store.notify_managers(
             project,
             "project_join_requested",
-            f"{name} ber om å få delta i prosjektet «{project['title']}».",
+            N_("%(name)s asks to take part in the project «%(title)s»."),
+            {"name": name, "title": project["title"]},
             f"/prosjekter/{project_id}#deltakere",
         )
     return (await store.outs([new]))[0]
@@ -164,11 +165,13 @@ async def respond(
         name = (await directory.municipality_names([current["municipality"] or -1])).get(
             current["municipality"] or -1, ""
         )
-        answer = "takket ja til" if accept else "takket nei til"
         await store.notify_managers(
             project,
             "project_invitation_answered",
-            f"{name} har {answer} invitasjonen til prosjektet «{project['title']}».",
+            N_("%(name)s has accepted the invitation to the project «%(title)s».")
+            if accept
+            else N_("%(name)s has declined the invitation to the project «%(title)s»."),
+            {"name": name, "title": project["title"]},
             f"/prosjekter/{project_id}#deltakere",
         )
     return (await store.outs([moved]))[0]

@@ -9,6 +9,7 @@ from typing import Any
 from klynge import notifications
 from klynge.auth.principal import Principal
 from klynge.db import json_value
+from klynge.i18n import N_
 from klynge.orgs.tables import Service
 from priorities import api as priorities
 from projects.tables import Project
@@ -56,13 +57,15 @@ async def create_project(actor: Principal, row: Mapping[str, Any]) -> int:
     for need_id in need_ids:
         need = await priorities.load_need(need_id)
         if need["status"] != "matched":
-            await priorities.mark_matched(actor, need_id, f"Prosjektforslag {row['id']} er godtatt")
+            await priorities.mark_matched(
+                actor, need_id, priorities.need_reason(priorities.PROPOSAL_ACCEPTED, id=row["id"])
+            )
         await _notify_askers(
             need_id,
             row["cluster"],
             "proposal_accepted",
-            f"Et forskningsprosjekt skal svare på behovet «{need['title']}»: "
-            f"«{row['title']}» er godtatt.",
+            N_("A research project will answer the need «%(need)s»: «%(title)s» is accepted."),
+            {"need": need["title"], "title": row["title"]},
             f"/prosjekter/{project_id}",
         )
     return project_id
@@ -73,11 +76,14 @@ async def _service_types(service_ids: list[int]) -> list[str]:
     return sorted({str(r["service_type"]) for r in rows if r["service_type"]})
 
 
-async def _notify_askers(need_id: int, cluster_id: int, kind: str, text: str, link: str) -> None:
+async def _notify_askers(
+    need_id: int, cluster_id: int, kind: str, text: str, params: dict[str, Any], link: str
+) -> None:
     for municipality, service in await priorities.asker_orgs(need_id):
         await notifications.notify(
             kind,
             text,
+            params=params,
             link=link,
             cluster_id=cluster_id,
             service_id=service,
@@ -92,7 +98,8 @@ async def notify_matched(need_id: int, cluster_id: int, groups: int) -> None:
         need_id,
         cluster_id,
         "need_matched",
-        f"Behovet «{need['title']}» er matchet med {groups} forskergrupper.",
+        N_("Research groups matched to the need «%(title)s»: %(num)s."),
+        {"title": need["title"], "num": groups},
         f"/behov/{need_id}/matcher",
     )
 

@@ -22,13 +22,28 @@ from projects.workspace.loading import load_access
 from projects.workspace.tables import Approval, Participant
 
 REFUSED = N_("The project cannot move to «%(to)s».")
-# Notifications are stored as text, in bokmål like the app's other notifications.
-NOTICE_LABELS = {
-    "planned": "planlagt",
-    "preparation": "under forberedelse",
-    "running": "i gang",
-    "completed": "avsluttet",
-    "stopped": "stanset",
+# The notification per status, without and with the reason given (English msgids).
+NOTICES = {
+    "planned": (
+        N_("The project «%(title)s» is now planned."),
+        N_("The project «%(title)s» is now planned. Reason: %(reason)s"),
+    ),
+    "preparation": (
+        N_("The project «%(title)s» is now in preparation."),
+        N_("The project «%(title)s» is now in preparation. Reason: %(reason)s"),
+    ),
+    "running": (
+        N_("The project «%(title)s» is now running."),
+        N_("The project «%(title)s» is now running. Reason: %(reason)s"),
+    ),
+    "completed": (
+        N_("The project «%(title)s» is now completed."),
+        N_("The project «%(title)s» is now completed. Reason: %(reason)s"),
+    ),
+    "stopped": (
+        N_("The project «%(title)s» is now stopped."),
+        N_("The project «%(title)s» is now stopped. Reason: %(reason)s"),
+    ),
 }
 
 
@@ -99,9 +114,8 @@ def _refused(to: str, reasons: list[lifecycle.Reason]) -> Conflict:
 
 
 async def _notify(project: dict[str, Any], status: str, reason: str) -> None:
-    text = f"Prosjektet «{project['title']}» er nå {NOTICE_LABELS[status]}."
-    if reason:
-        text += f" Begrunnelse: {reason}"
+    text = NOTICES[status][1 if reason else 0]
+    params = {"title": project["title"], "reason": reason}
     link = f"/prosjekter/{project['id']}"
     people = await Participant.select(Participant.municipality, Participant.service).where(
         (Participant.project == project["id"])
@@ -112,6 +126,7 @@ async def _notify(project: dict[str, Any], status: str, reason: str) -> None:
         await notifications.notify(
             "project_status",
             text,
+            params=params,
             link=link,
             cluster_id=project["cluster"],
             service_id=person["service"],
@@ -121,6 +136,7 @@ async def _notify(project: dict[str, Any], status: str, reason: str) -> None:
         await notifications.notify(
             "project_status",
             text,
+            params=params,
             link=link,
             cluster_id=project["cluster"],
             account_id=project["leader"],

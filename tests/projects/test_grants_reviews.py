@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from klynge.notifications import render_text
 from projects.grants import schedule_rules as sr
 from tests.conftest import World
 from tests.projects.grants_decide_fixtures import GRANT, build_grants, grant, notices
@@ -162,7 +163,7 @@ async def test_asking_for_changes_sends_the_application_back(client, gw) -> None
     for who in ("researcher_a", "adviser_a"):
         got = await notices(gw.accounts[who])
         assert [n["kind"] for n in got] == ["grant_changes_requested"]
-        assert "Budsjettet mangler reiser." in got[0]["text"]
+        assert "Budsjettet mangler reiser." in render_text(got[0]["text"], got[0]["params"])
     again = await client.post(
         url(gw, "/changes-requested"), json={"comment": "Igjen"}, headers=officer
     )
@@ -189,8 +190,9 @@ async def test_granting_makes_the_agreement_and_the_report_schedule(client, gw) 
         assert [n["kind"] for n in await notices(gw.accounts[who])] == ["grant_decision"]
     askoy = await Notification.select().where(Notification.municipality == gw.ids["askoy"])
     assert len(askoy) == 1
-    assert "90\u00a0000\u00a0000\u00a0kr" not in askoy[0]["text"]
-    assert "900\u00a0000\u00a0kr" in askoy[0]["text"]
+    askoy_text = render_text(askoy[0]["text"], askoy[0]["params"])
+    assert "90\u00a0000\u00a0000\u00a0kr" not in askoy_text
+    assert "900\u00a0000\u00a0kr" in askoy_text
     events = await AuditEvent.select().where(AuditEvent.action == "grant_application.granted")
     assert len(events) == 1
     again = await client.post(url(gw, "/decision"), json=GRANT, headers=gw.headers["officer_a"])
@@ -222,7 +224,8 @@ async def test_a_decision_needs_its_fields_and_a_decline_its_reason(client, gw) 
         "application_id": gw.ids["application"], "status": "declined", "grant_id": None,
         "reports": 0,
     }  # fmt: skip
-    text = (await notices(gw.accounts["researcher_a"]))[0]["text"]
+    told = (await notices(gw.accounts["researcher_a"]))[0]
+    text = render_text(told["text"], told["params"])
     assert "Utenfor formålet." in text
 
 

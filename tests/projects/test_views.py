@@ -497,6 +497,9 @@ async def test_assignment_page_runs_and_shows_the_table(client: Any, ui_world: W
     assert "Kandidatgrupper per behov" in shown
     assert "Svakeste behov" in shown
     assert "Skole og samarbeid" in shown
+    # The alternates' reasons are translated labels, not the stored codes ("full capacity").
+    assert "Skole og samarbeid: 92 – gruppen har ikke mer kapasitet" in shown
+    assert "full capacity" not in shown
     again = await _get(client, page)
     assert f'<option value="{w.ids["group_sea"]}" selected>' in again.text  # forbid kept
     assert "Kandidatgrupper per behov" in plain(again)

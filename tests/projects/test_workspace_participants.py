@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from klynge.notifications import render_text
 from projects.workspace.participants_rules import (
     OPEN,
     TRANSITIONS,
@@ -261,7 +262,7 @@ async def test_declined_invitation_then_request_and_decision(
     )
     decided = await notifications_of(Notification.kind == "project_join_decided")
     assert [n["municipality"] for n in decided] == [w.ids["bergen"]]
-    assert "Prosjektet er fullt." in decided[0]["text"]
+    assert "Prosjektet er fullt." in render_text(decided[0]["text"], decided[0]["params"])
     await client.post(
         url(w, "/join-requests"), json={"municipality_id": w.ids["bergen"]}, headers=bergen
     )

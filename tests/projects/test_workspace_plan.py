@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klynge.apps import Section
+from klynge.notifications import render_text
 from projects.workspace import timeline
 from projects.workspace.plan_rules import check_item, is_overdue
 from tests.conftest import World
@@ -419,7 +420,7 @@ async def test_the_job_tells_the_leader_once(ws: World) -> None:
     assert [j["status"] for j in jobs] == ["done", "done"]
     told = await _notices(ws.accounts["researcher_a"])
     assert len(told) == 1
-    assert "Datainnsamling ferdig" in told[0]["text"]
+    assert "Datainnsamling ferdig" in render_text(told[0]["text"], told[0]["params"])
     assert told[0]["link"].endswith(f"#plan-{late}")
     row = await PlanItem.select(PlanItem.overdue_notified_at).where(PlanItem.id == late).first()
     assert row["overdue_notified_at"] is not None

@@ -15,6 +15,7 @@ from klynge.auth.service import LANGUAGES, normalise_email
 from klynge.auth.tables import Account, RoleAssignment
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Invalid, NotFound
+from klynge.i18n import N_
 from klynge.orgs.tables import Cluster, Funder, Municipality, ResearchGroup, Service
 
 Email = Annotated[
@@ -68,7 +69,7 @@ class AccountOut(msgspec.Struct):
 
 def _language(value: str) -> str:
     if value not in ("", *LANGUAGES):
-        raise Invalid("Ukjent språk.", [FieldError("language", "Velg nb, nn eller en.")])
+        raise Invalid(N_("Unknown language."), [FieldError("language", N_("Choose nb, nn or en."))])
     return value
 
 
@@ -126,8 +127,8 @@ async def create_account(actor: Principal | None, data: AccountCreate) -> Accoun
     async with transaction():
         if await Account.exists().where(Account.email == email):
             raise Conflict(
-                "E-postadressen er allerede i bruk.",
-                [FieldError("email", "E-postadressen er allerede i bruk.")],
+                N_("The e-mail address is already in use."),
+                [FieldError("email", N_("The e-mail address is already in use."))],
             )
         row = (
             await Account.insert(
@@ -153,7 +154,7 @@ async def list_accounts(search: str = "") -> list[AccountOut]:
 async def get_account(account_id: int) -> AccountOut:
     row = await Account.select(*_COLUMNS).where(Account.id == account_id).first()
     if row is None:
-        raise NotFound("Fant ikke brukeren.")
+        raise NotFound(N_("We could not find the user."))
     return await _out(row)
 
 
@@ -161,13 +162,13 @@ async def update_account(actor: Principal, account_id: int, data: AccountUpdate)
     async with transaction():
         before = await Account.select(*_COLUMNS).where(Account.id == account_id).first()
         if before is None:
-            raise NotFound("Fant ikke brukeren.")
+            raise NotFound(N_("We could not find the user."))
         changes: dict[Any, Any] = {}
         if data.name is not None:
             changes[Account.name] = data.name.strip()
         if data.is_active is not None:
             if account_id == actor.account_id and not data.is_active:
-                raise Conflict("Du kan ikke deaktivere din egen konto.")
+                raise Conflict(N_("You cannot deactivate your own account."))
             changes[Account.is_active] = data.is_active
         if data.language is not None:
             changes[Account.language] = _language(data.language)
@@ -194,12 +195,14 @@ async def grant_role(actor: Principal, account_id: int, data: GrantIn) -> Accoun
     if kind is not OrgKind.PLATFORM:
         if data.org_id is None:
             raise Invalid(
-                "Rollen må knyttes til en organisasjon.",
-                [FieldError("org_id", "Velg organisasjon.")],
+                N_("The role must be tied to an organisation."),
+                [FieldError("org_id", N_("Choose an organisation."))],
             )
         table = _ORG_TABLES[kind]
         if not await table.exists().where(table.id == data.org_id):
-            raise Invalid("Ukjent organisasjon.", [FieldError("org_id", "Ukjent organisasjon.")])
+            raise Invalid(
+                N_("Unknown organisation."), [FieldError("org_id", N_("Unknown organisation."))]
+            )
         org[kind.value] = data.org_id
     async with transaction():
         await grant(actor, account_id, data.role.value, **org)
@@ -214,9 +217,9 @@ async def revoke_role(actor: Principal, account_id: int, grant_id: int) -> Accou
             .first()
         )
         if row is None:
-            raise NotFound("Fant ikke rollen.")
+            raise NotFound(N_("We could not find the role."))
         if row["role"] == Role.PLATFORM_ADMIN.value and account_id == actor.account_id:
-            raise Conflict("Du kan ikke fjerne din egen administratorrolle.")
+            raise Conflict(N_("You cannot remove your own administrator role."))
         await RoleAssignment.delete().where(RoleAssignment.id == grant_id)
         await audit.record(
             actor, "role.revoke", "account", account_id, cluster_id=row["cluster"], before=row

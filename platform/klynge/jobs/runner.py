@@ -20,6 +20,10 @@ from klynge.jobs.dispatch import Dispatcher as Dispatcher  # re-exported: one su
 from klynge.jobs.dispatch import default_queue_name as default_queue_name
 from klynge.jobs.tables import Job
 
+# Messages for the job's starter, translated in the job's language.
+UNKNOWN_JOB = i18n.N_("Unknown job type «%(name)s».")
+CRASHED = i18n.N_("The job stopped because of an unexpected error.")
+
 log = logging.getLogger("klynge.jobs")
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -221,10 +225,11 @@ async def execute(job_id: uuid.UUID | str) -> str:
     attempt = await _claim(job_uuid)
     if attempt is None:
         return RUNNING
+    i18n.set_language(str(_json_dict(row["params"]).get(LANGUAGE_PARAM, i18n.DEFAULT)))
     fn = REGISTRY.get(row["name"])
     if fn is None:
-        return await _fail(job_uuid, f"Ukjent jobbtype «{row['name']}».", {}, attempt)
-    i18n.set_language(str(_json_dict(row["params"]).get(LANGUAGE_PARAM, i18n.DEFAULT)))
+        unknown = i18n.gettext(UNKNOWN_JOB) % {"name": row["name"]}
+        return await _fail(job_uuid, unknown, {}, attempt)
     ctx = JobContext(
         job_id=job_uuid,
         name=row["name"],
@@ -251,7 +256,7 @@ async def execute(job_id: uuid.UUID | str) -> str:
         return await _fail(job_uuid, exc.text, errors, attempt)
     except Exception:
         log.exception("job %s (%s) crashed", job_uuid, row["name"])
-        return await _fail(job_uuid, "Jobben stoppet på grunn av en uventet feil.", {}, attempt)
+        return await _fail(job_uuid, i18n.gettext(CRASHED), {}, attempt)
     return DONE
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from klynge.auth.principal import Principal
 from klynge.errors import NotFound, translate
+from klynge.i18n import N_
 from klynge.jobs.runner import _json_dict
 from klynge.jobs.schemas import JobOut
 from klynge.jobs.tables import Job
@@ -58,8 +59,8 @@ async def get_job(actor: Principal, job_id: str) -> JobOut:
     try:
         key = uuid.UUID(job_id)
     except ValueError:
-        raise NotFound("Fant ikke jobben.") from None
+        raise NotFound(N_("We could not find the job.")) from None
     row = await Job.select(*_COLUMNS).where(Job.id == key).first()
     if row is None or not _may_see(actor, row):
-        raise NotFound("Fant ikke jobben.")
+        raise NotFound(N_("We could not find the job."))
     return job_out(row)

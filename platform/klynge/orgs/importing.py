@@ -11,7 +11,7 @@ from litestar.datastructures import UploadFile
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import DomainError, FieldError, Invalid, translate
-from klynge.i18n import N_
+from klynge.i18n import N_, ngettext
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.jobs.schemas import JobOut
@@ -66,7 +66,7 @@ async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None
     if ctx.payload is None:
         raise runner.JobFailed(translate(N_("The job is missing the file it was to import.")))
     filename = str(ctx.params.get("filename", "upload.csv"))
-    await ctx.progress(5, "Leser filen")
+    await ctx.progress(5, _("Reading the file"))
     try:
         rows, errors = parse_municipality_file(bytes(ctx.payload), filename)
     except FileFormatError as exc:
@@ -79,7 +79,11 @@ async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None
             ),
             {"errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]},
         )
-    await ctx.progress(50, f"{len(rows)} rader er gyldige; lagrer")
+    await ctx.progress(
+        50,
+        ngettext("%(num)s row is valid; saving", "%(num)s rows are valid; saving", len(rows))
+        % {"num": len(rows)},
+    )
     try:
         async with transaction():
             created = await service.import_municipalities(ctx.created_by, rows)

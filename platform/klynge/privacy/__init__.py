@@ -58,7 +58,9 @@ class FieldProblem:
     message: str  # in the language of the request
 
 
-MASK = "[fjernet]"
+# What replaces a national ID number in a text shown back ("[fjernet]" in bokmål): a msgid,
+# translated in the language of the page or job that masks.
+MASK = N_("[removed]")
 
 MESSAGES: dict[FindingKind, str] = {
     FindingKind.NATIONAL_ID: N_(
@@ -150,12 +152,14 @@ def ensure_no_national_id(fields: Mapping[str, str | None]) -> list[FieldProblem
 
 
 def mask(text: str) -> str:
-    """text with every national ID number replaced by MASK, for anything that must be logged."""
+    """text with every national ID number replaced by MASK (in the current language), for
+    anything that must be logged or shown back."""
+    marker = _(MASK)
     parts: list[str] = []
     pos = 0
     for start, end in national_id.spans_in(normalise(text)):
         parts.append(text[pos:start])
-        parts.append(MASK)
+        parts.append(marker)
         pos = end
     parts.append(text[pos:])
     return "".join(parts)

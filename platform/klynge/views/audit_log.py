@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from klynge.audit_controllers import read_audit
+from klynge.audit_labels import action_label, object_label, translate_values
 from klynge.auth.guards import requires_role
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
@@ -23,7 +24,10 @@ def _int(value: str | None) -> int | None:
 
 
 def _pretty(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    """The recorded values, their codes (statuses, reasons) in the reader's language."""
+    if value is None:
+        return ""
+    return json.dumps(translate_values(value), ensure_ascii=False, indent=2, default=str)
 
 
 @get("/logg", guards=[requires_role(Role.ADVISER)], include_in_schema=False, name="audit")
@@ -35,7 +39,16 @@ async def audit_page(
     events = await read_audit(actor, cluster_id, PAGE_SIZE, before_id)
     return render(
         "core/audit.html",
-        events=[(e, _pretty(e.before), _pretty(e.after)) for e in events],
+        events=[
+            (
+                e,
+                action_label(e.action),
+                object_label(e.object_type),
+                _pretty(e.before),
+                _pretty(e.after),
+            )
+            for e in events
+        ],
         cluster_id=cluster_id,
         older=events[-1].id if len(events) == PAGE_SIZE else None,
         advised=sorted(actor.org_ids(Role.ADVISER)),
