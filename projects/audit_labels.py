@@ -74,6 +74,19 @@ ACTIONS: dict[str, str] = {
     "grant_report.submit": N_("Grant report submitted"),
     "grant_report.approved": N_("Grant report approved"),
     "grant_report.returned": N_("Grant report sent back"),
+    # findings
+    "projects.outcome.create": N_("Outcome recorded"),
+    "projects.outcome.update": N_("Outcome changed"),
+    "projects.outcome.delete": N_("Outcome deleted"),
+    "projects.outcome.file.upload": N_("Attachment added to an outcome"),
+    "projects.outcome.file.delete": N_("Attachment removed from an outcome"),
+    "projects.outcome.publish": N_("Outcome published and delivered"),
+    "projects.outcome.add_recipients": N_("Recipients added to an outcome"),
+    "projects.outcome.measure.propose": N_("Outcome proposed to the knowledge bank"),
+    "projects.outcome.measure.accept": N_("Knowledge-bank proposal accepted"),
+    "projects.outcome.measure.decline": N_("Knowledge-bank proposal declined"),
+    "projects.delivery.read": N_("Findings marked as read"),
+    "projects.delivery.answer": N_("Findings answered"),
 }
 OBJECTS: dict[str, str] = {
     "assignment": N_("Assignment of needs"),
@@ -93,6 +106,11 @@ OBJECTS: dict[str, str] = {
     "grant_review": N_("Review"),
     "grant_payment": N_("Payment"),
     "grant_report": N_("Grant report"),
+    "outcome": N_("Outcome"),
+    "project_outcome": N_("Outcome"),
+    "project_outcome_file": N_("Outcome attachment"),
+    "delivery": N_("Delivery of findings"),
+    "findings_delivery": N_("Delivery of findings"),
 }
 VALUES: dict[str, str] = {
     **{str(k): v for k, v in PROJECT_STATUSES.items()},

@@ -24,6 +24,8 @@ ACTIONS: dict[str, str] = {
     "funder.create": N_("Funder created"),
     "membership.request": N_("Membership requested"),
     "membership.approve": N_("Membership approved"),
+    "core.mail.preference": N_("E-mail preference changed"),
+    "core.mail.unsubscribed": N_("Unsubscribed from e-mail"),
     "membership.decline": N_("Membership declined"),
     "membership.withdraw": N_("Membership request withdrawn"),
     "membership.leave": N_("Left the cluster"),

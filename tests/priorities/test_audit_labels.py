@@ -29,6 +29,12 @@ DYNAMIC = {
     "f'grant_payment.{data.kind}'": ["grant_payment.request", "grant_payment.disbursement"],
     "f'grant_report.{status}'": ["grant_report.approved", "grant_report.returned"],
     "f'participant.{what}'": ["participant.contact"],
+    "f'projects.outcome.measure.{verb}'": [
+        "projects.outcome.measure.propose",
+        "projects.outcome.measure.accept",
+        "projects.outcome.measure.decline",
+    ],
+    "platform/klynge/mail/service.py:action": ["core.mail.preference", "core.mail.unsubscribed"],
     "platform/klynge/orgs/memberships.py:action": [
         "membership.approve",
         "membership.decline",
