@@ -354,6 +354,10 @@ def param_values(server: LiveServer) -> dict[str, str]:
             "SELECT min(id) FROM project_plan_item WHERE project = "
             "(SELECT min(id) FROM project WHERE status = 'running')"
         ),
+        # Findings: the completed demo project's published finding and its first delivery.
+        "outcome_id": q("SELECT min(id) FROM project_outcome WHERE status = 'published'"),
+        "delivery_id": q("SELECT min(id) FROM findings_delivery"),
+        "file_id": q("SELECT min(id) FROM project_outcome_file"),
     }
     values.update(server.extra_ids)
     return {k: str(v) for k, v in values.items() if v is not None}

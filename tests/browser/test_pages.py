@@ -106,6 +106,14 @@ REQUIRED_PAGES = [
     ),
     ("PDSA cycles /prosjekter/{project_id}/pdsa", r"^/prosjekter/\{project_id(:int)?\}/pdsa$"),
     ("my actions /mine-handlinger", r"^/mine-handlinger$"),
+    ("my tasks /oppgaver", r"^/oppgaver$"),
+    ("an outcome /resultater/{outcome_id}", r"^/resultater/\{outcome_id(:int)?\}$"),
+    ("my deliveries /leveranser", r"^/leveranser$"),
+    ("a delivery /leveranser/{delivery_id}", r"^/leveranser/\{delivery_id(:int)?\}$"),
+    ("the findings report /prosjekter/{id}/funnrapport", r"/funnrapport$"),
+    ("the return-rate dashboard /tilbakeforing", r"^/tilbakeforing$"),
+    ("the public return figures /kunnskap/tilbakeforing", r"^/kunnskap/tilbakeforing$"),
+    ("the outbox /admin/utboks", r"^/admin/utboks$"),
 ]
 
 
