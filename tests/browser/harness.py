@@ -260,6 +260,16 @@ def visitors(page: Page) -> tuple[list[str | None], list[str]]:
     if "grant_id" in page.params:
         # The grant and its first report: the project team and the funder.
         return [ADMIN, ADVISER, FUNDER_OFFICER], []
+    if "delivery_id" in page.params:
+        # The first demo delivery (to Askøy): its addressee (the leader of Askøy's school, a
+        # relevant service) and those who follow the project (the adviser).
+        return [ADMIN, ADVISER, "rektor@demo.klynge.no"], []
+    if "outcome_id" in page.params and page.path.endswith("/rediger"):
+        # The project leader and the adviser edit an outcome.
+        return [ADMIN, ADVISER], []
+    if page.path == "/epost/avmeld":
+        # Opened from an e-mail's signed link only (tests/platform/test_mail_pages.py).
+        return [], ["/epost/avmeld: needs a signed token from an e-mail; not walked"]
     if "group_id" in page.params and page.path.endswith("/rediger"):
         # Only the group's own researchers edit its profile.
         return [ADMIN, RESEARCHER], []
@@ -403,11 +413,14 @@ class UploadFormMissing(Exception):
 
 def upload_page_candidates() -> list[str]:
     """Admin pages without parameters, the likeliest home of the import form first."""
-    # The literature app's import page takes reference files, not municipality files.
+    # The literature app's import page takes reference files and the needs' import page needs
+    # files, not municipality files.
     paths = [
         p.path
         for p in html_pages()
-        if not p.params and ADMIN in visitors(p)[0] and not p.path.startswith("/litteratur")
+        if not p.params
+        and ADMIN in visitors(p)[0]
+        and not p.path.startswith(("/litteratur", "/behov"))
     ]
 
     def rank(path: str) -> int:
