@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from klynge.i18n import N_
+from literature import api as literature
 from projects.workspace.api import md_escape
 
 HEADINGS = {
@@ -54,16 +55,8 @@ ANSWER_LABELS = {
     "": N_("Not answered"),
 }
 
-EVIDENCE_LABELS = {
-    "systematic_review": N_("Systematic review"),
-    "meta_analysis": N_("Meta-analysis"),
-    "overview_of_reviews": N_("Overview of reviews"),
-    "scoping_review": N_("Scoping review"),
-    "guideline": N_("Guideline"),
-    "rct": N_("Randomised controlled trial"),
-    "other_primary": N_("Other primary study"),
-    "other": N_("Other"),
-}
+# The literature part's evidence types, as it labels them.
+EVIDENCE_LABELS = literature.EVIDENCE_LABELS
 
 
 @dataclass(frozen=True, slots=True)
