@@ -17,9 +17,10 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.i18n import N_
 from klynge.orgs import service as orgs
 from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
-from klynge.scoping import can_manage_cluster, ensure_cluster_visible
+from klynge.scoping import can_manage_cluster
 from priorities import api as priorities
 from projects import schemas as s
+from projects.proposal_access import load_proposal, visible_where
 from projects.tables import Interest, Match, Project, Proposal
 from projects.workspace import api as workspace
 
@@ -200,7 +201,7 @@ async def create_proposal(actor: Principal, data: s.ProposalIn) -> s.ProposalOut
 
 async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.ProposalOut:
     """A revised proposal after "ask for changes"."""
-    row = await _load(actor, proposal_id)
+    row = await load_proposal(actor, proposal_id)
     _ensure_researcher(actor, row["group"])
     if row["status"] != "changes_requested":
         raise Conflict(N_("Only a proposal with requested changes can be resubmitted."))
@@ -234,28 +235,6 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
             actor, "proposal.resubmit", "proposal", proposal_id, cluster_id=row["cluster"]
         )
     return await get_proposal(actor, proposal_id)
-
-
-async def _asked(actor: Principal, need_ids: Any) -> bool:
-    """Did the caller's service or municipality ask one of these needs?"""
-    wanted = {int(n) for n in json_value(need_ids, [])}
-    return bool(wanted) and bool(wanted & set(await priorities.needs_asked_by(actor)))
-
-
-async def _load(actor: Principal, proposal_id: int) -> dict[str, Any]:
-    row = await Proposal.select().where(Proposal.id == proposal_id).first()
-    if row is None:
-        raise NotFound(N_("We could not find the proposal."))
-    if not (
-        can_manage_cluster(actor, row["cluster"])
-        or actor.is_admin
-        or actor.has(Role.RESEARCHER, row["group"])
-        # The services and municipalities that asked the need read what is proposed for it.
-        or await _asked(actor, row["need_ids"])
-    ):
-        ensure_cluster_visible(actor, row["cluster"])
-        raise NotFound(N_("We could not find the proposal."))
-    return row
 
 
 async def _proposal_outs(rows: Sequence[Mapping[str, Any]]) -> list[s.ProposalOut]:
@@ -304,34 +283,7 @@ def _proposal_out(row: Mapping[str, Any], group_name: str, project_id: int | Non
 
 
 async def get_proposal(actor: Principal, proposal_id: int) -> s.ProposalOut:
-    return (await _proposal_outs([await _load(actor, proposal_id)]))[0]
-
-
-async def _asked_ids(actor: Principal) -> list[int]:
-    """The proposals made for needs the caller's service or municipality asked."""
-    asked = set(await priorities.needs_asked_by(actor))
-    if not asked:
-        return []
-    rows = await Proposal.select(Proposal.id, Proposal.need_ids).where(
-        Proposal.cluster.is_in(sorted(actor.cluster_ids) or [-1])
-    )
-    return [r["id"] for r in rows if asked & {int(n) for n in json_value(r["need_ids"], [])}]
-
-
-async def _visible(actor: Principal, cluster_id: int | None, group_id: int | None) -> list[Any]:
-    """Advisers see their clusters' proposals; researchers their groups' own; services and
-    municipalities those made for the needs they asked."""
-    where: list[Any] = []
-    if not actor.is_admin:
-        own = Proposal.group.is_in(sorted(actor.org_ids(Role.RESEARCHER)) or [-1])
-        advised = [c for c in actor.cluster_ids if can_manage_cluster(actor, c)]
-        asked = Proposal.id.is_in(await _asked_ids(actor) or [-1])
-        where.append(Proposal.cluster.is_in(advised or [-1]) | own | asked)
-    if cluster_id is not None:
-        where.append(Proposal.cluster == cluster_id)
-    if group_id is not None:
-        where.append(Proposal.group == group_id)
-    return where
+    return (await _proposal_outs([await load_proposal(actor, proposal_id)]))[0]
 
 
 async def list_proposals(
@@ -344,7 +296,7 @@ async def list_proposals(
 ) -> list[s.ProposalOut]:
     """A page of the proposals the actor may see, newest first (three queries)."""
     query = Proposal.select().order_by(Proposal.id, ascending=False)
-    for condition in await _visible(actor, cluster_id, group_id):
+    for condition in await visible_where(actor, cluster_id, group_id):
         query = query.where(condition)
     return await _proposal_outs(await query.limit(limit).offset(offset))
 
@@ -353,7 +305,7 @@ async def count_proposals(
     actor: Principal, *, cluster_id: int | None = None, group_id: int | None = None
 ) -> int:
     query = Proposal.count()
-    for condition in await _visible(actor, cluster_id, group_id):
+    for condition in await visible_where(actor, cluster_id, group_id):
         query = query.where(condition)
     return await query
 
@@ -365,7 +317,7 @@ async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.Prop
     """Accept (creates a planned Project, moves the needs to "matched" and tells the services
     that asked), ask for changes, or decline — changes and declines need a reason."""
     async with transaction():
-        row = await _load(actor, proposal_id)
+        row = await load_proposal(actor, proposal_id)
         if not can_manage_cluster(actor, row["cluster"]):
             raise Forbidden(N_("Only the cluster's R&D adviser can review proposals."))
         if row["status"] != "submitted":
