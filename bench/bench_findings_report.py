@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 _TMP = Path(tempfile.mkdtemp(prefix="klynge-bench-"))
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_TMP}/b.sqlite"
@@ -80,6 +81,21 @@ async def setup(n_outcomes: int, n_municipalities: int) -> tuple[int, Principal]
             for i in range(n_outcomes)
         ]
     ).returning(Outcome.id)
+    await Delivery.insert(*_deliveries(outcomes, muni_ids, project, cluster))
+    actor = Principal(
+        account_id=1,
+        name="Adviser",
+        email="a@bench",
+        language="nb",
+        grants=(Grant(Role.PLATFORM_ADMIN, OrgKind.PLATFORM, None),),
+    )
+    return project, actor
+
+
+def _deliveries(
+    outcomes: list[dict[str, Any]], muni_ids: list[int], project: int, cluster: int
+) -> list[Delivery]:
+    """Three municipalities in turn per outcome, every other one answered."""
     deliveries = []
     for i, o in enumerate(outcomes):
         for j in range(3):
@@ -99,15 +115,7 @@ async def setup(n_outcomes: int, n_municipalities: int) -> tuple[int, Principal]
                     change=TEXT if answered else "",
                 )
             )
-    await Delivery.insert(*deliveries)
-    actor = Principal(
-        account_id=1,
-        name="Adviser",
-        email="a@bench",
-        language="nb",
-        grants=(Grant(Role.PLATFORM_ADMIN, OrgKind.PLATFORM, None),),
-    )
-    return project, actor
+    return deliveries
 
 
 async def timed(make: Callable[[], Awaitable[object]], runs: int = 3) -> float:
