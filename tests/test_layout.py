@@ -303,3 +303,12 @@ def test_one_migrations_folder_per_app(folder: str) -> None:
     assert folder in configs
     path = Path(configs[folder].resolved_migrations_folder_path).resolve()
     assert path == REPO / "migrations" / folder
+
+
+def test_readme_lists_the_demo_logins_make_run_prints() -> None:
+    """One list: README's demo logins are exactly klynge.demo.USERS, in the same order."""
+    from klynge.demo import USERS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([^`]+@demo\.klynge\.no)` \|", readme, flags=re.MULTILINE)
+    assert listed == [u.email for u in USERS]
