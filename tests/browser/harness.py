@@ -338,7 +338,7 @@ def param_values(server: LiveServer) -> dict[str, str]:
         # round published on the portal, so its results, scores and public list all render.
         "need_id": q(
             "SELECT id FROM need WHERE status NOT IN ('draft', 'merged', 'withdrawn') "
-            "ORDER BY status = 'matched', id LIMIT 1"
+            "ORDER BY status IN ('matched', 'answered'), id LIMIT 1"
         ),
         "round_id": q(
             "SELECT id FROM priority_round ORDER BY status = 'closed' DESC, "

@@ -167,7 +167,9 @@ async def test_pages_by_role(client: Any, ui_world: World) -> None:
     assert (await _get(client, f"/behov/{need}/matcher")).status_code == 404
 
     await login(client, w, "coordinator_askoy")
-    for path in ("/forskergrupper/ny", "/forsker/innboks", "/forslag", "/forslag/ny"):
+    # The proposals list is open to a coordinator: it shows those made for needs they asked.
+    assert (await _get(client, "/forslag")).status_code == 200
+    for path in ("/forskergrupper/ny", "/forsker/innboks", "/forslag/ny"):
         assert (await _get(client, path)).status_code == 403, path
     assert (await _get(client, f"/behov/{need}/matcher")).status_code == 200
 
