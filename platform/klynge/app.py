@@ -28,6 +28,7 @@ from klynge.auth.tokens import TokenCodec
 from klynge.deps import DEPENDENCIES
 from klynge.errors import EXCEPTION_HANDLERS
 from klynge.i18n import LANGUAGE_COOKIE
+from klynge.jobs.request_end import DispatchAtRequestEnd
 from klynge.jobs.runner import Dispatcher
 from klynge.jobs.scheduler import Scheduler
 from klynge.request_bodies import KlyngeRequest, check_body
@@ -195,7 +196,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[*route_handlers(), static, assets_router()],
         dependencies=DEPENDENCIES,
-        middleware=[AuthMiddleware(), LanguageMiddleware()],
+        middleware=[DispatchAtRequestEnd(dispatcher), AuthMiddleware(), LanguageMiddleware()],
         before_send=[security_headers(settings.public_url.startswith("https://"))],
         csrf_config=_csrf(settings),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),

@@ -34,6 +34,7 @@ from tests.browser.harness import (
     new_context,
     start_import,
 )
+from tests.smtp import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +43,8 @@ def live_server() -> Iterator[LiveServer]:
     tmp = Path(tempfile.mkdtemp(prefix="klynge-browser-"))
     db_path = tmp / "demo.sqlite"
     port = free_port()
-    env = live_env(db_path, port)
+    smtp = SmtpServer(free_port()).__enter__()
+    env = live_env(db_path, port, smtp.port)
     demo = subprocess.run(
         [str(KLYNGE), "demo"],
         env=env,
@@ -63,7 +65,7 @@ def live_server() -> Iterator[LiveServer]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = LiveServer(f"http://127.0.0.1:{port}", db_path, log_path, process)
+    server = LiveServer(f"http://127.0.0.1:{port}", db_path, log_path, process, smtp.inbox)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
@@ -87,6 +89,7 @@ def live_server() -> Iterator[LiveServer]:
             process.kill()
             process.wait(timeout=5)
         log.close()
+        smtp.__exit__()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

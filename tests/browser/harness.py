@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.smtp import Inbox
+
 BIN = Path(sys.executable).parent
 KLYNGE = BIN / "klynge"
 LIVE_SECRET = "browser-test-secret-key-0123456789-abcdefghijklmnop"
@@ -69,7 +71,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def live_env(db_path: Path, port: int) -> dict[str, str]:
+def live_env(db_path: Path, port: int, smtp_port: int | None = None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -86,6 +88,8 @@ def live_env(db_path: Path, port: int) -> dict[str, str]:
         KLYNGE_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
+    if smtp_port is not None:  # the live server's mail goes to the tests' own SMTP server
+        env["KLYNGE_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
     return env
 
 
@@ -95,6 +99,7 @@ class LiveServer:
     db_path: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    inbox: Inbox = field(default_factory=Inbox)  # every mail the server sent
     extra_ids: dict[str, str] = field(default_factory=dict)
 
     def url(self, path: str) -> str:

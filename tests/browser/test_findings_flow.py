@@ -1,7 +1,8 @@
 """Findings returned, in the browser: the R&D adviser records an outcome of the running demo
 project and publishes it; a municipal leader it was delivered to finds it on their task list,
-reads it and answers the three questions; the return-rate dashboard counts the answer; the
-originating need shows "answered" with a link to the findings. Each page passes axe."""
+reads it and answers the three questions (told in-app and by e-mail, through a real SMTP
+server); the return-rate dashboard counts the answer; the originating need shows "answered" with a
+link to the findings. Each page passes axe."""
 
 from __future__ import annotations
 
@@ -91,7 +92,12 @@ async def test_findings_from_publishing_to_the_answered_need(
     found = _recipient(live_server, outcome_id)
     assert found, f"no demo login is addressed by outcome {outcome_id}'s deliveries"
     email, delivery_id = found
+    mail = await live_server.inbox.wait_for(email, TITLE)
+    plain = mail.get_body(preferencelist=("plain",))
+    assert plain is not None and f"/leveranser/{delivery_id}" in plain.get_content()
     leader = await (await contexts.get(email)).new_page()
+    await leader.goto(live_server.url("/varsler"))
+    assert TITLE in await leader.inner_text("main")
     await leader.goto(live_server.url("/oppgaver"))
     await _axe(leader, "task list")
     await leader.locator(f"a[href='/leveranser/{delivery_id}']").first.click()

@@ -5,61 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import email
 import re
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.conftest import World
+from tests.smtp import SmtpServer, free_port
 
 TITLE = {"title": "Møte med skolen"}
 TEXT = "Do the follow-up action «%(title)s»"
 HTML = {"accept": "text/html,application/xhtml+xml"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        raw = envelope.original_content or envelope.content
-        self.messages.append(email.message_from_bytes(raw, policy=default_policy))  # type: ignore[arg-type]
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> EmailMessage:
-        found = [m for m, r in zip(self.messages, self.recipients, strict=True) if address in r]
-        assert len(found) == 1, (address, self.recipients)
-        return found[0]
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inbox = Inbox()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
-
-    def __enter__(self) -> SmtpServer:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.controller.stop()
 
 
 @pytest.fixture

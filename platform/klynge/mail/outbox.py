@@ -11,6 +11,7 @@ from klynge import directory
 from klynge.auth.roles import Role
 from klynge.auth.service import load_principal
 from klynge.auth.tables import Account
+from klynge.jobs.request_end import dispatch_when_request_ends
 from klynge.jobs.runner import QUEUED, Dispatcher, Submitter
 from klynge.jobs.tables import Job
 from klynge.mail import rules
@@ -102,8 +103,9 @@ async def queue_sender() -> None:
     caller's transaction; the sweeper dispatches it, and the cron job retries what is due)."""
     waiting = await Job.exists().where(Job.name == SEND_JOB, Job.status == QUEUED)
     if not waiting:
-        # A Submitter only writes the status row here; dispatching is the sweeper's.
-        await Submitter(Dispatcher(None))(SEND_JOB)
+        # A Submitter only writes the status row here; it is handed over when the request
+        # ends (after its commit), else by the sweeper.
+        dispatch_when_request_ends(await Submitter(Dispatcher(None))(SEND_JOB))
 
 
 async def fan_out(
