@@ -94,7 +94,8 @@ async def test_findings_from_publishing_to_the_answered_need(
     email, delivery_id = found
     mail = await live_server.inbox.wait_for(email, TITLE)
     plain = mail.get_body(preferencelist=("plain",))
-    assert plain is not None and f"/leveranser/{delivery_id}" in plain.get_content()
+    assert plain is not None
+    assert f"/leveranser/{delivery_id}" in plain.get_content()
     leader = await (await contexts.get(email)).new_page()
     await leader.goto(live_server.url("/varsler"))
     assert TITLE in await leader.inner_text("main")
