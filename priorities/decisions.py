@@ -11,6 +11,7 @@ from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster
+from priorities import handoffs
 from priorities import schemas as s
 from priorities.need_rules import check_text
 from priorities.needs import set_status
@@ -107,6 +108,8 @@ async def record_decision(actor: Principal, round_id: int, data: s.DecisionIn) -
         values = {f: getattr(data, f).strip() for f in DECISION_TEXT}
         now = dt.datetime.now(dt.UTC)
         await _store(actor, round_id, data, values)
+        if decided.get(data.need_id) != data.decision.value:  # a new or changed decision
+            await handoffs.decided(row, data.need_id, data.decision.value)
         reason = data.justification.strip()
         await set_status(
             actor, data.need_id, STATUS_FOR[data.decision], reason, rank=ranks[data.need_id]

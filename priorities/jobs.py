@@ -19,7 +19,7 @@ from klynge.jobs import runner
 from klynge.orgs.importing import read_upload
 from klynge.orgs.tables import ClusterMembership, Service
 from klynge.settings import Settings
-from priorities import needs
+from priorities import handoffs, needs
 from priorities import schemas as s
 
 IMPORT_NEEDS = "priorities.import_needs"
@@ -135,7 +135,15 @@ async def _store_rows(ctx: runner.JobContext, actor: Any, rows: list[Any]) -> No
     try:
         async with transaction():
             for row in rows:
-                created.append((await needs.create_need(actor, _need_create(ctx, row))).id)
+                data = _need_create(ctx, row)
+                created.append((await needs.create_need(actor, data, announce=False)).id)
+            if created and ctx.params.get("submit"):
+                await handoffs.needs_imported(
+                    int(ctx.params["cluster_id"]),
+                    int(ctx.params["municipality_id"]),
+                    len(created),
+                    actor.account_id,
+                )
             await ctx.finish(
                 {"imported": len(created), "need_ids": created},
                 ngettext(

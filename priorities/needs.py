@@ -14,6 +14,7 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from klynge.orgs.tables import ClusterMembership, Service
 from klynge.scoping import can_manage_cluster
+from priorities import handoffs
 from priorities import need_reasons as nr
 from priorities import schemas as s
 from priorities.need_read import load, load_visible, matchable_needs, need_out
@@ -152,7 +153,8 @@ async def _insert_need(
     return row
 
 
-async def create_need(actor: Principal, data: s.NeedCreate) -> s.NeedOut:
+async def create_need(actor: Principal, data: s.NeedCreate, *, announce: bool = True) -> s.NeedOut:
+    """`announce=False`: the caller tells the advisers once (an import of many needs)."""
     ensure_may_submit_for(actor, data.municipality_id, data.cluster_id)
     warnings = check_text({f: getattr(data, f) for f in FREE_TEXT})
     check_ages(data.age_from, data.age_to)
@@ -163,6 +165,8 @@ async def create_need(actor: Principal, data: s.NeedCreate) -> s.NeedOut:
         await audit.record(
             actor, "need.create", "need", row["id"], cluster_id=data.cluster_id, after=row
         )
+        if data.submit and announce:
+            await handoffs.need_submitted(row, actor.account_id)
     out = await need_out(await load(row["id"]), detail=True)
     out.warnings = warnings
     return out
@@ -283,6 +287,7 @@ async def submit_need(actor: Principal, need_id: int) -> s.NeedOut:
             nr.SUBMITTED,
             may=lambda n: is_submitter(actor, n) or can_manage_cluster(actor, n["cluster"]),
         )
+        await handoffs.need_submitted(after, actor.account_id)
     return await need_out(after, detail=True)
 
 

@@ -12,8 +12,8 @@ from klynge.db import json_value, transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster
+from priorities import handoffs, scoring
 from priorities import schemas as s
-from priorities import scoring
 from priorities.need_rules import check_text
 from priorities.round_read import CRITERIA, load, load_visible, need_ids, ranking, rater
 from priorities.round_rules import compute, result_json
@@ -206,6 +206,7 @@ async def close_round(actor: Principal, round_id: int) -> s.Ranking:
         )
         if not closed:
             raise Conflict(N_("Someone else closed the round at the same time."))
+        await handoffs.round_closed(row, items)
         await audit.record(
             actor,
             "round.close",

@@ -15,6 +15,7 @@ from klynge.i18n import N_
 from klynge.orgs.tables import Cluster, ClusterMembership
 from klynge.schemas import ensure_publishable
 from klynge.scoping import can_manage_cluster, cluster_filter
+from priorities import handoffs
 from priorities import need_reasons as nr
 from priorities import schemas as s
 from priorities.needs import set_status
@@ -135,6 +136,7 @@ async def create_round(actor: Principal, data: s.RoundCreate) -> s.RoundOut:
         await _check_round(data, need_ids)
         confirmed = await _publishable(data, need_ids)
         row = await _insert_round(actor, data, round_weights, need_ids)
+        await handoffs.round_opened(row, [r.account_id for r in data.raters])
         await audit.record(
             actor,
             "round.create",
