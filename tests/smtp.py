@@ -40,7 +40,9 @@ class Inbox:
     def all_to(self, address: str) -> list[EmailMessage]:
         return [m for m, r in zip(self.messages, self.recipients, strict=True) if address in r]
 
-    async def wait_for(self, address: str, needle: str, seconds: float = 20.0) -> EmailMessage:
+    async def wait_for(
+        self, address: str, needle: str, seconds: float = 20.0, explain: Any = None
+    ) -> EmailMessage:
         """The first mail to `address` whose plain text contains `needle`, waiting for a
         server that sends from a job (the live server's in-process runner)."""
         deadline = time.monotonic() + seconds
@@ -51,7 +53,8 @@ class Inbox:
                     return message
             if time.monotonic() > deadline:
                 seen = [str(m["Subject"]) for m in self.all_to(address)]
-                raise AssertionError(f"no mail to {address} with {needle!r}; got {seen}")
+                more = explain() if explain else ""
+                raise AssertionError(f"no mail to {address} with {needle!r}; got {seen} {more}")
             await asyncio.sleep(0.2)
 
 

@@ -263,3 +263,21 @@ async def test_the_digest_goes_out_once_with_two_arq_workers(world: World) -> No
     assert [(r["to_address"], r["kind"]) for r in rows] == [
         (email_of("coordinator_askoy"), "digest")
     ]
+
+
+async def test_one_sender_run_sends_a_burst_larger_than_a_batch(
+    world: World, smtp_env: SmtpServer
+) -> None:
+    from klynge.jobs import runner
+    from klynge.jobs.tables import Job
+    from klynge.mail import rules
+
+    bursts = rules.BATCH // 2 + 3  # two mails each (service leader and coordinator)
+    for _ in range(bursts):
+        await notify(world, service_id=world.ids["askoy_barnevern"])
+        await notify(world, municipality_id=world.ids["askoy"])
+    assert len(await outbox()) == 2 * bursts > rules.BATCH
+    jobs = await Job.select(Job.id).where(Job.name == "send_mail", Job.status == "queued")
+    assert await runner.execute(jobs[0]["id"]) == "done"
+    assert len(smtp_env.inbox.messages) == 2 * bursts
+    assert {r["status"] for r in await outbox()} == {"sent"}

@@ -28,7 +28,8 @@ STATUS_LABELS: dict[str, str] = {
 # Minutes to wait after the n-th failed attempt; after the last one the mail has failed.
 BACKOFF_MINUTES = (5, 15, 60, 240, 720)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
-BATCH = 50  # mails per run of the sender
+BATCH = 50  # mails per query of the sender
+MAX_BATCHES_PER_RUN = 40  # one run sends at most 2,000; the rest in the next run
 
 
 def is_frequency(value: str) -> bool:

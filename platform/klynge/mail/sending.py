@@ -137,4 +137,17 @@ async def send_due(settings: MailSettings, now: dt.datetime | None = None) -> di
 
 @job(SEND_JOB)
 async def send_mail(ctx: JobContext) -> dict[str, Any]:
-    return dict(await send_due(get_settings().mail))
+    """Send batch after batch until nothing is due (a burst of notifications leaves at once,
+    not one batch per cron run). A batch that sent nothing (all taken by another sender, or
+    all failing) ends the run; the failed ones are due again after their backoff."""
+    totals: dict[str, int] = {}
+    for batch in range(rules.MAX_BATCHES_PER_RUN):
+        counts = await send_due(get_settings().mail)
+        for key, value in counts.items():
+            totals[key] = totals.get(key, 0) + value
+        if sum(counts.values()) < rules.BATCH or not counts.get(rules.SENT):
+            break
+        await ctx.progress(
+            (batch + 1) * 100 // rules.MAX_BATCHES_PER_RUN, f"{totals.get(rules.SENT, 0)} sent"
+        )
+    return totals
