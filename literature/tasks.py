@@ -23,18 +23,23 @@ VERDICT = N_("Screening is done: give the verdict of the literature check «%(ti
 
 
 async def _open_checks(actor: Principal) -> list[dict[str, Any]]:
+    """Open checks of the actor's clusters that they screen or manage."""
     clusters = sorted(actor.cluster_ids)
     if not clusters:
         return []
-    return list(
-        await LiteratureCheck.select(
-            LiteratureCheck.id,
-            LiteratureCheck.cluster,
-            LiteratureCheck.need,
-            LiteratureCheck.blind,
-            LiteratureCheck.screeners,
-        ).where(LiteratureCheck.status == "open", LiteratureCheck.cluster.is_in(clusters))
-    )
+    rows = await LiteratureCheck.select(
+        LiteratureCheck.id,
+        LiteratureCheck.cluster,
+        LiteratureCheck.need,
+        LiteratureCheck.blind,
+        LiteratureCheck.screeners,
+    ).where(LiteratureCheck.status == "open", LiteratureCheck.cluster.is_in(clusters))
+    return [
+        r
+        for r in rows
+        if can_manage_cluster(actor, r["cluster"])
+        or actor.account_id in [int(i) for i in json_value(r["screeners"], [])]
+    ]
 
 
 async def _records(check_ids: list[int]) -> dict[int, list[int]]:

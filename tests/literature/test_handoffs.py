@@ -136,3 +136,28 @@ async def test_screening_tasks_reach_the_screeners_then_the_adviser_and_go_when_
     await _verdict(client, w, check["id"])
     for key in ("adviser_a", first, second):
         assert await tasks(client, w, key, prefix="literature.") == [], key
+
+
+async def test_a_need_asked_by_a_municipality_tells_its_coordinator(
+    client: Any, needs_world: World, smtp_env: SmtpServer
+) -> None:
+    from tests.literature.conftest import need_body
+
+    w = needs_world
+    created = await client.post(
+        "/api/needs/",
+        json=need_body(w, service_id=None, title="Overganger fra barnehage til skole"),
+        headers=w.headers["coordinator_askoy"],
+    )
+    assert created.status_code == 201, created.text
+    check = await _check(client, w, created.json()["id"])
+    await _verdict(client, w, check["id"])
+    told = await notes(client, w, "coordinator_askoy", "en", kind="literature_verdict")
+    assert [n["text"] for n in told] == [
+        "The literature check of the need «Overganger fra barnehage til skole» is done: the "
+        "question is unanswered, a knowledge gap."
+    ]
+    for key in ("leader_askoy", "adviser_a", *OUTSIDERS):
+        assert await notes(client, w, key, kind="literature_verdict") == [], key
+    await deliver()
+    assert mailed(smtp_env, "Litteratursjekken av behovet") == [address("coordinator_askoy")]
