@@ -29,4 +29,5 @@ APP = App(
     ),
     notices=NOTICES,
     sections={"need": "literature.sections:need_section"},
+    tasks=("literature.tasks:screening_tasks",),
 )

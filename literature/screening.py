@@ -33,10 +33,12 @@ __all__ = [
     "STATES",
     "Decision",
     "Outcome",
+    "Waiting",
     "final_decisions",
     "outcomes_by_stage",
     "screen",
     "visible_decisions",
+    "waiting",
 ]
 
 STAGES = ("title", "fulltext")
@@ -213,3 +215,23 @@ def outcomes_by_stage(
 ) -> dict[int, Outcome]:
     """{reference: outcome} for one stage."""
     return {ref: outcome for (ref, st), outcome in outcomes.items() if st == stage}
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """What a check's screening still waits for: records a screener has to decide (`mine`),
+    records nobody has settled (`open`) and disagreements for the adviser (`conflicts`)."""
+
+    mine: int
+    open: int
+    conflicts: int
+
+
+def waiting(outcomes: Mapping[tuple[int, str], Outcome], screener: int, *, blind: bool) -> Waiting:
+    """Count what waits in a check's outcomes (from `screen` with its references). While
+    screening is blind a record waits for the screener until they have decided it; otherwise
+    any pending record waits for every screener."""
+    pending = [o for o in outcomes.values() if o.state == "pending"]
+    mine = [o for o in pending if not blind or (screener not in o.decided_by and not o.uncertain)]
+    conflicts = sum(1 for o in outcomes.values() if o.state == "conflict")
+    return Waiting(mine=len(mine), open=len(pending), conflicts=conflicts)

@@ -14,6 +14,7 @@ from klynge.i18n import N_
 from klynge.schemas import ensure_publishable
 from literature import schemas as s
 from literature.checks import _ensure_manager, _load, candidate_ids, get_check
+from literature.handoffs import notify_verdict
 from literature.tables import CheckReview, LiteratureCheck, Reference
 from priorities import api as priorities
 
@@ -121,6 +122,9 @@ async def set_verdict(actor: Principal, check_id: int, data: s.VerdictCreate) ->
             data.verdict.value,
             priorities.need_reason(priorities.CHECK_VERDICTS[data.verdict.value], id=check_id),
         )
+        if row["verdict"] != data.verdict.value or row["status"] != "completed":
+            # Told once per verdict reached, not again when only the summary is edited.
+            await notify_verdict(check_id, row["need"], row["cluster"], data.verdict.value)
         await audit.record(
             actor,
             "literature.check.verdict",

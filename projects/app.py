@@ -90,6 +90,10 @@ APP = App(
     tasks=(
         "projects.workspace.tasks:action_tasks",
         "projects.findings.tasks:delivery_tasks",
+        "projects.proposal_tasks:proposal_tasks",
+        "projects.workspace.handoff_tasks:approval_tasks",
+        "projects.workspace.handoff_tasks:milestone_tasks",
+        "projects.grants.tasks:report_tasks",
     ),
     file_users=(
         "projects.workspace.documents:uses_file",

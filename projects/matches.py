@@ -18,7 +18,7 @@ from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import api as priorities
 from projects import groups as group_service
-from projects import publications
+from projects import handoffs, publications
 from projects import schemas as s
 from projects.matching import GroupText, MatchIndex, NeedText, Publication, factors
 from projects.tables import Conflict, GroupMember, Match, MatchRun
@@ -287,6 +287,7 @@ async def run(run_id: int, progress: Any = None) -> dict[str, Any]:
         for need_id, count in per_need.items():
             if need_id not in previously:
                 await workspace.notify_matched(need_id, row["cluster"], count)
+        await handoffs.notify_groups_matched(row["cluster"], rows, set(per_need) - previously)
     return {"run_id": run_id, "needs": n_needs, "groups": n_groups, "matches": len(rows)}
 
 

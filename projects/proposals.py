@@ -19,6 +19,7 @@ from klynge.orgs import service as orgs
 from klynge.orgs.tables import ClusterMembership, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster
 from priorities import api as priorities
+from projects import handoffs
 from projects import schemas as s
 from projects.proposal_access import load_proposal, visible_where
 from projects.tables import Interest, Match, Project, Proposal
@@ -196,6 +197,15 @@ async def create_proposal(actor: Principal, data: s.ProposalIn) -> s.ProposalOut
             cluster_id=cluster_id,
             after={"group": data.group_id, "needs": [r["id"] for r in rows], "title": data.title},
         )
+        await handoffs.notify_submitted(
+            {
+                "id": proposal_id,
+                "cluster": cluster_id,
+                "group": data.group_id,
+                "title": data.title.strip(),
+                "need_ids": [r["id"] for r in rows],
+            }
+        )
     return await get_proposal(actor, proposal_id)
 
 
@@ -234,6 +244,8 @@ async def resubmit(actor: Principal, proposal_id: int, data: s.ProposalIn) -> s.
         await audit.record(
             actor, "proposal.resubmit", "proposal", proposal_id, cluster_id=row["cluster"]
         )
+        revised = {**row, "title": data.title.strip(), "need_ids": [r["id"] for r in rows]}
+        await handoffs.notify_submitted(revised, kind="proposal_resubmitted")
     return await get_proposal(actor, proposal_id)
 
 
@@ -341,8 +353,10 @@ async def review(actor: Principal, proposal_id: int, data: s.ReviewIn) -> s.Prop
                 Proposal.updated_at: dt.datetime.now(dt.UTC),
             }
         ).where(Proposal.id == proposal_id, Proposal.status == "submitted")
+        project_id = None
         if data.decision == "accept":
-            await workspace.create_project(actor, row)
+            project_id = await workspace.create_project(actor, row)
+        await handoffs.notify_decided(row, status, project_id)
         await audit.record(
             actor,
             f"proposal.{status}",

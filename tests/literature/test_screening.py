@@ -1,6 +1,14 @@
 import datetime as dt
 
-from literature.screening import Decision, Outcome, final_decisions, screen, visible_decisions
+from literature.screening import (
+    Decision,
+    Outcome,
+    Waiting,
+    final_decisions,
+    screen,
+    visible_decisions,
+    waiting,
+)
 
 T0 = dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC)
 A, B, ADVISER = 11, 22, 99
@@ -167,3 +175,17 @@ def test_visible_decisions_hide_others_while_blind():
     assert [x.screener for x in mine] == [A, ADVISER]
     assert visible_decisions(events, A, blind=True, can_reconcile=True) == events
     assert visible_decisions(events, A, blind=False) == events
+
+
+def test_what_waits_for_a_screener_blind_and_open():
+    refs = [1, 2, 3]
+    events = [d(1, "include", A, 0), d(1, "exclude", B, 1), d(2, "exclude", A, 2)]
+    blind = screen(events, blind=True, screeners=[A, B], references=refs)
+    # A decided 1 and 2: only 3 waits for A; B has 2 and 3 to do; 1 is a conflict.
+    assert waiting(blind, A, blind=True) == Waiting(mine=1, open=2, conflicts=1)
+    assert waiting(blind, B, blind=True).mine == 2
+    assert waiting(blind, ADVISER, blind=True).conflicts == 1
+    # Open screening: a record anyone has decided is settled for everyone.
+    shared = screen(events, blind=False, screeners=[A, B], references=refs)
+    assert waiting(shared, B, blind=False).mine == 1
+    assert waiting(shared, B, blind=False).conflicts == 0
