@@ -59,6 +59,7 @@ class NeedForm:
     services: list[dict[str, Any]] = field(default_factory=list)
     municipalities: list[tuple[int, str]] = field(default_factory=list)
     own_services: list[dict[str, Any]] = field(default_factory=list)
+    default_service: int | None = None
 
 
 async def need_form(actor: Principal, cluster_id: int | None) -> NeedForm:
@@ -76,6 +77,7 @@ async def need_form(actor: Principal, cluster_id: int | None) -> NeedForm:
         form.own_services = rules.own_services(
             actor, cluster_id, form.services, form.municipalities
         )
+        form.default_service = rules.default_service(actor, form.own_services)
     return form
 
 

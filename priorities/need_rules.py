@@ -110,6 +110,14 @@ def own_services(
     ]
 
 
+def default_service(actor: Principal, own: Iterable[dict[str, Any]]) -> int | None:
+    """The submitting service a new need starts with: the caller's own service when they work
+    in exactly one of those offered (a service leader submits for their service)."""
+    mine = actor.org_ids(Role.SERVICE_LEADER, Role.SERVICE_EMPLOYEE)
+    found = [x["id"] for x in own if x["id"] in mine]
+    return found[0] if len(found) == 1 else None
+
+
 def endorse_for(
     actor: Principal, need: s.NeedOut, own: Iterable[tuple[int, str]]
 ) -> list[tuple[int, str]]:

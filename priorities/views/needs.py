@@ -133,6 +133,9 @@ async def _form_page(
     status: int = 200,
 ) -> Template:
     choices = await need_pages.need_form(actor, cluster_id)
+    fresh = need is None and not form.failed and "service_id" not in form.values
+    if fresh and choices.default_service is not None:
+        form.values["service_id"] = str(choices.default_service)
     return render(
         "priorities/need_form.html",
         form=form,

@@ -1,86 +1,83 @@
-"""Hand-offs in the browser: one user acts, the next user finds the notification and the task,
-and the mail arrives in the test's SMTP server (aiosmtpd, real SMTP from the live server).
-Each step also checks someone who is not part of the hand-off got no mail about it."""
+"""Hand-offs of the priorities part in the browser, one after the other as they happen: a
+service leader submits a need and the adviser is told; the adviser opens a round with it and
+the rater on the panel is told; the adviser closes the round and the service that asked is
+told. Each time: the notification, the task where there is one, and the mail in the tests'
+SMTP server — and a leader of another municipality gets no mail about it."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.browser import axe
+from tests.browser.handoff_checks import choose_first, not_mailed, told
 from tests.browser.harness import ADVISER, SUMMARY, Contexts, LiveServer
 
 LEADER = "leder@demo.klynge.no"
+RATER = "rektor@demo.klynge.no"
 OUTSIDER = "navleiar@demo.klynge.no"  # a service leader of another municipality
+TITLE = "Søvn og skulefråvær hos unge i Bergen"
+ROUND = "Ekstrarunde desember"
 
 
-async def _axe(page: Any, what: str) -> None:
-    violations = await axe.run(page)
-    assert not violations, axe.report(f"{page.url} ({what})", violations)
-
-
-async def _told(
-    contexts: Contexts, live_server: LiveServer, email: str, needle: str, link: str
-) -> None:
-    """`email` has the notification, a task linking to `link` and a mail with `needle`."""
-
-    def explain() -> str:
-        rows = live_server.query(
-            "SELECT m.status, m.subject, m.last_error FROM mail_outbox m WHERE m.to_address = ? "
-            "ORDER BY m.id DESC LIMIT 3",
-            (email,),
-        )
-        jobs = live_server.query(
-            "SELECT status, created_at, dispatched_at, started_at FROM job "
-            "WHERE name = 'send_mail' ORDER BY created_at DESC LIMIT 3"
-        )
-        return f"outbox: {[tuple(r) for r in rows]}; jobs: {[tuple(j) for j in jobs]}"
-
-    mail = await live_server.inbox.wait_for(email, needle, explain=explain)
-    plain = mail.get_body(preferencelist=("plain",))
-    assert plain is not None
-    assert link in plain.get_content()
-    page = await (await contexts.get(email)).new_page()
-    await page.goto(live_server.url("/varsler"))
-    assert needle in await page.inner_text("main")
-    await page.goto(live_server.url("/oppgaver"))
-    await _axe(page, "task list")
-    assert await page.locator(f"main a[href^='{link}']").count() >= 1, await page.inner_text("main")
-    await page.close()
-
-
-def _not_mailed(live_server: LiveServer, email: str, needle: str) -> None:
-    for message in live_server.inbox.all_to(email):
-        plain = message.get_body(preferencelist=("plain",))
-        assert plain is None or needle not in plain.get_content(), (email, message["Subject"])
-
-
-async def _choose_first(select: Any) -> None:
-    values = await select.locator("option").evaluate_all(
-        "options => options.map(o => o.value).filter(v => v)"
-    )
-    await select.select_option(values[0])
-
-
-async def test_a_submitted_need_reaches_the_adviser(
-    contexts: Contexts, live_server: LiveServer
-) -> None:
-    title = "Søvn og skulefråvær hos unge i Bergen"
+async def _submit_need(contexts: Contexts, live_server: LiveServer) -> int:
     leader = await (await contexts.get(LEADER)).new_page()
     await leader.goto(live_server.url("/behov/ny"))
     form = leader.locator("form:has(textarea[name=question])")
-    await form.locator("input[name=title]").fill(title)
+    await form.locator("input[name=title]").fill(TITLE)
     await form.locator("textarea[name=question]").fill(
         "Kva veit vi om samanhengen mellom søvn og fråvær i ungdomsskulen?"
     )
     await form.locator("input[name=service_ids]").first.check()
-    await _choose_first(form.locator("select[name=prevention_level]"))
-    await _choose_first(form.locator("select[name=intended_use]"))
+    await choose_first(form.locator("select[name=prevention_level]"))
+    await choose_first(form.locator("select[name=intended_use]"))
     await form.locator("button[name=action][value=submit]").click()
     await leader.wait_for_load_state()
-    need_id = live_server.scalar("SELECT id FROM need WHERE title = ?", (title,))
+    need_id = live_server.scalar("SELECT id FROM need WHERE title = ?", (TITLE,))
     assert need_id, await leader.inner_text("main")
     assert live_server.scalar("SELECT status FROM need WHERE id = ?", (need_id,)) == "submitted"
+    await leader.close()
+    return int(need_id)
 
-    await _told(contexts, live_server, ADVISER, title, f"/behov/{need_id}")
-    _not_mailed(live_server, OUTSIDER, title)
-    SUMMARY.append(f"hand-off: need {need_id} submitted by {LEADER} -> {ADVISER} told")
+
+async def _open_round(contexts: Contexts, live_server: LiveServer, need_id: int) -> int:
+    rater_id = live_server.scalar("SELECT id FROM account WHERE email = ?", (RATER,))
+    adviser = await (await contexts.get(ADVISER)).new_page()
+    await adviser.goto(live_server.url("/runder/ny"))
+    form = adviser.locator("form[action='/runder/ny'][method=post]")
+    await form.locator("input[name=name]").fill(ROUND)
+    await form.locator(f"#round-need-{need_id}").check()
+    await form.locator(f"#rater-{rater_id}").check()
+    await form.locator("button[type=submit]").last.click()
+    await adviser.wait_for_load_state()
+    round_id = live_server.scalar("SELECT id FROM priority_round WHERE name = ?", (ROUND,))
+    assert round_id, await adviser.inner_text("main")
+    await adviser.close()
+    return int(round_id)
+
+
+async def _close_round(contexts: Contexts, live_server: LiveServer, round_id: int) -> None:
+    adviser = await (await contexts.get(ADVISER)).new_page()
+    await adviser.goto(live_server.url(f"/runder/{round_id}/lukk"))
+    await adviser.locator(f"form[action='/runder/{round_id}/lukk'] button[type=submit]").click()
+    await adviser.wait_for_load_state()
+    status = live_server.scalar("SELECT status FROM priority_round WHERE id = ?", (round_id,))
+    assert status == "closed", await adviser.inner_text("main")
+    await adviser.close()
+
+
+async def test_need_round_and_decision_hand_offs(
+    contexts: Contexts, live_server: LiveServer
+) -> None:
+    need_id = await _submit_need(contexts, live_server)
+    await told(contexts, live_server, ADVISER, TITLE, f"/behov/{need_id}", f"/behov/{need_id}")
+    not_mailed(live_server, OUTSIDER, TITLE)
+
+    round_id = await _open_round(contexts, live_server, need_id)
+    scoring = f"/runder/{round_id}/skaar"
+    await told(contexts, live_server, RATER, ROUND, scoring, scoring)
+    not_mailed(live_server, OUTSIDER, ROUND)
+
+    await _close_round(contexts, live_server, round_id)
+    await told(contexts, live_server, LEADER, f"«{ROUND}»", f"/behov/{need_id}")
+    not_mailed(live_server, OUTSIDER, ROUND)
+    SUMMARY.append(
+        f"hand-offs: need {need_id} by {LEADER} -> {ADVISER}; round {round_id} -> {RATER}; "
+        f"closed -> {LEADER}"
+    )

@@ -491,3 +491,21 @@ async def test_the_excel_import_page_shows_its_errors_beside_the_fields(
     )
     assert response.status_code == 303, response.text
     assert response.headers["location"].startswith("/jobs/")
+
+
+async def test_a_service_leader_submits_for_their_own_service_by_default(
+    client, needs_world
+) -> None:
+    w = needs_world
+    await login(client, w, "leader_askoy")
+    page = (await _get(client, "/behov/ny")).text
+    chosen = f'<option value="{w.ids["askoy_barnevern"]}" selected'
+    assert chosen in page
+    # A coordinator works in no particular service: nothing is chosen for them.
+    await login(client, w, "coordinator_askoy")
+    assert (
+        " selected"
+        not in (await _get(client, "/behov/ny"))
+        .text.split('name="service_id"')[1]
+        .split("</select>")[0]
+    )
