@@ -41,20 +41,20 @@ class Inbox:
         return [m for m, r in zip(self.messages, self.recipients, strict=True) if address in r]
 
     async def wait_for(
-        self, address: str, needle: str, seconds: float = 20.0, explain: Any = None
+        self, address: str, *needles: str, seconds: float = 20.0, explain: Any = None
     ) -> EmailMessage:
-        """The first mail to `address` whose plain text contains `needle`, waiting for a
+        """The first mail to `address` whose plain text contains every needle, waiting for a
         server that sends from a job (the live server's in-process runner)."""
         deadline = time.monotonic() + seconds
         while True:
             for message in self.all_to(address):
                 body = message.get_body(preferencelist=("plain",))
-                if body is not None and needle in body.get_content():
+                if body is not None and all(n in body.get_content() for n in needles):
                     return message
             if time.monotonic() > deadline:
                 seen = [str(m["Subject"]) for m in self.all_to(address)]
                 more = explain() if explain else ""
-                raise AssertionError(f"no mail to {address} with {needle!r}; got {seen} {more}")
+                raise AssertionError(f"no mail to {address} with {needles!r}; got {seen} {more}")
             await asyncio.sleep(0.2)
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import axe
+from tests.browser.handoff_checks import asker_email, told
 from tests.browser.harness import (
     ADMIN,
     ADVISER,
@@ -354,6 +355,10 @@ async def literature_data(contexts: Contexts, live_server: LiveServer) -> None:
         headers=headers,
     )
     assert verdict.ok, await verdict.text()
+    # Hand-off: the service that asked the need is told of the verdict.
+    title = str(live_server.scalar("SELECT title FROM need WHERE id = ?", (need_id,)))
+    asker = asker_email(live_server, int(need_id))
+    await told(contexts, live_server, asker, title, f"/litteratursjekker/{check_id}")
     live_server.extra_ids.update(
         check_id=str(check_id), import_id=str(import_id), reference_id=str(review)
     )
@@ -411,6 +416,9 @@ async def projects_data(contexts: Contexts, live_server: LiveServer) -> None:
     inbox = await (await request.get("/api/researcher/inbox", headers=researcher)).json()
     assert inbox, "matching gave the demo researcher's group no needs"
     first = inbox[0]
+    # Hand-off: the matched group's researcher is told of the need.
+    title = str(live_server.scalar("SELECT title FROM need WHERE id = ?", (first["need"],)))
+    await told(contexts, live_server, RESEARCHER, title, "/forsker/innboks")
     proposal = await request.post(
         "/api/proposals/",
         data={

@@ -1,6 +1,7 @@
 """A project followed in the browser from the accepted proposal to "running": the adviser
-accepts a researcher's proposal, opens the project it created, moves it to preparation, sees
-what blocks "running", decides the approvals checklist, and starts the project."""
+is told of a researcher's proposal (notification, task, mail) and accepts it, the researcher is
+told, the adviser opens the project it created, moves it to preparation, sees what blocks
+"running", decides the approvals checklist, and starts the project."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from typing import Any
 
 from tests.browser import axe
+from tests.browser.handoff_checks import not_mailed, told
 from tests.browser.harness import (
     ADVISER,
     DEMO_PASSWORD,
@@ -16,6 +18,10 @@ from tests.browser.harness import (
     Contexts,
     LiveServer,
 )
+
+PROPOSAL = "Ettervern i små kommuner"
+ASKER = "navleiar@demo.klynge.no"  # NAV Alver endorsed the need the proposal answers
+OUTSIDER = "rektor@demo.klynge.no"  # a school in Askøy: no part of it
 
 
 async def _propose(contexts: Contexts, live_server: LiveServer) -> int:
@@ -38,7 +44,7 @@ async def _propose(contexts: Contexts, live_server: LiveServer) -> int:
         data={
             "group_id": row[0][0],
             "need_ids": json.loads(row[0][1])[:1],
-            "title": "Ettervern i små kommuner",
+            "title": PROPOSAL,
             "aims": "Prøve ut ettervern i samarbeid mellom små kommuner.",
             "research_questions": "Hva trenger unge voksne i små kommuner?",
             "design": "Deltakende følgeforskning.",
@@ -116,6 +122,10 @@ async def test_a_project_from_accepted_proposal_to_running(
     contexts: Contexts, live_server: LiveServer
 ) -> None:
     proposal_id = await _propose(contexts, live_server)
+    here = f"/forslag/{proposal_id}"
+    await told(contexts, live_server, ADVISER, PROPOSAL, here, here)
+    await told(contexts, live_server, ASKER, PROPOSAL, here)
+    not_mailed(live_server, OUTSIDER, PROPOSAL)
     page = await (await contexts.get(ADVISER)).new_page()
     try:
         await page.goto(live_server.url(f"/forslag/{proposal_id}"))
@@ -127,6 +137,9 @@ async def test_a_project_from_accepted_proposal_to_running(
         await page.wait_for_load_state()
         assert "/prosjekter/" in page.url
         assert await _status(page) == "Planlagt"
+        project = page.url.split("?")[0].split("#")[0].removeprefix(live_server.base_url)
+        await told(contexts, live_server, RESEARCHER, PROPOSAL, project)
+        not_mailed(live_server, OUTSIDER, PROPOSAL)
 
         await _to(page, "preparation")
         assert await _status(page) == "Under forberedelse"
