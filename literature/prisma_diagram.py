@@ -141,8 +141,19 @@ _EDGE = "#1f3b5c"  # boxes, arrows and bands; white on it: 11.3:1
 _SIDE_FILL = "#f2f5f9"  # ink on it: 16:1
 
 
+# Text width per character as a share of the font size: a generous average for Arial and its
+# stand-ins (bold capitals reach 0.7; measured lines of mixed text stay under 0.6), so wrapped
+# lines and band labels fit their boxes in any browser.
+_CHAR = 0.6
+_BAND_FONT = 14
+
+
+def _text_length(text: str, font: float) -> float:
+    return len(text) * font * _CHAR
+
+
 def _wrap(lines: Sequence[str], width: int) -> list[str]:
-    chars = max(12, int((width - 2 * _PAD) / (_FONT * 0.56)))
+    chars = max(12, int((width - 2 * _PAD) / (_FONT * _CHAR)))
     out: list[str] = []
     for line in lines:
         out += textwrap.wrap(line, chars, break_long_words=True, break_on_hyphens=False) or [""]
@@ -196,10 +207,27 @@ def _bands(placed: Sequence[tuple[str, int, int]]) -> list[str]:
         )
         body.append(
             f'<text x="{cx}" y="{cy}" fill="#ffffff" font-weight="bold" text-anchor="middle" '
-            f'dominant-baseline="central" transform="rotate(-90 {cx} {cy})">'
-            f"{escape(phase)}</text>"
+            f'font-size="{_BAND_FONT}" dominant-baseline="central" '
+            f'transform="rotate(-90 {cx} {cy})">{escape(phase)}</text>'
         )
     return body
+
+
+def _band_room(rows: Sequence[tuple[str, int]]) -> list[int]:
+    """Row heights grown so that each phase's band (consecutive rows of one phase, with the
+    gaps between them) is tall enough for its label written upwards."""
+    heights = [height for _, height in rows]
+    start = 0
+    while start < len(rows):
+        end = start
+        while end + 1 < len(rows) and rows[end + 1][0] == rows[start][0]:
+            end += 1
+        span = sum(heights[start : end + 1]) + _GAP * (end - start)
+        needed = int(_text_length(rows[start][0], _BAND_FONT * 1.1)) + 2 * _PAD
+        if span < needed:
+            heights[end] += needed - span
+        start = end + 1
+    return heights
 
 
 def prisma_description(
@@ -229,10 +257,14 @@ def prisma_svg(
     y = _TOP
     placed: list[tuple[str, int, int]] = []  # phase, top, bottom
     main_boxes: list[tuple[int, int]] = []
-    for phase, main, side in rows:
-        main_lines = _wrap(main, _MAIN_W)
-        side_lines = _wrap(side, _SIDE_W) if side else []
-        height = max(len(main_lines), len(side_lines)) * _LINE + 2 * _PAD
+    wrapped = [
+        (phase, _wrap(main, _MAIN_W), _wrap(side, _SIDE_W) if side else [])
+        for phase, main, side in rows
+    ]
+    heights = _band_room(
+        [(phase, max(len(m), len(sd)) * _LINE + 2 * _PAD) for phase, m, sd in wrapped]
+    )
+    for (phase, main_lines, side_lines), height in zip(wrapped, heights, strict=True):
         main_y = y + (height - (len(main_lines) * _LINE + 2 * _PAD)) // 2
         body += _box(_MAIN_X, main_y, _MAIN_W, main_lines, "#ffffff")
         main_boxes.append((main_y, main_y + len(main_lines) * _LINE + 2 * _PAD))

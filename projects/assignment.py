@@ -66,6 +66,12 @@ from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from projects.assignment_problem import (
+    PIN_ALSO_FORBIDDEN,
+    PIN_NOT_ELIGIBLE,
+    PIN_OVER_CAPACITY,
+    PIN_OVER_K,
+    PIN_UNKNOWN_GROUP,
+    PIN_UNKNOWN_NEED,
     REASON_FULL,
     REASON_LOWER_FIT,
     REASON_PINNED_SLOTS,
@@ -76,6 +82,7 @@ from projects.assignment_problem import (
     Pair,
     PinConflict,
     Status,
+    pins_impossible,
     priority_weights,
 )
 from projects.assignment_result import report, validate
@@ -103,13 +110,13 @@ def _pin_conflicts(problem: AssignmentProblem) -> list[PinConflict]:
     ok_pins: list[Pair] = []
     for n, g in sorted(problem.pins):
         if n not in needs:
-            conflicts.append(PinConflict(n, g, "unknown need"))
+            conflicts.append(PinConflict(n, g, PIN_UNKNOWN_NEED))
         elif g not in problem.groups:
-            conflicts.append(PinConflict(n, g, "unknown group"))
+            conflicts.append(PinConflict(n, g, PIN_UNKNOWN_GROUP))
         elif (n, g) in problem.forbids:
-            conflicts.append(PinConflict(n, g, "also forbidden"))
+            conflicts.append(PinConflict(n, g, PIN_ALSO_FORBIDDEN))
         elif (n, g) not in problem.fit:
-            conflicts.append(PinConflict(n, g, "not eligible (conflict of interest or no fit)"))
+            conflicts.append(PinConflict(n, g, PIN_NOT_ELIGIBLE))
         else:
             ok_pins.append((n, g))
     per_need: dict[int, list[Pair]] = defaultdict(list)
@@ -119,14 +126,14 @@ def _pin_conflicts(problem: AssignmentProblem) -> list[PinConflict]:
         per_group[g].append((n, g))
     for n, pins in per_need.items():
         if len(pins) > problem.k:
-            reason = f"need {n} has {len(pins)} pins but k = {problem.k}"
-            conflicts.extend(PinConflict(a, b, reason) for a, b in pins)
+            params = (("need", n), ("pins", len(pins)), ("k", problem.k))
+            conflicts.extend(PinConflict(a, b, PIN_OVER_K, params) for a, b in pins)
     for g, pins in per_group.items():
         cap = int(problem.groups[g])
         if len(pins) > cap:
-            reason = f"group {g} has {len(pins)} pins but capacity {cap}"
-            conflicts.extend(PinConflict(a, b, reason) for a, b in pins)
-    return sorted(conflicts, key=lambda c: (c.need, c.group, c.reason))
+            params = (("group", g), ("pins", len(pins)), ("capacity", cap))
+            conflicts.extend(PinConflict(a, b, PIN_OVER_CAPACITY, params) for a, b in pins)
+    return sorted(conflicts, key=lambda c: (c.need, c.group, str(c)))
 
 
 class _Model:
@@ -198,7 +205,7 @@ def solve(problem: AssignmentProblem, *, time_limit: float | None = None) -> Ass
     if conflicts:
         return Assignment(
             status="infeasible",
-            message="pins cannot all be honoured: " + "; ".join(str(c) for c in conflicts),
+            message=pins_impossible(conflicts),
             conflicts=conflicts,
         )
     model = _Model(problem)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from klynge.i18n import N_, gettext
 
 TIE_BREAK = 1e-9
 """Upper bound on the id-based tie-break penalty summed over a whole assignment."""
@@ -76,16 +78,41 @@ class AssignmentProblem:
         return frozenset(self.needs)
 
 
+# Why a pin cannot be honoured: English msgids (N_) with the params of PinConflict.
+PIN_UNKNOWN_NEED = N_("unknown need")
+PIN_UNKNOWN_GROUP = N_("unknown group")
+PIN_ALSO_FORBIDDEN = N_("also forbidden")
+PIN_NOT_ELIGIBLE = N_("not eligible (conflict of interest or no fit)")
+PIN_OVER_K = N_("need %(need)s has %(pins)s pins but k = %(k)s")
+PIN_OVER_CAPACITY = N_("group %(group)s has %(pins)s pins but capacity %(capacity)s")
+PIN_CONFLICT = N_("pin (need %(need)s, group %(group)s): %(reason)s")
+PINS_IMPOSSIBLE = N_("pins cannot all be honoured: %(conflicts)s")
+
+
 @dataclass(frozen=True)
 class PinConflict:
-    """A pin that cannot be honoured, with why."""
+    """A pin that cannot be honoured, with why: `reason` is a msgid (PIN_*) with `params`.
+    str() says it in English (logs, tests); text() in the current language (for people)."""
 
     need: int
     group: int
     reason: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def _say(self, say: Any) -> str:
+        reason = say(self.reason) % dict(self.params)
+        return str(say(PIN_CONFLICT) % {"need": self.need, "group": self.group, "reason": reason})
 
     def __str__(self) -> str:
-        return f"pin (need {self.need}, group {self.group}): {self.reason}"
+        return self._say(lambda message: message)
+
+    def text(self) -> str:
+        return self._say(gettext)
+
+
+def pins_impossible(conflicts: Sequence[PinConflict]) -> str:
+    """The one-line message of an infeasible assignment, in the current language."""
+    return gettext(PINS_IMPOSSIBLE) % {"conflicts": "; ".join(c.text() for c in conflicts)}
 
 
 @dataclass

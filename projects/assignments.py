@@ -11,7 +11,7 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import json_value, transaction
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound, translate
-from klynge.i18n import N_
+from klynge.i18n import N_, ngettext
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
@@ -134,7 +134,7 @@ def result_json(result: Any) -> dict[str, Any]:
         "load": {str(g): used for g, used in result.load.items()},
         "covered": result.covered,
         "total_fit": round(result.total_fit, 4),
-        "conflicts": [str(c) for c in result.conflicts],
+        "conflicts": [c.text() for c in result.conflicts],  # in the job's language
     }
 
 
@@ -190,7 +190,12 @@ async def run_assignment(ctx: runner.JobContext) -> dict[str, Any] | None:
     async with transaction():
         await ctx.finish(
             {"assignment_id": assignment_id, "covered": data["covered"]},
-            f"{data['covered']} behov har fått kandidatgrupper.",
+            ngettext(
+                "%(num)s need got candidate groups.",
+                "%(num)s needs got candidate groups.",
+                data["covered"],
+            )
+            % {"num": data["covered"]},
             f"/fordelinger/{assignment_id}",
         )
     return None

@@ -11,7 +11,7 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import bulk_insert, transaction
 from klynge.errors import Conflict as ConflictError
-from klynge.errors import FieldError, Forbidden, Invalid, NotFound
+from klynge.errors import FieldError, Forbidden, Invalid, NotFound, translate
 from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.orgs.tables import Municipality, ResearchGroup, Service
@@ -71,6 +71,11 @@ async def _group_texts(group_ids: Sequence[int]) -> tuple[list[GroupText], dict[
     return texts, pub_ids
 
 
+# Conflict reasons the platform writes (in the language of the one who runs the matching).
+EMPLOYED_BY_ASKER = N_("%(name)s works in a service that submitted the need")
+MANUAL_CONFLICT = N_("Conflict of interest set by hand")
+
+
 async def conflicts_for(
     cluster_id: int, need_rows: Sequence[Mapping[str, Any]]
 ) -> factors.Conflicts:
@@ -87,13 +92,13 @@ async def conflicts_for(
                 out.add(
                     str(need["id"]),
                     str(m["group"]),
-                    f"{m['name']} er ansatt i en tjeneste som meldte inn behovet",
+                    translate(EMPLOYED_BY_ASKER, {"name": m["name"]}),
                 )
     manual = await Conflict.select().where(Conflict.cluster == cluster_id)
     need_ids = [n["id"] for n in need_rows]
     for c in manual:
         for need_id in need_ids if c["need"] is None else [c["need"]]:
-            out.add(str(need_id), str(c["group"]), c["reason"] or "Manuell interessekonflikt")
+            out.add(str(need_id), str(c["group"]), c["reason"] or translate(MANUAL_CONFLICT))
     return out
 
 

@@ -274,9 +274,17 @@ async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | No
         "duplicates": report.duplicates,
         "problems": report.problems,
     }
-    message = (
-        f"{report.read} lest, {report.imported} nye publikasjoner, "
-        f"{report.duplicates} fantes fra før, {len(report.problems)} problemer."
+    message = translate(
+        N_(
+            "%(read)s read, %(new)s new publications, %(known)s already there, "
+            "%(problems)s problems."
+        ),
+        {
+            "read": report.read,
+            "new": report.imported,
+            "known": report.duplicates,
+            "problems": len(report.problems),
+        },
     )
     async with transaction():
         await ctx.finish(result, message, f"/forskergrupper/{group_id}")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import PurePath
 
 from klynge import excel
+from klynge.i18n import N_
 from literature.formats.record import (
     Author,
     FormatError,
@@ -34,8 +35,11 @@ MAX_COLUMNS = 100
 # characters) is left as it is: abstracts fit well within it.
 LIMITS = excel.Limits(max_file_bytes=None, max_columns=MAX_COLUMNS, max_rows=MAX_ROWS)
 _WORDING = excel.Wording(
-    too_many="referanser",
-    missing_header="Første rad skal inneholde kolonnenavn som «Title» og «Authors».",
+    too_many=N_("The file has more than %(limit)s references. Split it into several files."),
+    missing_header=N_(
+        "The file has no header row. The first row must hold column names such as «Title» "
+        "and «Authors»."
+    ),
 )
 
 _LOOKUP = excel.alias_table(

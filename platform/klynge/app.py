@@ -34,6 +34,7 @@ from klynge.jobs.scheduler import Scheduler
 from klynge.request_bodies import KlyngeRequest, check_body
 from klynge.security_headers import security_headers
 from klynge.settings import Settings, get_settings
+from klynge.task_count import TaskCountMiddleware, add_task_count
 from klynge.templating import build_environment
 from klynge.views.common import register_notices
 
@@ -196,13 +197,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[*route_handlers(), static, assets_router()],
         dependencies=DEPENDENCIES,
-        middleware=[DispatchAtRequestEnd(dispatcher), AuthMiddleware(), LanguageMiddleware()],
+        middleware=[
+            DispatchAtRequestEnd(dispatcher),
+            AuthMiddleware(),
+            LanguageMiddleware(),
+            TaskCountMiddleware(),
+        ],
         before_send=[security_headers(settings.public_url.startswith("https://"))],
         csrf_config=_csrf(settings),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(templates)),
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=KlyngeRequest,
         before_request=check_body,
+        after_request=add_task_count,
         openapi_config=_openapi(),
         plugins=[HTMXPlugin()],
         on_startup=[on_startup],

@@ -11,6 +11,7 @@ from klynge import audit
 from klynge.auth.passwords import hash_password
 from klynge.auth.tables import Account, RoleAssignment
 from klynge.db import transaction
+from klynge.orgs.memberships import MOTOR_REASON
 from klynge.orgs.tables import (
     Cluster,
     ClusterMembership,
@@ -233,7 +234,7 @@ async def _seed_cluster(muni: dict[str, int]) -> int:
                     status=status,
                     request_note="Vi ønsker å delta i klyngen." if status == "requested" else "",
                     decided_at=dt.datetime.now(dt.UTC) if status == "member" else None,
-                    decision_reason="Motorkommune" if number == "4601" else "",
+                    decision_reason=MOTOR_REASON if number == "4601" else "",
                 )
             ).returning(ClusterMembership.id)
         )[0]["id"]

@@ -6,9 +6,9 @@ from typing import Any
 
 from litestar import Request
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
 
 from klynge.auth.principal import Principal
+from klynge.errors import Unauthorized
 from klynge.jobs.runner import Dispatcher
 from klynge.settings import Settings
 
@@ -16,7 +16,7 @@ from klynge.settings import Settings
 def _actor(request: Request[Any, Any, Any]) -> Principal:
     user = request.scope.get("user")
     if not isinstance(user, Principal):
-        raise NotAuthorizedException("Du må logge inn.")
+        raise Unauthorized()
     return user
 
 

@@ -89,6 +89,14 @@ class DomainError(Exception):
         return self.text
 
 
+class Unauthorized(NotAuthorizedException):
+    """A 401 whose detail is an English msgid (N_) with params, translated in the response."""
+
+    def __init__(self, detail: str = N_("You must log in."), **params: Any) -> None:
+        super().__init__(detail)
+        self.params = params
+
+
 NOT_FOUND = N_("We could not find what you asked for.")
 NO_ACCESS = N_("You do not have access to this.")
 ERROR = N_("Error")
@@ -240,14 +248,18 @@ def _is_stock_phrase(status: int, detail: str) -> bool:
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    if "user" not in request.scope:
-        # Refused by the router (404, 405) before the middleware chose a language.
+    if request.scope.get("user") is None:
+        # Refused by the router (404, 405) or by the authentication (401) before the middleware
+        # chose a language; for a visitor, the language middleware chooses the same.
         language = visitor_language(
             request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
         )
         set_language(language)
     if isinstance(exc, NotAuthorizedException):
-        detail = exc.detail if exc.detail != "Unauthorized" else _("You must log in.")
+        if exc.detail == "Unauthorized":  # Litestar's own phrase
+            detail = _("You must log in.")
+        else:
+            detail = translate(exc.detail, getattr(exc, "params", None))
         return problem(
             request,
             401,

@@ -1,12 +1,17 @@
 """The caller's task list: what is waiting for this person now, computed from the state of the
 platform each time (never stored to-dos that go stale). Each app contributes a provider
 (`App.tasks`: "module:function", an async (actor) -> list[Task]); the core gathers them for the
-"My tasks" page and `GET /api/me/tasks`."""
+"My tasks" page, the count in the page header and `GET /api/me/tasks`.
+
+One provider pass per request: within an HTTP request (klynge.task_count opens a cache for each)
+the list is computed once per account and shared by the page, its header badge and the API."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import msgspec
@@ -52,11 +57,37 @@ def order(tasks: Sequence[Task]) -> list[Task]:
     return sorted(tasks, key=lambda t: (t.due is None, t.due or dt.date.max, t.subject, t.link))
 
 
+# The current request's task lists by account id; None outside a request (jobs, the CLI).
+_request_cache: ContextVar[dict[int, list[Task]] | None] = ContextVar(
+    "klynge_request_tasks", default=None
+)
+
+
+@contextmanager
+def request_cache() -> Iterator[None]:
+    """Within the block, each account's task list is computed at most once."""
+    token = _request_cache.set({})
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
 async def tasks_for(actor: Principal) -> list[Task]:
+    cache = _request_cache.get()
+    if cache is not None and actor.account_id in cache:
+        return list(cache[actor.account_id])
     found: list[Task] = []
     for provider in providers():
         found.extend(await provider(actor))
-    return order(found)
+    ordered = order(found)
+    if cache is not None:
+        cache[actor.account_id] = ordered
+    return list(ordered)
+
+
+async def task_count(actor: Principal) -> int:
+    return len(await tasks_for(actor))
 
 
 def present(task: Task, today: dt.date) -> TaskOut:

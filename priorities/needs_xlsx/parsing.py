@@ -58,8 +58,13 @@ def _read(data: bytes, filename: str, max_rows: int) -> excel.Table:
             )
         )
     wording = excel.Wording(
-        too_many="kunnskapsbehov",
-        missing_header=_("The first row must hold the column names from the template."),
+        too_many=N_(
+            "The file has more than %(limit)s knowledge needs. Split it into several files."
+        ),
+        missing_header=N_(
+            "The file has no header row. The first row must hold the column names from the "
+            "template."
+        ),
     )
     return excel.read_xlsx(data, limits, wording, sheet=SHEET_NEEDS)
 

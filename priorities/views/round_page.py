@@ -32,8 +32,12 @@ from priorities.views.rounds import ADVISERS, DECISION_FIELDS, ROUND_MEMBER
 
 
 def _bars(items: list[s.RankingItem]) -> dict[str, Any]:
-    """Geometry of the chart: one group of horizontal bars (0-100) per need."""
+    """Geometry of the chart: one group of horizontal bars (0-100) per need, in viewBox units.
+    Labels end at `label_x` (room for about 16 characters at the chart's 8-unit font, the
+    longest criterion label in nb, nn and en is 13), bars start at `bar_x`, and the width
+    leaves room for a value of 100 after a full bar, so no text reaches past the box."""
     row, gap, left, width = 14, 10, 0, 100
+    label_x, bar_x = 74, 78
     criteria = scoring.ALL_CRITERIA
     groups = []
     y = 0
@@ -52,7 +56,15 @@ def _bars(items: list[s.RankingItem]) -> dict[str, Any]:
             )
         groups.append({"item": item, "y": y, "bars": bars, "height": len(criteria) * row})
         y += len(criteria) * row + gap
-    return {"groups": groups, "height": max(y, 1), "left": left, "row": row}
+    return {
+        "groups": groups,
+        "height": max(y, 1),
+        "left": left,
+        "row": row,
+        "label_x": label_x,
+        "bar_x": bar_x,
+        "width": bar_x + width + 22,
+    }
 
 
 def _group_tables(items: list[s.RankingItem]) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -35,7 +35,10 @@ HEADERS: dict[str, tuple[str, int]] = {
 REQUIRED = ("year", "category", "amount")
 LIMITS = excel.Limits(max_file_bytes=5 * 1024 * 1024, max_rows=MAX_LINES, max_columns=20)
 WORDING = excel.Wording(
-    too_many="budsjettlinjer", missing_header="Første rad skal inneholde kolonnenavnene fra malen."
+    too_many=N_("The file has more than %(limit)s budget lines. Split it into several files."),
+    missing_header=N_(
+        "The file has no header row. The first row must hold the column names from the template."
+    ),
 )
 NOT_A_YEAR = N_("Write the year as a number, for example 2027.")
 UNKNOWN_CATEGORY = N_("Choose one of the budget categories from the list.")

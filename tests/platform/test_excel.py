@@ -133,8 +133,8 @@ def test_read_xlsx_limits_rows_and_columns() -> None:
     assert table.header == ["a", "b"]
     assert table.rows == [(2, [1, 2]), (3, [4, 5])]
     with pytest.raises(FileFormatError) as caught:
-        excel.read_xlsx(data, Limits(max_rows=1), Wording(too_many="referanser"))
-    assert str(caught.value) == "Filen har flere enn 1 referanser. Del den opp i flere filer."
+        excel.read_xlsx(data, Limits(max_rows=1), Wording(too_many="More than %(limit)s refs."))
+    assert str(caught.value) == "More than 1 refs."  # an import's own wording (a msgid)
     many = Limits(max_rows=1500)
     rows = [["a"], *[[i] for i in range(1501)]]
     with pytest.raises(FileFormatError, match=r"^Filen har flere enn 1 500 rader med data"):
@@ -143,8 +143,13 @@ def test_read_xlsx_limits_rows_and_columns() -> None:
 
 def test_read_xlsx_without_header() -> None:
     with pytest.raises(FileFormatError) as caught:
-        excel.read_xlsx(xlsx([[None, " "]]), LIMITS, Wording(missing_header="Bruk malen."))
-    assert str(caught.value) == "Filen mangler overskriftsrad. Bruk malen."
+        excel.read_xlsx(xlsx([[None, " "]]), LIMITS, Wording(missing_header="Use the template."))
+    assert str(caught.value) == "Use the template."
+    with pytest.raises(FileFormatError) as caught:
+        excel.read_xlsx(xlsx([[None, " "]]), LIMITS)
+    assert (
+        str(caught.value) == "Filen mangler overskriftsrad. Første rad skal inneholde kolonnenavn."
+    )
 
 
 def test_damaged_workbook_is_a_file_format_error() -> None:

@@ -236,7 +236,7 @@ async def test_open_redirect_in_next_is_refused(client, world, target: str) -> N
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/oppgaver"  # the start page, never the target
 
 
 def test_safe_next_keeps_local_paths() -> None:
@@ -249,7 +249,7 @@ async def test_login_page_carries_next_and_keeps_it_safe(client, world) -> None:
     response = await client.get("/login?next=/mine-organisasjoner", headers=HTML)
     assert 'name="next" value="/mine-organisasjoner"' in response.text
     response = await client.get("/login?next=//evil.example", headers=HTML)
-    assert 'name="next" value="/"' in response.text
+    assert 'name="next" value="/oppgaver"' in response.text  # the start page
 
 
 async def test_logout_revokes_the_session(client, world) -> None:

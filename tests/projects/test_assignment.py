@@ -303,10 +303,28 @@ def test_infeasible_pins_give_a_clear_error(pins, forbids, fragment) -> None:
     a = solve(p)
     assert a.status == "infeasible"
     assert not a.ok
-    assert fragment in a.message
+    english = "; ".join(str(c) for c in a.conflicts)
+    assert fragment in english
     assert {(c.need, c.group) for c in a.conflicts} == pins
     for n, g in pins:
-        assert f"pin (need {n}, group {g})" in a.message
+        assert f"pin (need {n}, group {g})" in english
+    assert a.message  # in the current language: test_pin_conflicts_are_translated
+
+
+def test_pin_conflicts_are_translated() -> None:
+    from klynge import i18n
+
+    p = AssignmentProblem(needs=[1], groups={10: 1, 20: 1}, fit={(1, 10): 0.9}, k=1, pins={(1, 20)})
+    for language, expected in (
+        ("en", "pins cannot all be honoured: pin (need 1, group 20): not eligible"),
+        ("nb", "ikke alle låsingene kan følges: låsing (behov 1, gruppe 20): ikke aktuell"),
+        ("nn", "ikkje alle låsingane kan følgjast: låsing (behov 1, gruppe 20): ikkje aktuell"),
+    ):
+        token = i18n.set_language(language)
+        try:
+            assert solve(p).message.startswith(expected), language
+        finally:
+            i18n._current.reset(token)
 
 
 # --- edge cases ---------------------------------------------------------------------------------

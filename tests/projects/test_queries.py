@@ -9,13 +9,14 @@ import pytest
 
 from tests.conftest import World
 from tests.platform.test_views import HTML, login
-from tests.querycount import count_queries
+from tests.querycount import count_queries, task_pass
 
 # Measured on this code (SQLite and PostgreSQL alike); a change means a query was added or an
 # N+1 came back, so the numbers are exact.
 QUERIES = {
     # Every request first loads the principal and checks its session was not ended.
     "api_groups": 8,  # principal, session, groups, profiles, members, publications, capacity
+    # Pages add one pass over the task providers for the header's count (task_pass).
     "html_groups": 9,  # the same and a count, page chrome included
     "api_proposals": 6,  # principal, session, proposals, their groups' names, their projects
     "html_proposals": 10,  # the same, a count and the projects list (with their municipalities)
@@ -84,7 +85,8 @@ async def test_list_queries_do_not_grow_with_the_rows(
     await login(client, world, "adviser_a")
     counts["html_groups"] = await _count(monkeypatch, client, "/forskergrupper", headers=HTML)
     counts["html_proposals"] = await _count(monkeypatch, client, "/forslag", headers=HTML)
-    assert counts == QUERIES
+    badge = await task_pass(monkeypatch, world.accounts["adviser_a"])
+    assert counts == {k: v + badge if k.startswith("html_") else v for k, v in QUERIES.items()}
 
 
 @pytest.mark.parametrize("n", [10, 100])

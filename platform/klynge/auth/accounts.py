@@ -122,7 +122,8 @@ async def create_account(actor: Principal | None, data: AccountCreate) -> Accoun
     try:
         check_strength(data.password, email=email)
     except WeakPassword as exc:
-        raise Invalid(str(exc), [FieldError("password", str(exc))]) from None
+        problem = FieldError("password", exc.message, params=exc.params)
+        raise Invalid(exc.message, [problem], params=exc.params) from None
     language = _language(data.language)
     async with transaction():
         if await Account.exists().where(Account.email == email):

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
@@ -15,7 +14,8 @@ from klynge.auth import accounts, service
 from klynge.auth.guards import PUBLIC, requires_authenticated
 from klynge.auth.middleware import client_address
 from klynge.auth.principal import Principal
-from klynge.errors import DomainError
+from klynge.errors import DomainError, Unauthorized
+from klynge.i18n import N_
 from klynge.settings import Settings
 
 # RFC 6749 §5.1: responses that carry tokens must not be cached.
@@ -84,7 +84,7 @@ class AuthController(Controller):
         except service.LoginLocked as exc:
             raise LockedError(exc) from None
         except service.LoginFailed:
-            raise NotAuthorizedException("Feil e-post eller passord.") from None
+            raise Unauthorized(N_("Wrong e-mail address or password.")) from None
         return _tokens(pair)
 
     @post(
@@ -104,7 +104,7 @@ class AuthController(Controller):
         try:
             pair = await service.refresh(data.refresh_token, settings, request.app.state.codec)
         except service.RefreshFailed:
-            raise NotAuthorizedException("Ugyldig eller brukt fornyelsestoken.") from None
+            raise Unauthorized(N_("The refresh token is not valid or was used already.")) from None
         return _tokens(pair)
 
     @post(

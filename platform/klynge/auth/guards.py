@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import NotFound
+from klynge.errors import NotFound, Unauthorized
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Any]
 
@@ -29,7 +29,7 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | 
 def _require(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     principal = principal_of(connection)
     if principal is None:
-        raise NotAuthorizedException("Du må logge inn.")
+        raise Unauthorized()
     return principal
 
 

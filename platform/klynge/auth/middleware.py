@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
-from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 
 from klynge.auth import service
 from klynge.auth.devices import DEVICE_COOKIE, DEVICE_COOKIE_SECONDS
 from klynge.auth.tokens import InvalidToken, TokenCodec
-from klynge.i18n import gettext
+from klynge.errors import Unauthorized
+from klynge.i18n import N_
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -144,16 +144,16 @@ class AuthMiddleware(ASGIMiddleware):
         if authorization is not None:
             scheme, _, credentials = authorization.partition(" ")
             if scheme.lower() != "bearer" or not credentials.strip():
-                raise NotAuthorizedException("Bruk «Authorization: Bearer <token>».")
+                raise Unauthorized(N_("Use «Authorization: Bearer <token>»."))
             try:
                 token = codec.decode(credentials.strip())
             except InvalidToken as exc:
-                raise NotAuthorizedException(f"Ugyldig token: {exc}.") from None
+                raise Unauthorized(N_("The token is not valid: %(reason)s."), reason=exc) from None
             if await service.session_ended(token.sid):
-                raise NotAuthorizedException(gettext("You have logged out. Log in again."))
+                raise Unauthorized(N_("You have logged out. Log in again."))
             principal = await service.load_principal(token.account_id)
             if principal is None:
-                raise NotAuthorizedException("Kontoen er ikke aktiv.")
+                raise Unauthorized(N_("The account is not active."))
             scope["user"], scope["auth"] = principal, token
             await next_app(scope, receive, send)
             return

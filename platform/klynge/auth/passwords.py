@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from klynge.i18n import N_
 
 _HASHER = PasswordHasher()
 # Verified against when the account does not exist, so both paths take the same time.
@@ -13,15 +17,22 @@ MIN_LENGTH = 10
 
 
 class WeakPassword(ValueError):
-    pass
+    """`message` is an English msgid (N_) with the placeholders of `params`."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
 
 
 def check_strength(password: str, *, email: str = "") -> None:
-    """Refuse passwords that are too short or equal to the e-mail (message in bokmål)."""
+    """Refuse passwords that are too short or equal to the e-mail."""
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"Passordet må ha minst {MIN_LENGTH} tegn.")
+        raise WeakPassword(
+            N_("The password must have at least %(min)s characters."), min=MIN_LENGTH
+        )
     if email and password.casefold() == email.casefold():
-        raise WeakPassword("Passordet kan ikke være det samme som e-postadressen.")
+        raise WeakPassword(N_("The password cannot be the same as the e-mail address."))
 
 
 def hash_password(password: str) -> str:

@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 
 from klynge.excel.errors import FileFormatError
+from klynge.i18n import N_
 
 MB = 1024 * 1024
 
@@ -29,10 +30,11 @@ class Limits:
 def check_size(data: bytes, limits: Limits) -> None:
     """Refuse an empty file, or one over the import's size limit."""
     if not data:
-        raise FileFormatError("Filen er tom.")
+        raise FileFormatError(N_("The file is empty."))
     if limits.max_file_bytes is not None and len(data) > limits.max_file_bytes:
         raise FileFormatError(
-            f"Filen er for stor. Største tillatte størrelse er {limits.max_file_bytes // MB} MB."
+            N_("The file is too large. The largest size allowed is %(mb)s MB."),
+            {"mb": limits.max_file_bytes // MB},
         )
 
 
@@ -47,24 +49,28 @@ def check_zip(data: bytes, limits: Limits) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise FileFormatError(
-            "Filen er ikke en gyldig Excel-fil (.xlsx). Den kan være skadet eller ufullstendig "
-            "lastet opp. Lagre den på nytt som Excel-arbeidsbok og prøv igjen."
+            N_(
+                "The file is not a valid Excel file (.xlsx). It may be damaged or only partly "
+                "uploaded. Save it again as an Excel workbook and try again."
+            )
         ) from None
     if len(members) > limits.max_zip_members:
-        raise FileFormatError("Excel-filen har en uvanlig oppbygning og kan ikke leses.")
+        raise FileFormatError(N_("The Excel file has an unusual structure and cannot be read."))
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise FileFormatError("Excel-filen er passordbeskyttet. Fjern passordet og prøv igjen.")
+            raise FileFormatError(
+                N_("The Excel file is password protected. Remove the password and try again.")
+            )
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > limits.ratio_check_from_bytes and ratio > (
             limits.max_compression_ratio
         ):
             raise FileFormatError(
-                "Excel-filen pakker ut til uforholdsmessig mye data og blir ikke lest."
+                N_("The Excel file unpacks to far too much data and is not read.")
             )
     if total > limits.max_uncompressed_bytes:
         raise FileFormatError(
-            "Excel-filen er for stor når den pakkes ut. Del den opp i flere filer."
+            N_("The Excel file is too large when unpacked. Split it into several files.")
         )

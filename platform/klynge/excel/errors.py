@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from klynge import i18n
+
 
 class FileFormatError(ValueError):
-    """The file as a whole cannot be read; the message is Norwegian and meant for the user."""
+    """The file as a whole cannot be read. `message` is an English msgid (N_) with %(name)s
+    placeholders filled from `params`; str() gives it in the current language (a job's: the
+    language of whoever started it), meant for the user."""
+
+    def __init__(self, message: str, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = dict(params or {})
+
+    def __str__(self) -> str:
+        text = i18n.gettext(self.message)
+        try:
+            return text % self.params if self.params else text
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return self.message % self.params
 
 
 @dataclass(frozen=True)

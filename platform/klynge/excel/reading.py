@@ -14,6 +14,9 @@ import openpyxl
 from klynge.excel.archive import Limits, check_size, check_zip
 from klynge.excel.errors import FileFormatError
 from klynge.excel.headers import fold, is_empty
+from klynge.i18n import N_
+
+LOOKS_LIKE_EXCEL = N_("The file looks like an Excel file. Give it the ending .xlsx and try again.")
 
 Cell = object
 RawRow = tuple[int, list[Cell]]
@@ -30,10 +33,16 @@ class Table:
 
 @dataclass(frozen=True)
 class Wording:
-    """How an import names its rows ("kunnskapsbehov") and what its first row should hold."""
+    """How an import words its two whole-file problems, as English msgids (N_) translated
+    when shown: too many rows (with %(limit)s, naming its rows: "knowledge needs"), and a
+    missing header row (saying what the first row should hold)."""
 
-    too_many: str = "rader med data"
-    missing_header: str = "Første rad skal inneholde kolonnenavn."
+    too_many: str = N_(
+        "The file has more than %(limit)s rows of data. Split it into several files."
+    )
+    missing_header: str = N_(
+        "The file has no header row. The first row must hold the column names."
+    )
 
 
 def read_xlsx(
@@ -57,11 +66,11 @@ def _xlsx_rows(
         )
     except Exception:  # openpyxl raises many unrelated exception types on malformed input
         raise FileFormatError(
-            "Filen kunne ikke leses som Excel-arbeidsbok (.xlsx). Lagre den på nytt og prøv igjen."
+            N_("The file could not be read as an Excel workbook (.xlsx). Save it again and retry.")
         ) from None
     try:
         if not workbook.worksheets:
-            raise FileFormatError("Excel-filen har ingen regneark.")
+            raise FileFormatError(N_("The Excel file has no worksheets."))
         folded = fold(wanted) if wanted else None
         sheet = next(
             (ws for ws in workbook.worksheets if folded and fold(ws.title) == folded),
@@ -76,8 +85,7 @@ def _xlsx_rows(
         raise
     except Exception:  # as above; a broken sheet only fails while its rows are read
         raise FileFormatError(
-            "Regnearket i Excel-filen er skadet og kan ikke leses. "
-            "Lagre filen på nytt og prøv igjen."
+            N_("The worksheet in the Excel file is damaged and cannot be read. Save it again.")
         ) from None
     finally:
         workbook.close()
@@ -98,11 +106,13 @@ def _csv_rows(text: str, limits: Limits) -> Generator[RawRow, None, None]:
             if limits.max_cell_chars is not None and any(
                 len(value) > limits.max_cell_chars for value in values
             ):
-                raise FileFormatError(f"Rad {index} har en celle som er altfor lang.")
+                raise FileFormatError(
+                    N_("Row %(row)s has a cell that is far too long."), {"row": index}
+                )
             yield index, list(values[: limits.max_columns])
     except csv.Error:
         raise FileFormatError(
-            "CSV-filen kan ikke leses, for eksempel fordi en celle er altfor lang."
+            N_("The CSV file cannot be read, for example because a cell is far too long.")
         ) from None
 
 
@@ -123,10 +133,10 @@ def decode_csv(data: bytes, limits: Limits) -> str:
     """CSV bytes as text: UTF-8 (with or without BOM), else cp1252; binary files refused."""
     check_size(data, limits)
     if data.startswith(b"PK\x03\x04"):
-        raise FileFormatError("Filen ser ut som en Excel-fil. Gi den endelsen .xlsx og prøv igjen.")
+        raise FileFormatError(LOOKS_LIKE_EXCEL)
     if b"\x00" in data:
         raise FileFormatError(
-            "Filen er ikke en tekstfil (CSV). Lagre den som «CSV UTF-8» eller .xlsx og prøv igjen."
+            N_("The file is not a text file (CSV). Save it as «CSV UTF-8» or .xlsx and try again.")
         )
     try:
         text = data.decode("utf-8-sig")
@@ -136,12 +146,14 @@ def decode_csv(data: bytes, limits: Limits) -> str:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise FileFormatError(
-                "Tegnkodingen i filen ble ikke gjenkjent. Lagre den som «CSV UTF-8» og prøv igjen."
+                N_("The file's character encoding was not recognised. Save it as «CSV UTF-8».")
             ) from None
     if _CONTROL_CHARS.search(text):
         raise FileFormatError(
-            "Filen inneholder tegn som ikke hører hjemme i en CSV-fil. "
-            "Lagre den som «CSV UTF-8» eller .xlsx og prøv igjen."
+            N_(
+                "The file holds characters that do not belong in a CSV file. Save it as "
+                "«CSV UTF-8» or .xlsx and try again."
+            )
         )
     return text
 
@@ -162,12 +174,10 @@ def split_header(
                 continue
             if len(body) >= max_rows:
                 limit = f"{max_rows:,}".replace(",", "\u00a0")
-                raise FileFormatError(
-                    f"Filen har flere enn {limit} {wording.too_many}. Del den opp i flere filer."
-                )
+                raise FileFormatError(wording.too_many, {"limit": limit})
             body.append((index, values))
     finally:
         rows.close()
     if header is None or all(is_empty(cell) for cell in header):
-        raise FileFormatError(f"Filen mangler overskriftsrad. {wording.missing_header}")
+        raise FileFormatError(wording.missing_header)
     return header, body

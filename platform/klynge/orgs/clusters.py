@@ -15,7 +15,7 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from klynge.i18n import N_
 from klynge.orgs import schemas as s
 from klynge.orgs.grants import grant
-from klynge.orgs.memberships import record_transition
+from klynge.orgs.memberships import MOTOR_REASON, record_transition
 from klynge.orgs.municipalities import get_municipality, municipality_out
 from klynge.orgs.tables import Cluster, ClusterMembership, Municipality
 from klynge.privacy import guard_text
@@ -107,11 +107,11 @@ async def create_cluster(actor: Principal, data: s.ClusterCreate) -> s.ClusterOu
                     requested_by=actor.account_id,
                     decided_by=actor.account_id,
                     decided_at=dt.datetime.now(dt.UTC),
-                    decision_reason="Motorkommune",
+                    decision_reason=MOTOR_REASON,
                 )
             ).returning(ClusterMembership.id)
         )[0]
-        await record_transition(membership["id"], actor, "", "member", "Motorkommune")
+        await record_transition(membership["id"], actor, "", "member", MOTOR_REASON)
         for account_id in data.adviser_ids:
             await grant(actor, account_id, "adviser", cluster=row["id"])
         await audit.record(

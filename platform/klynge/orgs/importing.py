@@ -89,7 +89,12 @@ async def import_municipalities(ctx: runner.JobContext) -> dict[str, Any] | None
             created = await service.import_municipalities(ctx.created_by, rows)
             await ctx.finish(
                 {"imported": len(created), "municipalities": [m.number for m in created]},
-                f"{len(created)} kommuner importert.",
+                ngettext(
+                    "%(num)s municipality imported.",
+                    "%(num)s municipalities imported.",
+                    len(created),
+                )
+                % {"num": len(created)},
                 "/admin/organisations",
             )
     except Invalid as exc:

@@ -14,7 +14,7 @@ from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.db import transaction
 from klynge.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from klynge.i18n import N_
+from klynge.i18n import N_, gettext
 from klynge.orgs import schemas as s
 from klynge.orgs.municipalities import get_municipality
 from klynge.orgs.tables import Cluster, ClusterMembership, MembershipEvent, Municipality
@@ -23,6 +23,15 @@ from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 
 OPEN_STATUSES = (s.MembershipStatus.REQUESTED.value, s.MembershipStatus.MEMBER.value)
 PENDING = N_("The municipality already has a request waiting.")
+# The reason the platform itself writes when a cluster is created with its motor municipality;
+# stored as the msgid and shown in the reader's language (rows written before say it in bokmål).
+MOTOR_REASON = N_("Motor municipality")
+_SYSTEM_REASONS = {MOTOR_REASON: MOTOR_REASON, "Motorkommune": MOTOR_REASON}
+
+
+def shown_reason(reason: str) -> str:
+    """A decision reason as shown: people's own words as written, the platform's translated."""
+    return gettext(_SYSTEM_REASONS[reason]) if reason in _SYSTEM_REASONS else reason
 
 
 async def record_transition(
@@ -53,7 +62,7 @@ async def _membership_out(row: Mapping[str, Any], *, history: bool = False) -> s
                     at=e["at"],
                     from_status=e["from_status"],
                     to_status=e["to_status"],
-                    reason=e["reason"],
+                    reason=shown_reason(e["reason"]),
                     actor=e["actor.name"] or "",
                 )
             )
@@ -66,7 +75,7 @@ async def _membership_out(row: Mapping[str, Any], *, history: bool = False) -> s
         request_note=row["request_note"],
         requested_at=row["requested_at"],
         decided_at=row["decided_at"],
-        decision_reason=row["decision_reason"],
+        decision_reason=shown_reason(row["decision_reason"]),
         ended_at=row["ended_at"],
         history=events,
     )

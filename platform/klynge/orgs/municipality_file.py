@@ -98,9 +98,7 @@ _is_empty = excel.is_empty
 
 # --- Reading the file ------------------------------------------------------------------------
 
-_WORDING = excel.Wording(
-    too_many="rader med data", missing_header="Første rad skal inneholde kolonnenavn."
-)
+_WORDING = excel.Wording()
 
 
 def _read_table(data: bytes, filename: str, max_rows: int) -> excel.Table:

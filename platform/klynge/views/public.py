@@ -23,7 +23,6 @@ from klynge.auth.middleware import (
     session_cookies,
 )
 from klynge.auth.principal import Principal
-from klynge.auth.roles import Role
 from klynge.errors import Invalid, translate
 from klynge.i18n import (
     LANGUAGE_COOKIE,  # read by LanguageMiddleware in klynge.app
@@ -31,9 +30,18 @@ from klynge.i18n import (
 )
 from klynge.i18n import gettext as _
 from klynge.orgs import service as orgs
-from klynge.orgs.schemas import MembershipOut
 from klynge.settings import Settings
-from klynge.views.common import Form, form_values, notice_text, render, safe_next, see_other, text
+from klynge.views.common import (
+    NOTICES,
+    Form,
+    form_values,
+    notice_text,
+    render,
+    safe_next,
+    see_other,
+    text,
+)
+from klynge.views.tasks import START_PAGE
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 LOGIN_FIELDS = ("email", "password")
@@ -43,31 +51,15 @@ STATEMENT_DATE = dt.date(2026, 11, 23)  # update when the accessibility statemen
 @get("/", opt=PUBLIC, include_in_schema=False, name="home")
 async def home(
     request: Request[Any, Any, Any], caller: NamedDependency[Principal | None]
-) -> Template:
-    notice = notice_text(request.query_params.get("notice"))
-    if caller is None:
-        return render(
-            "core/landing.html", clusters=await orgs.list_public_clusters(), notice=notice
-        )
-    pending = []
-    for cluster_id in sorted(caller.org_ids(Role.ADVISER)):
-        cluster = await orgs.get_cluster(caller, cluster_id)
-        requests = await orgs.list_memberships(caller, cluster_id, "requested")
-        if requests:
-            pending.append((cluster, requests))
-    own_requests: list[MembershipOut] = []
-    for municipality_id in sorted(caller.org_ids(Role.COORDINATOR)):
-        own_requests.extend(
-            m
-            for m in await orgs.memberships_of_municipality(caller, municipality_id)
-            if m.status == "requested"
-        )
+) -> Template | Redirect:
+    """The public portal; a signed-in user's start page is their task list."""
+    notice = request.query_params.get("notice")
+    if caller is not None:
+        return see_other(START_PAGE, notice=notice if notice in NOTICES else "")
     return render(
-        "core/dashboard.html",
-        grants=await accounts.grants_of(caller.account_id),
-        pending=pending,
-        own_requests=own_requests,
-        notice=notice,
+        "core/landing.html",
+        clusters=await orgs.list_public_clusters(),
+        notice=notice_text(notice),
     )
 
 
@@ -79,7 +71,7 @@ def _login_page(form: Form, next_path: str, *, status: int = 200) -> Template:
 async def login_page(
     request: Request[Any, Any, Any], caller: NamedDependency[Principal | None]
 ) -> Template | Redirect:
-    next_path = safe_next(request.query_params.get("next"))
+    next_path = safe_next(request.query_params.get("next"), default=START_PAGE)
     if caller is not None:
         return see_other(next_path)
     return _login_page(Form("login", LOGIN_FIELDS), next_path)
@@ -91,7 +83,7 @@ async def login_submit(
     settings: NamedDependency[Settings],
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
-    next_path = safe_next(text(data, "next"))
+    next_path = safe_next(text(data, "next"), default=START_PAGE)
     form = Form("login", LOGIN_FIELDS, values=form_values(data))
     email, password = text(data, "email"), text(data, "password", strip=False)
     if not email:
