@@ -373,6 +373,8 @@ def param_values(server: LiveServer) -> dict[str, str]:
         "outcome_id": q("SELECT min(id) FROM project_outcome WHERE status = 'published'"),
         "delivery_id": q("SELECT min(id) FROM findings_delivery"),
         "file_id": q("SELECT min(id) FROM project_outcome_file"),
+        # Mail: the demo's notifications went out through the tests' SMTP server.
+        "mail_id": q("SELECT min(id) FROM mail_outbox"),
     }
     values.update(server.extra_ids)
     return {k: str(v) for k, v in values.items() if v is not None}
