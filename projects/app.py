@@ -94,6 +94,8 @@ APP = App(
         "projects.workspace.handoff_tasks:approval_tasks",
         "projects.workspace.handoff_tasks:milestone_tasks",
         "projects.grants.tasks:report_tasks",
+        "projects.grants.funder_tasks:application_tasks",
+        "projects.match_tasks:match_tasks",
     ),
     file_users=(
         "projects.workspace.documents:uses_file",
