@@ -11,7 +11,7 @@ from typing import Any
 from klynge import audit
 from klynge.auth.service import load_principal
 from klynge.db import bulk_insert, json_value, transaction
-from klynge.errors import Conflict, NotFound
+from klynge.errors import Conflict, NotFound, translate
 from klynge.i18n import N_
 from literature import schemas as s
 from literature.classify import SUMMARISED, classify
@@ -29,6 +29,12 @@ BATCH = 500
 CHUNK = 2000  # rows built and inserted at a time
 
 Progress = Callable[[int, str], Awaitable[None]]
+
+# The job's progress, in the language of whoever started the import.
+READING = N_("Reading the file")
+DEDUPLICATING = N_("%(num)s references read; looking for duplicates")
+SAVING = N_("Saving %(num)s new references")
+NONE_FOUND = N_("Found no references in the file. Is the format right?")
 
 
 def parse_file(data: bytes, fmt: s.ImportFormat, filename: str) -> ParseResult:
@@ -238,16 +244,16 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
     """Parse and store one queued import. All or nothing: a bad file raises FormatError (the
     caller marks the import failed) and writes no reference."""
     row = await _queued(import_id)
-    await progress(5, "Leser filen")
+    await progress(5, translate(READING))
     parsed = parse_file(data, s.ImportFormat(row["format"]), row["filename"])
     if parsed.read == 0 or (not parsed.records and parsed.problems == []):
-        raise FormatError("Fant ingen referanser i filen. Er formatet riktig?")
+        raise FormatError(NONE_FOUND)
     cluster_id = row["cluster"]
-    await progress(30, f"{len(parsed.records)} referanser lest; ser etter duplikater")
+    await progress(30, translate(DEDUPLICATING, {"num": len(parsed.records)}))
     found = await _duplicates(cluster_id, parsed.records)
     exact = {m.key: m for m in found.exact}
     possible = {m.key: m for m in found.possible}
-    await progress(50, f"Lagrer {len(parsed.records) - len(exact)} nye referanser")
+    await progress(50, translate(SAVING, {"num": len(parsed.records) - len(exact)}))
     async with transaction():
         # Claim: a re-run of the same job finds the import no longer queued/running.
         claimed = (

@@ -11,7 +11,15 @@ from typing import Any
 from klynge import audit, privacy
 from klynge.auth.principal import Principal
 from klynge.db import transaction
-from klynge.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, NotFound
+from klynge.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    translate,
+)
 from klynge.i18n import N_
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
@@ -29,6 +37,12 @@ from literature.tables import (
 )
 
 IMPORT_REFERENCES = "literature.import_references"
+
+# The import job's messages, in the language of whoever started it.
+NO_FILE = N_("The job has no file.")
+NO_FILE_TO_IMPORT = N_("The job has no file to import.")
+NOT_IMPORTED = N_("The file was not imported: %(reason)s")
+CRASHED = N_("The import stopped because of an unexpected error.")
 
 # File name endings accepted per format (the API refuses an upload that does not fit).
 EXTENSIONS: dict[s.ImportFormat, tuple[str, ...]] = {
@@ -179,26 +193,41 @@ async def fail_import(import_id: int, message: str) -> None:
 async def import_references(ctx: runner.JobContext) -> dict[str, Any] | None:
     import_id = int(ctx.params["import_id"])
     if ctx.payload is None:
-        await fail_import(import_id, "Jobben mangler filen.")
-        raise runner.JobFailed("Jobben mangler filen den skulle importere.")
+        await fail_import(import_id, translate(NO_FILE))
+        raise runner.JobFailed(translate(NO_FILE_TO_IMPORT))
     try:
         report = await run_import(import_id, bytes(ctx.payload), progress=ctx.progress)
     except FormatError as exc:
         await fail_import(import_id, str(exc))
-        raise runner.JobFailed(f"Filen ble ikke importert: {exc}") from None
+        raise runner.JobFailed(translate(NOT_IMPORTED, {"reason": str(exc)})) from None
     except DomainError as exc:
         await fail_import(import_id, exc.text)
         raise runner.JobFailed(exc.text) from None
     except Exception:
-        await fail_import(import_id, "Importen stoppet på grunn av en uventet feil.")
+        await fail_import(import_id, translate(CRASHED))
         raise
-    message = (
-        f"{report.read} lest, {report.imported} nye, {report.duplicates} duplikater, "
-        f"{report.possible_duplicates} mulige duplikater, {len(report.problems)} problemer."
-    )
     async with transaction():
-        await ctx.finish(report_dict(report), message, f"/litteratur/importer/{import_id}")
+        await ctx.finish(
+            report_dict(report), import_summary(report), f"/litteratur/importer/{import_id}"
+        )
     return None
+
+
+def import_summary(report: s.ImportReport) -> str:
+    """The finished job's one-line summary, in the current language."""
+    return translate(
+        N_(
+            "%(read)s read, %(new)s new, %(duplicates)s duplicates, %(possible)s possible "
+            "duplicates, %(problems)s problems."
+        ),
+        {
+            "read": report.read,
+            "new": report.imported,
+            "duplicates": report.duplicates,
+            "possible": report.possible_duplicates,
+            "problems": len(report.problems),
+        },
+    )
 
 
 async def _used_by_screening(import_id: int) -> bool:

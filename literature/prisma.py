@@ -20,7 +20,7 @@ Pure module. How the service builds the input from the tables (`literature/table
   the configured reasons with zero); a full-text exclusion with reason `NOT_RETRIEVED` counts as
   "report not retrieved", not as an exclusion after assessment.
 
-Consistency (each failure is listed in `PrismaCounts.problems`, in Norwegian):
+Consistency (each failure is listed in `PrismaCounts.problems`, in the current language):
 identified − duplicates = screened + not yet screened; screened = excluded + sought + awaiting
 (title); sought = not retrieved + assessed + awaiting (full text); assessed = excluded with
 reasons + included; no negative numbers.
@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
+from klynge.errors import translate
+from klynge.i18n import N_
 from literature.screening import Outcome
 
 __all__ = [
@@ -91,55 +93,84 @@ class PrismaCounts:
         return sum(self.reports_excluded.values())
 
 
-def consistency_problems(counts: PrismaCounts) -> list[str]:
-    """What does not add up in `counts` (empty when consistent)."""
+# What does not add up, in the reader's language (the current one when the counts are made).
+_NEGATIVE = N_("%(name)s is negative (%(value)s).")
+_NEGATIVE_ITEM = N_("%(name)s[%(where)s] is negative (%(value)s).")
+_PER_SOURCE = N_(
+    "Identified records per source (%(per_source)s) do not equal the total (%(total)s)."
+)
+_UNIQUE = N_(
+    "Identified (%(total)s) minus duplicates (%(duplicates)s) is %(left)s, but there are "
+    "%(unique)s unique records (%(screened)s screened + %(not_screened)s not screened)."
+)
+_SCREENED = N_(
+    "Screened (%(screened)s) is not excluded (%(excluded)s) + sought for retrieval "
+    "(%(sought)s) + awaiting (%(awaiting)s) = %(sum)s."
+)
+_SOUGHT = N_(
+    "Sought for retrieval (%(sought)s) is not not retrieved (%(not_retrieved)s) + assessed "
+    "(%(assessed)s) + awaiting (%(awaiting)s) = %(sum)s."
+)
+_ASSESSED = N_(
+    "Assessed in full text (%(assessed)s) is not excluded with reasons (%(excluded)s) + "
+    "included (%(included)s) = %(sum)s."
+)
+_STRAY = N_(
+    "%(num)s records have screening decisions but are not among the check's unique records "
+    "(merged or removed?); they are not counted."
+)
+_ORPHAN_FULLTEXT = N_(
+    "%(num)s records have full-text decisions but were not passed on from title/abstract; "
+    "the full-text decisions are not counted."
+)
+
+
+def _negatives(counts: PrismaCounts) -> list[str]:
     problems: list[str] = []
     for item in fields(counts):
         value = getattr(counts, item.name)
         if isinstance(value, int) and value < 0:
-            problems.append(f"{item.name} er negativ ({value}).")
+            problems.append(translate(_NEGATIVE, {"name": item.name, "value": value}))
         elif isinstance(value, dict):
             for key, inner in value.items():
                 values = inner.items() if isinstance(inner, dict) else [(None, inner)]
                 for sub, number in values:
                     if number < 0:
                         where = f"{key}/{sub}" if sub else key
-                        problems.append(f"{item.name}[{where}] er negativ ({number}).")
-    per_source = sum(counts.identified_per_source.values())
-    if counts.identified_per_source and per_source != counts.identified_total:
-        problems.append(
-            f"Identifiserte poster per kilde ({per_source}) er ikke lik totalen "
-            f"({counts.identified_total})."
-        )
-    left = counts.identified_total - counts.duplicates_removed
-    unique = counts.records_screened + counts.not_screened
+                        params = {"name": item.name, "where": where, "value": number}
+                        problems.append(translate(_NEGATIVE_ITEM, params))
+    return problems
+
+
+def consistency_problems(counts: PrismaCounts) -> list[str]:
+    """What does not add up in `counts` (empty when consistent)."""
+    c = counts
+    problems = _negatives(c)
+    per_source = sum(c.identified_per_source.values())
+    if c.identified_per_source and per_source != c.identified_total:
+        params = {"per_source": per_source, "total": c.identified_total}
+        problems.append(translate(_PER_SOURCE, params))
+    left = c.identified_total - c.duplicates_removed
+    unique = c.records_screened + c.not_screened
     if left != unique:
-        problems.append(
-            f"Identifisert ({counts.identified_total}) minus duplikater "
-            f"({counts.duplicates_removed}) er {left}, men det er {unique} unike poster "
-            f"({counts.records_screened} screenet + {counts.not_screened} ikke screenet)."
-        )
-    screened = counts.records_excluded + counts.reports_sought + counts.awaiting_title
-    if counts.records_screened != screened:
-        problems.append(
-            f"Screenet ({counts.records_screened}) er ikke ekskludert "
-            f"({counts.records_excluded}) + søkt hentet ({counts.reports_sought}) + venter "
-            f"({counts.awaiting_title}) = {screened}."
-        )
-    sought = counts.reports_not_retrieved + counts.reports_assessed + counts.awaiting_fulltext
-    if counts.reports_sought != sought:
-        problems.append(
-            f"Søkt hentet ({counts.reports_sought}) er ikke ikke hentet "
-            f"({counts.reports_not_retrieved}) + vurdert ({counts.reports_assessed}) + venter "
-            f"({counts.awaiting_fulltext}) = {sought}."
-        )
-    assessed = counts.reports_excluded_total + counts.studies_included
-    if counts.reports_assessed != assessed:
-        problems.append(
-            f"Vurdert i fulltekst ({counts.reports_assessed}) er ikke ekskludert med grunn "
-            f"({counts.reports_excluded_total}) + inkludert ({counts.studies_included}) "
-            f"= {assessed}."
-        )
+        params = {"total": c.identified_total, "duplicates": c.duplicates_removed, "left": left}
+        params |= {"unique": unique, "screened": c.records_screened}
+        problems.append(translate(_UNIQUE, {**params, "not_screened": c.not_screened}))
+    screened = c.records_excluded + c.reports_sought + c.awaiting_title
+    if c.records_screened != screened:
+        params = {"screened": c.records_screened, "excluded": c.records_excluded}
+        params |= {"sought": c.reports_sought, "awaiting": c.awaiting_title, "sum": screened}
+        problems.append(translate(_SCREENED, params))
+    sought = c.reports_not_retrieved + c.reports_assessed + c.awaiting_fulltext
+    if c.reports_sought != sought:
+        params = {"sought": c.reports_sought, "not_retrieved": c.reports_not_retrieved}
+        params |= {"assessed": c.reports_assessed, "awaiting": c.awaiting_fulltext}
+        problems.append(translate(_SOUGHT, {**params, "sum": sought}))
+    assessed = c.reports_excluded_total + c.studies_included
+    if c.reports_assessed != assessed:
+        params = {"assessed": c.reports_assessed, "excluded": c.reports_excluded_total}
+        params |= {"included": c.studies_included, "sum": assessed}
+        problems.append(translate(_ASSESSED, params))
     return problems
 
 
@@ -192,10 +223,7 @@ def prisma_counts(
     extra: list[str] = []
     stray = sorted({ref for ref, _ in outcomes if ref not in known})
     if stray:
-        extra.append(
-            f"{len(stray)} poster har screeningsbeslutninger, men er ikke blant sjekkens unike "
-            "poster (sammenslått eller fjernet?); de er ikke talt med."
-        )
+        extra.append(translate(_STRAY, {"num": len(stray)}))
     orphan_fulltext = 0
     for ref in unique:
         title = outcomes.get((ref, "title"))
@@ -216,9 +244,6 @@ def prisma_counts(
         if full is not None and full.decided_by:
             orphan_fulltext += 1
     if orphan_fulltext:
-        extra.append(
-            f"{orphan_fulltext} poster har fulltekstbeslutninger, men er ikke sendt videre fra "
-            "tittel/sammendrag; fulltekstbeslutningene er ikke talt med."
-        )
+        extra.append(translate(_ORPHAN_FULLTEXT, {"num": orphan_fulltext}))
     counts.problems = consistency_problems(counts) + extra
     return counts

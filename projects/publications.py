@@ -259,7 +259,7 @@ async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | No
     if ctx.payload is None:
         raise runner.JobFailed(translate(N_("The job is missing the file it was to import.")))
     group_id = int(ctx.params["group_id"])
-    await ctx.progress(10, "Leser filen")
+    await ctx.progress(10, translate(N_("Reading the file")))
     try:
         report = await import_publications(
             group_id, str(ctx.params["format"]), str(ctx.params["filename"]), bytes(ctx.payload)

@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
+from klynge.i18n import N_
 from literature.formats.csljson import item_to_record
 from literature.formats.record import (
     FormatError,
@@ -22,6 +23,7 @@ from literature.formats.record import (
     Problem,
     decode,
     missing_title,
+    problem,
 )
 
 __all__ = ["MAX_PANDOC_RUNS", "PANDOC_TIMEOUT_SECONDS", "parse"]
@@ -32,6 +34,21 @@ MAX_PANDOC_RUNS = 200
 
 _ENTRY = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s{}()]*)", re.MULTILINE)
 _NOT_ENTRIES = {"comment", "string", "preamble"}
+
+
+# A broken entry's problem, without and with its citation key.
+_SYNTAX = (
+    N_("Reference %(number)s has errors in the BibTeX syntax and was not read."),
+    N_("Reference %(number)s (%(key)s) has errors in the BibTeX syntax and was not read."),
+)
+_UNREADABLE = (
+    N_("Reference %(number)s could not be interpreted and was not read."),
+    N_("Reference %(number)s (%(key)s) could not be interpreted and was not read."),
+)
+
+
+def _problem(number: int, key: str, plain: str, keyed: str) -> Problem:
+    return problem(number, keyed, key=key) if key else problem(number, plain)
 
 
 _TITLE_FIELD = re.compile(r"(?<![A-Za-z])(title|subtitle|titleaddon)[ \t]*=[ \t]*([{\"])", re.I)
@@ -105,7 +122,7 @@ def _pandoc(text: str) -> list[dict[str, Any]]:
         )
     except subprocess.TimeoutExpired:
         raise FormatError(
-            "BibTeX-filen tok for lang tid å lese. Del den opp i mindre filer og prøv igjen."
+            N_("The BibTeX file took too long to read. Split it into smaller files and try again.")
         ) from None
     if completed.returncode != 0:
         raise _PandocFailed(completed.stderr.decode("utf-8", "replace"))
@@ -138,8 +155,10 @@ def _convert(
     runs[0] += 1
     if runs[0] > MAX_PANDOC_RUNS:
         raise FormatError(
-            "BibTeX-filen har feil i så mange referanser at den ikke kan leses. "
-            "Eksporter den på nytt fra referanseverktøyet."
+            N_(
+                "The BibTeX file has errors in so many references that it cannot be read. "
+                "Export it again from the reference manager."
+            )
         )
     try:
         return _pandoc(definitions + "\n" + "\n".join(entry.protected for entry in entries))
@@ -154,12 +173,14 @@ def _convert(
 
 
 def parse(data: bytes) -> ParseResult:
-    text = decode(data, "BibTeX-fil")
+    text = decode(data, N_("BibTeX file"))
     definitions, entries = _split(text)
     if not entries:
         raise FormatError(
-            "Filen er ikke en BibTeX-fil: ingen referanser som starter med «@article{» "
-            "eller lignende ble funnet."
+            N_(
+                "The file is not a BibTeX file: no references starting with «@article{» or "
+                "similar were found."
+            )
         )
     failed: list[int] = []
     items = _convert(definitions, entries, failed, [0])
@@ -171,17 +192,12 @@ def parse(data: bytes) -> ParseResult:
     broken = set(failed)
     for index, entry in enumerate(entries):
         number = index + 1
-        label = f"Referanse {number}" + (f" ({entry.key})" if entry.key else "")
         if index in broken:
-            result.problems.append(
-                Problem(number, f"{label} har feil i BibTeX-syntaksen og ble ikke lest inn.")
-            )
+            result.problems.append(_problem(number, entry.key, *_SYNTAX))
             continue
         queue = by_key.get(entry.key)
         if not entry.key or not queue:
-            result.problems.append(
-                Problem(number, f"{label} kunne ikke tolkes og ble ikke lest inn.")
-            )
+            result.problems.append(_problem(number, entry.key, *_UNREADABLE))
             continue
         record = item_to_record(queue.popleft(), raw=entry.text.strip())
         if not record.title:

@@ -6,16 +6,17 @@ import json
 import re
 from typing import Any
 
+from klynge.i18n import N_
 from literature.formats.record import (
     Author,
     FormatError,
     ParseResult,
-    Problem,
     Record,
     decode,
     make_record,
     missing_title,
     nfc,
+    problem,
     year_from,
 )
 
@@ -103,9 +104,8 @@ def parse_items(items: list[Any], first_number: int = 1) -> ParseResult:
     for number, item in enumerate(items, start=first_number):
         if not isinstance(item, dict):
             result.problems.append(
-                Problem(
-                    number,
-                    f"Referanse {number} er ikke et CSL-JSON-objekt og ble ikke lest inn.",
+                problem(
+                    number, N_("Reference %(number)s is not a CSL-JSON object and was not read.")
                 )
             )
             continue
@@ -113,7 +113,7 @@ def parse_items(items: list[Any], first_number: int = 1) -> ParseResult:
             record = item_to_record(item)
         except (TypeError, ValueError, AttributeError):
             result.problems.append(
-                Problem(number, f"Referanse {number} har felt som ikke kunne tolkes.")
+                problem(number, N_("Reference %(number)s has fields that could not be read."))
             )
             continue
         if not record.title:
@@ -123,7 +123,7 @@ def parse_items(items: list[Any], first_number: int = 1) -> ParseResult:
     return result
 
 
-_NOT_CSL = "Filen er ikke en CSL-JSON-fil (forventet en liste med referanser)."
+_NOT_CSL = N_("The file is not a CSL-JSON file (expected a list of references).")
 
 
 def items_from_json(text: str) -> list[Any]:
@@ -131,8 +131,8 @@ def items_from_json(text: str) -> list[Any]:
         loaded = json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(
-            f"Filen er ikke gyldig JSON (feil på linje {error.lineno}). "
-            "Den kan være ufullstendig lastet opp."
+            N_("The file is not valid JSON (error on line %(line)s). It may be partly uploaded."),
+            {"line": error.lineno},
         ) from None
     if isinstance(loaded, dict) and isinstance(loaded.get("items"), list):
         loaded = loaded["items"]
@@ -146,7 +146,7 @@ def items_from_json(text: str) -> list[Any]:
 
 
 def parse(data: bytes) -> ParseResult:
-    text = decode(data, "CSL-JSON-fil")
+    text = decode(data, N_("CSL-JSON file"))
     if not re.match(r"\s*[\[{]", text):
         raise FormatError(_NOT_CSL)
     return parse_items(items_from_json(text))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from klynge.i18n import N_
 from literature.formats.record import (
     Author,
     FormatError,
     ParseResult,
-    Problem,
     decode,
     make_record,
     missing_title,
     parse_author,
+    problem,
     year_from,
 )
 
@@ -75,18 +76,22 @@ def _authors(tags: list[tuple[str, str]]) -> list[Author]:
 
 
 def parse(data: bytes) -> ParseResult:
-    text = decode(data, "MEDLINE-fil")
+    text = decode(data, N_("MEDLINE file"))
     records = _records(text)
     if not any(tags for tags, _raw, _stray in records):
         raise FormatError(
-            "Filen er ikke i PubMeds MEDLINE-format: ingen linjer som «PMID- » eller «TI  - » "
-            "ble funnet."
+            N_(
+                "The file is not in PubMed's MEDLINE format: no lines such as «PMID- » or "
+                "«TI  - » were found."
+            )
         )
     medline_tags = {"PMID", "FAU", "DP", "TA", "JT", "PT", "STAT", "OWN", "LID", "AID", "PG"}
     if not any(tag in medline_tags for tags, _raw, _stray in records for tag, _value in tags):
         raise FormatError(
-            "Filen er ikke i PubMeds MEDLINE-format (ingen PMID-, DP- eller PT-linjer). "
-            "Er det en RIS-fil?"
+            N_(
+                "The file is not in PubMed's MEDLINE format (no PMID, DP or PT lines). "
+                "Is it a RIS file?"
+            )
         )
     # Whole chunks without a single tag (a heading, a note) are not records.
     records = [entry for entry in records if entry[0]]
@@ -94,9 +99,8 @@ def parse(data: bytes) -> ParseResult:
     for number, (tags, raw, stray) in enumerate(records, start=1):
         if stray and len(stray) * 2 > len(tags):
             result.problems.append(
-                Problem(
-                    number,
-                    f"Referanse {number} er ikke i MEDLINE-format og ble ikke lest inn.",
+                problem(
+                    number, N_("Reference %(number)s is not in MEDLINE format and was not read.")
                 )
             )
             continue

@@ -8,18 +8,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from klynge import privacy
-from literature.formats.record import ParseResult, Problem, Record
+from klynge.i18n import N_, gettext
+from literature.formats.record import ParseResult, Record, problem
 
 __all__ = ["without_personal_data"]
 
+# Where the number was found, as the problem names it.
 _FIELD_NAMES = {
-    "title": "tittel",
-    "abstract": "sammendrag",
-    "authors": "forfattere",
-    "container": "tidsskrift",
-    "keywords": "emneord",
-    "publication_types": "publikasjonstype",
-    "raw": "posten",
+    "title": N_("title"),
+    "abstract": N_("abstract"),
+    "authors": N_("authors"),
+    "container": N_("journal"),
+    "keywords": N_("keywords"),
+    "publication_types": N_("publication type"),
+    "raw": N_("the record"),
 }
 
 
@@ -56,14 +58,15 @@ def without_personal_data(result: ParseResult) -> ParseResult:
         if not found:
             kept.append(record)
             continue
-        where = ", ".join(_FIELD_NAMES[name] for name in found)
+        where = ", ".join(gettext(_FIELD_NAMES[name]) for name in found)
         problems.append(
-            Problem(
-                record=number,
-                reason=(
-                    f"Referanse {number} inneholder det som ser ut som et fødselsnummer eller "
-                    f"D-nummer ({where}) og ble ikke lest inn."
+            problem(
+                number,
+                N_(
+                    "Reference %(number)s contains what looks like a national identity number "
+                    "or D number (%(where)s) and was not read."
                 ),
+                where=where,
             )
         )
     problems.sort(key=lambda p: p.record)

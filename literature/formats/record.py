@@ -1,15 +1,20 @@
 """The common shape every reference-file parser produces, and the helpers they share.
 
 Pure code: no database, no network. A parser turns bytes into a ParseResult; a file that is
-not the format at all raises FormatError with a Norwegian message the user can act on.
+not the format at all raises FormatError with a message the user can act on (an English msgid
+with params, shown in the current language: a job's is the language of whoever started it).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from klynge.errors import translate
+from klynge.i18n import N_, gettext
 from literature.formats.language import normalise_language
 
 __all__ = [
@@ -24,12 +29,23 @@ __all__ = [
     "nfc",
     "normalise_doi",
     "parse_author",
+    "problem",
     "year_from",
 ]
 
 
 class FormatError(ValueError):
-    """The file is not the expected format at all (wrong format, binary, truncated)."""
+    """The file is not the expected format at all (wrong format, binary, truncated).
+    `message` is an English msgid (N_) with %(name)s placeholders filled from `params`;
+    str() gives it in the current language, meant for the user."""
+
+    def __init__(self, message: str, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = dict(params or {})
+
+    def __str__(self) -> str:
+        return translate(self.message, self.params)
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,7 @@ class Record:
 @dataclass(frozen=True)
 class Problem:
     record: int  # 1-based position of the record in the file
-    reason: str  # Norwegian, shown to the user
+    reason: str  # shown to the user, in the language current when it was found
 
 
 @dataclass
@@ -76,18 +92,25 @@ class ParseResult:
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+EMPTY = N_("The file is empty.")
+_ZIPPED = N_("The file is a compressed file (zip or Excel), not a %(what)s.")
+_NOT_TEXT = N_("The file is not a text file and cannot be read as a %(what)s.")
+_BINARY = N_("The file contains binary data and cannot be read as a %(what)s.")
+
+
 def decode(data: bytes, what: str) -> str:
     """Bytes to NFC text: UTF-8 (with or without BOM), else cp1252, else latin-1.
 
-    `what` names the format in messages ("RIS-fil"). Raises FormatError for an empty or
-    binary file.
+    `what` is a msgid naming the format in messages (N_("RIS file")). Raises FormatError for
+    an empty or binary file.
     """
     if not data or not data.strip():
-        raise FormatError("Filen er tom.")
+        raise FormatError(EMPTY)
+    named = {"what": gettext(what)}
     if data.startswith(b"PK\x03\x04"):
-        raise FormatError(f"Filen er en komprimert fil (zip eller Excel), ikke en {what}.")
+        raise FormatError(_ZIPPED, named)
     if b"\x00" in data:
-        raise FormatError(f"Filen er ikke en tekstfil og kan ikke leses som {what}.")
+        raise FormatError(_NOT_TEXT, named)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -96,7 +119,7 @@ def decode(data: bytes, what: str) -> str:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
     if _CONTROL_CHARS.search(text):
-        raise FormatError(f"Filen inneholder binære data og kan ikke leses som {what}.")
+        raise FormatError(_BINARY, named)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -210,5 +233,11 @@ def make_record(
     )
 
 
+def problem(number: int, message: str, **params: Any) -> Problem:
+    """A problem with record `number`, its reason the msgid `message` (placeholders from
+    `params` and %(number)s) in the current language."""
+    return Problem(record=number, reason=translate(message, {"number": number, **params}))
+
+
 def missing_title(number: int) -> Problem:
-    return Problem(record=number, reason=f"Referanse {number} mangler tittel og ble ikke lest inn.")
+    return problem(number, N_("Reference %(number)s has no title and was not read."))

@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from klynge.i18n import N_
 from literature.formats.record import (
     Author,
     FormatError,
     ParseResult,
-    Problem,
     decode,
     make_record,
     missing_title,
     parse_author,
+    problem,
     year_from,
 )
 
@@ -143,27 +144,32 @@ def _record(tags: list[tuple[str, str]], raw: str):
 
 
 def parse(data: bytes) -> ParseResult:
-    text = decode(data, "RIS-fil")
+    text = decode(data, N_("RIS file"))
     blocks = _blocks(text)
     if not blocks:
         raise FormatError(
-            "Filen er ikke en RIS-fil: ingen referanser som starter med «TY  - » ble funnet."
+            N_("The file is not a RIS file: no references starting with «TY  - » were found.")
         )
     if not blocks[-1].closed:
         # The file ends inside a record: the upload or export was cut off. Refuse it whole
         # rather than import a part the user believes is everything.
         raise FormatError(
-            f"RIS-filen er avkuttet: referansen som starter på linje {blocks[-1].line} mangler "
-            "avslutningen «ER  - ». Ingenting ble lest inn; last opp hele filen på nytt."
+            N_(
+                "The RIS file is cut off: the reference starting on line %(line)s lacks the "
+                "closing «ER  - ». Nothing was read; upload the whole file again."
+            ),
+            {"line": blocks[-1].line},
         )
     result = ParseResult(read=len(blocks))
     for number, (tags, raw, closed, _line) in enumerate(blocks, start=1):
         if not closed:
             result.problems.append(
-                Problem(
+                problem(
                     number,
-                    f"Referanse {number} er ufullstendig (mangler avslutningen «ER  - ») "
-                    "og ble ikke lest inn.",
+                    N_(
+                        "Reference %(number)s is incomplete (it lacks the closing «ER  - ») "
+                        "and was not read."
+                    ),
                 )
             )
             continue

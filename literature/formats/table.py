@@ -14,6 +14,7 @@ from pathlib import PurePath
 from klynge import excel
 from klynge.i18n import N_
 from literature.formats.record import (
+    EMPTY,
     Author,
     FormatError,
     ParseResult,
@@ -24,6 +25,7 @@ from literature.formats.record import (
     missing_title,
     nfc,
     parse_author,
+    problem,
     year_from,
 )
 
@@ -87,25 +89,27 @@ def _as_format_error() -> Iterator[None]:
     try:
         yield
     except excel.FileFormatError as error:
-        raise FormatError(str(error)) from None
+        raise FormatError(error.message, error.params) from None
 
 
 def _read_table(data: bytes, filename: str) -> excel.Table:
     suffix = PurePath(filename.strip()).suffix.lower()
     if not data:
-        raise FormatError("Filen er tom.")
+        raise FormatError(EMPTY)
     if suffix == ".xlsx":
         with _as_format_error():
             return excel.read_xlsx(data, LIMITS, _WORDING)
     if suffix in {".csv", ".txt", ".tsv"}:
         if data.startswith(b"PK\x03\x04"):
-            raise FormatError("Filen ser ut som en Excel-fil. Gi den endelsen .xlsx og prøv igjen.")
-        text = decode(data, "CSV-fil")  # the literature formats' own decoding (NFC, latin-1)
+            raise FormatError(
+                N_("The file looks like an Excel file. Give it the ending .xlsx and try again.")
+            )
+        text = decode(data, N_("CSV file"))  # the literature formats' own decoding (NFC, latin-1)
         with _as_format_error():
             return excel.read_csv(text, LIMITS, _WORDING)
     if suffix in {".xls", ".xlsm", ".ods", ".numbers"}:
-        raise FormatError("Filtypen støttes ikke. Lagre filen som .xlsx eller .csv.")
-    raise FormatError("Ukjent filtype for en tabell. Last opp en .xlsx- eller .csv-fil.")
+        raise FormatError(N_("The file type is not supported. Save the file as .xlsx or .csv."))
+    raise FormatError(N_("Unknown file type for a table. Upload an .xlsx or .csv file."))
 
 
 def _authors(value: object) -> list[Author]:
@@ -139,10 +143,14 @@ def _row(number: int, index: int, values: list[Cell], columns: excel.HeaderMap) 
     year_text = get("year")
     year = year_from(year_text)
     if year_text and year is None:
-        return Problem(
+        return problem(
             number,
-            f"Referanse {number} (rad {index}) har et årstall som ikke kan leses: "
-            f"«{year_text[:40]}». Referansen ble ikke lest inn.",
+            N_(
+                "Reference %(number)s (row %(row)s) has a year that cannot be read: "
+                "«%(year)s». The reference was not read."
+            ),
+            row=index,
+            year=year_text[:40],
         )
     record = make_record(
         raw="\t".join(_cell(value) for value in values),
@@ -170,8 +178,7 @@ def parse(data: bytes, filename: str) -> ParseResult:
     columns = excel.map_header(table.header, _LOOKUP)
     if "title" not in columns.positions:
         raise FormatError(
-            "Fant ingen tittelkolonne. Første rad må ha en kolonne som heter «Title» eller "
-            "«Tittel»."
+            N_("Found no title column. The first row must have a column named «Title» or «Tittel».")
         )
     result = ParseResult(read=len(table.rows))
     for number, (index, values) in enumerate(table.rows, start=1):
