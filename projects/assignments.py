@@ -11,7 +11,7 @@ from klynge import audit
 from klynge.auth.principal import Principal
 from klynge.db import json_value, transaction
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound, translate
-from klynge.i18n import N_, ngettext
+from klynge.i18n import N_, gettext, ngettext
 from klynge.jobs import runner
 from klynge.jobs.tables import Job
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
@@ -172,7 +172,7 @@ async def run(assignment_id: int) -> dict[str, Any]:
 @runner.job(RUN_ASSIGNMENT)
 async def run_assignment(ctx: runner.JobContext) -> dict[str, Any] | None:
     assignment_id = int(ctx.params["assignment_id"])
-    await ctx.progress(10, "Henter matcher og kapasitet")
+    await ctx.progress(10, gettext(N_("Reading the matches and the capacity")))
     try:
         data = await run(assignment_id)
     except runner.JobFailed as exc:

@@ -12,7 +12,7 @@ from klynge.auth.principal import Principal
 from klynge.db import bulk_insert, transaction
 from klynge.errors import Conflict as ConflictError
 from klynge.errors import FieldError, Forbidden, Invalid, NotFound, translate
-from klynge.i18n import N_
+from klynge.i18n import N_, gettext
 from klynge.jobs import runner
 from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
@@ -119,7 +119,11 @@ async def compute(
     need_rows = await priorities.matchable_needs(cluster_id)
     group_ids = [r["id"] for r in await ResearchGroup.select(ResearchGroup.id)]
     if progress:
-        await progress(10, f"{len(need_rows)} behov og {len(group_ids)} forskergrupper")
+        await progress(
+            10,
+            gettext(N_("%(needs)s needs and %(groups)s research groups"))
+            % {"needs": len(need_rows), "groups": len(group_ids)},
+        )
     texts, pub_ids = await _group_texts(group_ids)
     index = MatchIndex.build(texts)
     profiles = {g.id: g for g in await group_service.list_groups(group_ids)}
@@ -156,7 +160,9 @@ async def compute(
             )
         if progress and (done % 10 == 0 or done == len(need_rows)):
             await progress(
-                10 + int(80 * done / max(1, len(need_rows))), f"{done} av {len(need_rows)} behov"
+                10 + int(80 * done / max(1, len(need_rows))),
+                gettext(N_("%(done)s of %(total)s needs"))
+                % {"done": done, "total": len(need_rows)},
             )
     return rows, len(need_rows), len(group_ids), [n["id"] for n in need_rows]
 
@@ -309,7 +315,8 @@ async def run_matching(ctx: runner.JobContext) -> dict[str, Any] | None:
     async with transaction():
         await ctx.finish(
             result,
-            f"{result['needs']} behov matchet mot {result['groups']} forskergrupper.",
+            gettext(N_("%(needs)s needs matched against %(groups)s research groups."))
+            % {"needs": result["needs"], "groups": result["groups"]},
             "/behov",
         )
     return None
