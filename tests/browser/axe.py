@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,20 @@ async def inject(page: Any) -> None:
         await page.add_script_tag(path=str(AXE_JS))
 
 
+# Page scripts have no Playwright timeout: a page axe cannot run in fails instead of hanging.
+AXE_SECONDS = 60.0
+
+
 async def run(page: Any) -> list[dict[str, Any]]:
     """The WCAG 2.1 A/AA violations on the page as it is now."""
+    try:
+        async with asyncio.timeout(AXE_SECONDS):
+            return await _run(page)
+    except TimeoutError:
+        pytest.fail(f"axe did not finish on {page.url} within {AXE_SECONDS:.0f} s")
+
+
+async def _run(page: Any) -> list[dict[str, Any]]:
     await inject(page)
     result = await page.evaluate(
         """async (tags) => {

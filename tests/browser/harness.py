@@ -26,6 +26,10 @@ STARTUP_TIMEOUT = 30.0
 # Prefixes that are not HTML pages of the platform core.
 NON_HTML_PREFIXES = ("/api", "/schema", "/static", "/.well-known", "/healthz")
 DOWNLOAD_SUFFIXES = (".xlsx", ".docx", ".pdf", ".csv", ".ris", ".bib")
+# Documents the app links to that are not pages of its own: an e-mail's HTML part as the
+# recipient sees it, served under a CSP sandbox (no scripts, so axe cannot run in it and waits
+# forever; the mail's own page, /admin/utboks/{mail_id}, is walked).
+NOT_PAGES = ("/admin/utboks/{mail_id:int}/html",)
 PARAM_RE = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
@@ -222,6 +226,8 @@ def html_pages() -> list[Page]:
         if "GET" not in row.methods or row.path.startswith(NON_HTML_PREFIXES):
             continue
         if row.path.endswith(DOWNLOAD_SUFFIXES):  # a file to download, not a page
+            continue
+        if row.path in NOT_PAGES:
             continue
         seen.setdefault(row.path, Page(row.path, row.guards, row.public))
     return sorted(seen.values(), key=lambda p: p.path)  # a list the callers must not change
