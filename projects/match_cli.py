@@ -4,8 +4,10 @@
     klynge match evaluate --groups G.jsonl --needs N.jsonl --judgements J.jsonl [--variant V]
 
 `score` writes {"<group id>": {"<need id>": score}} for every pair, streamed group by group.
-Scores are the text fit in [0, 1] (see projects/matching/core.py), written with 4 decimals
-(trailing zeros dropped): the matrix is kept as 16-bit integers (2 bytes per pair) until written.
+Scores are the fit in [0, 1] of the chosen variant (default "combined", see
+projects/matching/variants.py), written with 5 decimals (trailing zeros dropped): the matrix is
+kept as 32-bit integers (4 bytes per pair) until written. Embeddings are cached on disk
+(``KLYNGE_EMBED_CACHE``), so a second run over the same texts skips the model.
 """
 
 from __future__ import annotations
@@ -18,14 +20,10 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from projects.matching.core import MatchIndex
-from projects.matching.evaluation import (
-    JsonLinesError,
-    evaluate_scores,
-    group_judgements,
-    read_jsonl,
-)
-from projects.matching.model import DEFAULT_VARIANT, VARIANTS, GroupText, NeedText
+from projects.match_report import evaluate_variants, print_report
+from projects.matching import variants
+from projects.matching.evaluation import JsonLinesError, group_judgements, read_jsonl
+from projects.matching.model import GroupText, NeedText
 
 
 class MatchCommandError(Exception):
@@ -34,14 +32,14 @@ class MatchCommandError(Exception):
 
 COMMAND_ERRORS = (MatchCommandError,)
 
-_SCALE = 10_000  # 4 decimals
+_SCALE = 100_000  # 5 decimals
 _CHUNK = 256  # needs scored at a time
 
 
 def _number_table() -> list[str]:
     table = []
     for value in range(_SCALE + 1):
-        text = f"{value / _SCALE:.4f}".rstrip("0").rstrip(".")
+        text = f"{value / _SCALE:.5f}".rstrip("0").rstrip(".")
         table.append(text or "0")
     return table
 
@@ -81,16 +79,16 @@ def score_to_file(
     needs: list[NeedText],
     out: TextIO,
     *,
-    variant: str = DEFAULT_VARIANT,
+    variant: str = variants.DEFAULT,
     chunk: int = _CHUNK,
     workers: int = 1,
 ) -> None:
-    """Stream {"group": {"need": score}} for every pair (4 decimals)."""
-    index = MatchIndex.build(groups, VARIANTS[variant])
-    matrix = np.zeros((len(groups), len(needs)), dtype=np.uint16)  # groups × needs
+    """Stream {"group": {"need": score}} for every pair (5 decimals)."""
+    index = variants.build(groups, variant)
+    matrix = np.zeros((len(groups), len(needs)), dtype=np.uint32)  # groups × needs
     if groups:
         for start, block in index.iter_score_chunks(needs, chunk, workers):
-            quantised = np.rint(np.clip(block, 0.0, 1.0) * _SCALE).astype(np.uint16)
+            quantised = np.rint(np.clip(block, 0.0, 1.0) * _SCALE).astype(np.uint32)
             matrix[:, start : start + block.shape[0]] = quantised.T
     table = _number_table()
     keys = [json.dumps(n.id, ensure_ascii=False) + ":" for n in needs]
@@ -129,23 +127,6 @@ def _cmd_score(args: Any) -> None:
     )
 
 
-def evaluate_variant(
-    groups: list[GroupText],
-    needs: list[NeedText],
-    judgements: dict[str, dict[str, float]],
-    variant: str,
-):
-    index = MatchIndex.build(groups, VARIANTS[variant])
-    judged_needs = [n for n in needs if n.id in judgements]
-    matrix = index.score_needs(judged_needs)
-    ids = [g.id for g in index.groups]
-    scores = {
-        need.id: dict(zip(ids, matrix[i].tolist(), strict=True))
-        for i, need in enumerate(judged_needs)
-    }
-    return evaluate_scores(scores, judgements)
-
-
 def _cmd_evaluate(args: Any) -> None:
     groups = load_groups(args.groups)
     needs = load_needs(args.needs)
@@ -169,15 +150,15 @@ def _cmd_evaluate(args: Any) -> None:
     unknown = sorted({g for j in judgements.values() for g in j if g not in group_ids})
     if unknown:
         raise MatchCommandError(f"judgements name an unknown group: {unknown[0]}")
-    variants = list(VARIANTS) if args.variant == "all" else [args.variant]
-    width = max(len(v) for v in variants)
-    print(f"{'variant':<{width}}  NDCG@5  NDCG@10  MAP    pairwise")
-    for variant in variants:
-        m = evaluate_variant(groups, needs, judgements, variant)
-        print(
-            f"{variant:<{width}}  {m.ndcg5:.3f}   {m.ndcg10:.3f}    {m.map:.3f}  {m.pairwise:.3f}"
+    names = list(variants.NAMES) if args.variant == "all" else args.variant.split(",")
+    unknown = [n for n in names if n not in variants.NAMES]
+    if unknown:
+        raise MatchCommandError(
+            f"unknown variant {unknown[0]!r}; choose from {', '.join(variants.NAMES)} or all"
         )
-    print(f"({len(judgements)} needs, {len(rows)} judgements)")
+    results = evaluate_variants(groups, needs, judgements, names)
+    print_report(results, baseline=args.baseline, out=sys.stdout)
+    print(f"({len(judgements)} needs, {len(rows)} judgements, {len(groups)} groups)")
 
 
 def register(sub: Any) -> None:
@@ -188,15 +169,25 @@ def register(sub: Any) -> None:
     score.add_argument("--groups", required=True, help="GROUPS.jsonl")
     score.add_argument("--needs", required=True, help="NEEDS.jsonl")
     score.add_argument("--out", required=True, help="SCORES.json to write")
-    score.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
+    score.add_argument("--variant", default=variants.DEFAULT, choices=sorted(variants.NAMES))
     score.add_argument(
         "--workers", type=int, default=1, help="processes for scoring chunks (default 1)"
     )
     score.set_defaults(func=_cmd_score)
 
-    evaluate = commands.add_parser("evaluate", help="NDCG@5/10, MAP, pairwise accuracy")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="expertise loss with 95 % intervals, paired comparisons, NDCG@5/10, MAP",
+    )
     evaluate.add_argument("--groups", required=True)
     evaluate.add_argument("--needs", required=True)
     evaluate.add_argument("--judgements", required=True)
-    evaluate.add_argument("--variant", default=DEFAULT_VARIANT, choices=[*sorted(VARIANTS), "all"])
+    evaluate.add_argument(
+        "--variant",
+        default="all",
+        help=f"all (default) or a comma-separated list of: {', '.join(variants.NAMES)}",
+    )
+    evaluate.add_argument(
+        "--baseline", default=variants.DEFAULT, help="the variant the others are compared with"
+    )
     evaluate.set_defaults(func=_cmd_evaluate)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from projects.matching.aggregate import Layout, aggregate
 from projects.matching.batch import iter_chunks
 from projects.matching.explain import explain
 from projects.matching.model import (
@@ -51,7 +52,7 @@ from projects.matching.model import (
     _Vocab,
 )
 from projects.matching.text import Analyzer, Bag, Glossary, load_glossary
-from projects.matching.weights import pub_buckets, weigh
+from projects.matching.weights import weigh
 
 __all__ = ["MatchIndex", "score_matrix"]
 
@@ -177,14 +178,14 @@ class MatchIndex:
     def _layout(self) -> None:
         """Profile column per group and publication columns bucketed by count (for top-k)."""
         n_groups = len(self.groups)
-        self.profile_col = np.full(n_groups, -1, dtype=np.int64)
+        empty = np.ones(n_groups, dtype=bool)
         prof = np.flatnonzero(self.doc_kind == 0)
-        self.profile_col[self.doc_group[prof]] = prof
-        self.profile_empty = np.ones(n_groups, dtype=bool)
         if prof.size:
             # A document column with no terms is an empty profile.
             counts = np.diff(self.docs_t.tocsc().indptr)
-            self.profile_empty[self.doc_group[prof]] = counts[prof] == 0
+            empty[self.doc_group[prof]] = counts[prof] == 0
+        self.layout = Layout.of(self.doc_group, self.doc_kind, n_groups, empty)
+        self.profile_empty = empty
         pub_docs = np.flatnonzero(self.doc_kind == 1)
         # Publication documents are contiguous per group: segment starts for reductions.
         self.pub_docs = pub_docs
@@ -193,7 +194,7 @@ class MatchIndex:
             self.pub_starts = np.concatenate([[0], change]).astype(np.int64)
         else:
             self.pub_starts = np.zeros(0, dtype=np.int64)
-        self.pub_count = np.bincount(self.doc_group[pub_docs], minlength=n_groups)
+        self.pub_count = self.layout.pub_count
         cfg = self.config
         years = [p.year for g in self.groups for p in g.publications if p.year]
         ref = cfg.reference_year or (max(years) if years else None)
@@ -206,7 +207,6 @@ class MatchIndex:
                     self.doc_weight[doc] = (1 - cfg.recency) + cfg.recency * 0.5 ** (
                         age / cfg.half_life
                     )
-        self.buckets = pub_buckets(self.doc_group, pub_docs, self.n_docs)
 
     # needs ---------------------------------------------------------------------------------
 
@@ -274,32 +274,13 @@ class MatchIndex:
     def _aggregate(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(text, profile, publications) per need × group from document scores."""
         cfg = self.config
-        n_needs, n_groups = scores.shape[0], len(self.groups)
-        profile = np.zeros((n_needs, n_groups), dtype=np.float32)
-        has = self.profile_col >= 0
-        profile[:, has] = scores[:, self.profile_col[has]]
-        if cfg.aggregate == "concat":
-            return profile, profile, np.zeros_like(profile)
-        pubs = np.zeros((n_needs, n_groups), dtype=np.float32)
-        weights = np.asarray(cfg.top_weights, dtype=np.float32)
-        for members, idx in self.buckets:
-            block = scores[:, idx]  # needs × members × width
-            if cfg.aggregate == "mean":
-                counts = self.pub_count[members].astype(np.float32)
-                pubs[:, members] = block.sum(axis=2) / counts[np.newaxis, :]
-                continue
-            k = min(len(weights), idx.shape[1])
-            if idx.shape[1] > k:
-                block = -np.partition(-block, k - 1, axis=2)[:, :, :k]
-            top = -np.sort(-block, axis=2)[:, :, :k]
-            pubs[:, members] = top @ weights[:k] / weights.sum()
-        share = cfg.profile_share
-        no_pubs = self.pub_count == 0
-        text = share * profile + (1 - share) * pubs
-        text[:, no_pubs] = profile[:, no_pubs]
-        only_pubs = self.profile_empty & ~no_pubs
-        text[:, only_pubs] = pubs[:, only_pubs]
-        return text, profile, pubs
+        return aggregate(
+            scores,
+            self.layout,
+            mode=cfg.aggregate,
+            top_weights=cfg.top_weights,
+            profile_share=cfg.profile_share,
+        )
 
     def score_needs(self, needs: Sequence[NeedText]) -> np.ndarray:
         """Text fit, needs × groups (float32), for a modest batch of needs."""

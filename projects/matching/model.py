@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from projects.matching.text import TextOptions
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -17,6 +19,13 @@ class Publication:
     title: str = ""
     abstract: str = ""
     year: int | None = None
+    # Stored embeddings by model key ('e5', 'minilm'), current version only; missing ones are
+    # computed when an index is built.
+    vectors: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False, hash=False)
+
+    def text(self) -> str:
+        """What is embedded: the title and the abstract."""
+        return ". ".join(x.strip() for x in (self.title, self.abstract) if x.strip())
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,8 @@ def test_score_writes_every_pair(inputs: tuple[Path, Path], tmp_path: Path) -> N
     assert scores["g2"]["n2"] > scores["g1"]["n2"]
     assert scores["g3"] == {"n1": 0, "n2": 0, "n3": 0}
     assert all(v == 0 for v in (s["n3"] for s in scores.values()))
-    # Four decimals at most.
-    assert all(len(str(v).split(".")[-1]) <= 4 for s in scores.values() for v in s.values())
+    # Five decimals at most.
+    assert all(len(str(v).split(".")[-1]) <= 5 for s in scores.values() for v in s.values())
 
 
 def test_score_with_workers_gives_the_same_file(inputs: tuple[Path, Path], tmp_path: Path) -> None:
@@ -119,14 +119,30 @@ def test_evaluate_prints_the_metrics(capsys) -> None:
     code = main(
         ["match", "evaluate", "--groups", str(DATA / "eval_groups.jsonl"), "--needs",
          str(DATA / "eval_needs.jsonl"), "--judgements", str(DATA / "eval_judgements.jsonl"),
-         "--variant", "all"]
+         "--variant", "baseline,full,e5", "--baseline", "full"]
     )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert "NDCG@5" in out
-    assert "pairwise" in out
-    assert "baseline" in out
-    assert "full " in out
+    lines = {line.split()[0]: line for line in out.splitlines()[1:-1]}
+    assert list(lines) == ["baseline", "full", "e5"]
+    # The printed loss is the benchmark's loss of that variant's scores, inside its interval.
+    from projects.match_cli import load_groups, load_needs
+    from projects.matching import MatchIndex
+    from projects.matching.evaluation import group_judgements, read_jsonl
+    from projects.matching.loss import group_parts, loss
+
+    groups = load_groups(DATA / "eval_groups.jsonl")
+    needs = load_needs(DATA / "eval_needs.jsonl")
+    rows = list(read_jsonl(DATA / "eval_judgements.jsonl", what="j", require=("need", "group")))
+    matrix = MatchIndex.build(groups, "full").score_needs(needs)
+    scores = {n.id: {g.id: float(matrix[i, j]) for j, g in enumerate(groups)}
+              for i, n in enumerate(needs)}  # fmt: skip
+    expected = loss(group_parts(scores, group_judgements(rows)))
+    value, low, high = (float(x.strip("[],")) for x in lines["full"].split()[1:4])
+    assert value == pytest.approx(expected, abs=5e-4)
+    assert low <= value <= high
+    # The others are compared with the baseline; the baseline is not compared with itself.
+    assert lines["baseline"].split()[6].startswith("+") and len(lines["full"].split()) == 6
 
 
 def test_evaluate_rejects_unknown_ids(inputs: tuple[Path, Path], tmp_path: Path, capsys) -> None:

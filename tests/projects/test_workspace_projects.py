@@ -511,5 +511,5 @@ async def test_list_queries_do_not_grow_with_the_rows(
     }
     await login(client, pw, "coordinator_askoy")
     counts["html"] = await count("/prosjekter", headers=HTML)
-    badge = await task_pass(monkeypatch, pw.accounts["coordinator_askoy"])  # the header's task count
+    badge = await task_pass(monkeypatch, pw.accounts["coordinator_askoy"])  # header task count
     assert counts == {**QUERIES, "html": QUERIES["html"] + badge}

@@ -1,0 +1,134 @@
+"""Semantic fit: a need's embedding against each group's publication embeddings.
+
+Documents are the group's publications (title + abstract) and its profile (name, description,
+keywords), embedded once as passages; a need (title, question, background) is embedded as a
+query. A document's score is the cosine; a group's is the weighted mean of its best
+publications (weights ``(1, .5, .25)`` over the papers it has), blended with the profile as the
+lexical index does. One need against 100k publications is one matrix-vector product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from projects.matching.aggregate import Layout, aggregate
+from projects.matching.embedders import MODELS
+from projects.matching.model import GroupText, NeedText
+from projects.matching.vectors import VectorSource, cached_source
+
+__all__ = ["SemanticIndex", "need_text", "profile_text"]
+
+_NEED_CHUNK = 64  # needs scored at a time: 64 × 100k documents × 4 bytes = 26 MB
+
+
+def profile_text(group: GroupText) -> str:
+    parts = [group.name, group.description, ", ".join(group.keywords)]
+    return ". ".join(p.strip() for p in parts if p and p.strip())
+
+
+def need_text(need: NeedText) -> str:
+    parts = (need.title, need.question, need.background)
+    return ". ".join(p.strip() for p in parts if p and p.strip())
+
+
+class SemanticIndex:
+    """The groups' document vectors for one model; `score_needs` gives needs × groups."""
+
+    def __init__(
+        self,
+        groups: Sequence[GroupText],
+        model: str,
+        source: VectorSource | None = None,
+        *,
+        top_weights: tuple[float, ...] = (1.0, 0.5, 0.25),
+        profile_share: float = 0.3,
+    ) -> None:
+        self.groups = list(groups)
+        self.model = model
+        self.source = source or cached_source()
+        self.top_weights = top_weights
+        self.profile_share = profile_share
+        doc_group: list[int] = []
+        doc_kind: list[int] = []
+        doc_pub: list[int] = []
+        texts: list[str] = []
+        stored: list[np.ndarray | None] = []
+        empty = np.ones(len(self.groups), dtype=bool)
+        for gi, group in enumerate(self.groups):
+            profile = profile_text(group)
+            if profile:
+                empty[gi] = False
+                doc_group.append(gi)
+                doc_kind.append(0)
+                doc_pub.append(-1)
+                texts.append(profile)
+                stored.append(None)
+            seen: set[str] = set()
+            for pi, pub in enumerate(group.publications):
+                title = " ".join(pub.title.casefold().split())
+                text = pub.text()
+                if not text or (title and title in seen):
+                    continue
+                seen.add(title)
+                doc_group.append(gi)
+                doc_kind.append(1)
+                doc_pub.append(pi)
+                texts.append(text)
+                stored.append(pub.vectors.get(model))
+        self.doc_group = np.asarray(doc_group, dtype=np.int64)
+        self.doc_kind = np.asarray(doc_kind, dtype=np.int8)
+        self.doc_pub = np.asarray(doc_pub, dtype=np.int64)
+        self.vectors = self._vectors(texts, stored)
+        self.layout = Layout.of(self.doc_group, self.doc_kind, len(self.groups), empty)
+
+    def _vectors(self, texts: list[str], stored: list[np.ndarray | None]) -> np.ndarray:
+        out = np.zeros((len(texts), MODELS[self.model].dim), dtype=np.float32)
+        missing = [i for i, v in enumerate(stored) if v is None]
+        if missing:
+            out[missing] = self.source(self.model, [texts[i] for i in missing], "passage")
+        for i, v in enumerate(stored):
+            if v is not None:
+                out[i] = v
+        return out
+
+    def need_vectors(self, needs: Sequence[NeedText]) -> np.ndarray:
+        return self.source(self.model, [need_text(n) for n in needs], "query")
+
+    def doc_scores(self, queries: np.ndarray) -> np.ndarray:
+        """needs × (documents + 1): cosines, and a zero pad column for the buckets."""
+        out = np.zeros((queries.shape[0], len(self.doc_group) + 1), dtype=np.float32)
+        if len(self.doc_group):
+            out[:, :-1] = queries @ self.vectors.T
+        return out
+
+    def score_vectors(self, queries: np.ndarray) -> np.ndarray:
+        """Semantic fit, needs × groups, for need vectors."""
+        out = np.zeros((queries.shape[0], len(self.groups)), dtype=np.float32)
+        for start, block in self._chunks(queries):
+            out[start : start + block.shape[0]] = block
+        return out
+
+    def _chunks(self, queries: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        for start in range(0, queries.shape[0], _NEED_CHUNK):
+            scores = self.doc_scores(queries[start : start + _NEED_CHUNK])
+            text, _, _ = aggregate(
+                scores,
+                self.layout,
+                mode="topk",
+                top_weights=self.top_weights,
+                profile_share=self.profile_share,
+                renormalise=True,
+            )
+            yield start, text
+
+    def score_needs(self, needs: Sequence[NeedText]) -> np.ndarray:
+        return self.score_vectors(self.need_vectors(needs))
+
+    def publication_scores(self, query: np.ndarray, group_pos: int) -> list[tuple[int, float]]:
+        """(publication index, cosine) of one group's publications for one need, best first."""
+        docs = np.flatnonzero((self.doc_group == group_pos) & (self.doc_kind == 1))
+        sims = self.vectors[docs] @ query
+        pairs = [(int(self.doc_pub[d]), float(s)) for d, s in zip(docs, sims, strict=True)]
+        return sorted(pairs, key=lambda x: -x[1])
