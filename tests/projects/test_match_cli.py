@@ -142,7 +142,8 @@ def test_evaluate_prints_the_metrics(capsys) -> None:
     assert value == pytest.approx(expected, abs=5e-4)
     assert low <= value <= high
     # The others are compared with the baseline; the baseline is not compared with itself.
-    assert lines["baseline"].split()[6].startswith("+") and len(lines["full"].split()) == 6
+    assert lines["baseline"].split()[6].startswith("+")
+    assert len(lines["full"].split()) == 6
 
 
 def test_evaluate_rejects_unknown_ids(inputs: tuple[Path, Path], tmp_path: Path, capsys) -> None:
