@@ -190,9 +190,9 @@ def build() -> None:
         for nid, key in ((n["id"], n["paper"]) for n in needs)
         for gid, _, researcher, profile in GROUPS
     ]
-    for folder, needs in (("eval_en", needs_en), ("eval_no", needs_no)):
+    for folder, rows in (("eval_en", needs_en), ("eval_no", needs_no)):
         _write(HERE / folder / "groups.jsonl", groups)
-        _write(HERE / folder / "needs.jsonl", needs)
+        _write(HERE / folder / "needs.jsonl", rows)
         _write(HERE / folder / "judgements.jsonl", judgements)
 
 
