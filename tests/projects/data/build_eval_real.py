@@ -67,6 +67,10 @@ LABELS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "prochnow2025complications": ("med", ("diabetes",), "network"),
     "prochnow2025selfeff": ("med", ("diabetes",), "network"),
     "schwabreese2024hotline": ("cw", ("child_maltreatment",), "qualitative"),
+    "sivertsen2017poverty": ("mh", ("ses_mental_health", "sleep"), "longitudinal"),
+    "barboza2025ipv": ("ph", ("violence",), "survey"),
+    "salazarcollier2019churches": ("ph", ("physical_activity",), "spatial"),
+    "prochnow2025distress": ("mh", ("youth_distress",), "network"),
 }
 
 # (group id, researcher as named in the group, (surname, first initial), profile paper keys)
