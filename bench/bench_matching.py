@@ -8,7 +8,8 @@ Run: .venv/bin/python bench/bench_matching.py [groups] [needs]   (default 2000 2
 2. Synthetic groups (~20 publications each, English and Norwegian text from the glossary's
    vocabulary plus filler): `MatchIndex.build` time, then `rank` of all groups for one need
    (p50/p95 ms over 50 needs) and `explain` (ms).
-3. `klynge match score` on groups × needs in a subprocess: wall time (s) and peak RSS (MB).
+3. `klynge match score --variant full` (the lexical matcher) on groups × needs in a subprocess:
+   wall time (s) and peak RSS (MB). The combined matcher's figures: bench/bench_semantic.py.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def _text(rng: random.Random, terms: list[str], filler: list[str], n_terms: int,
     return " ".join(words)
 
 
-def synthetic(n_groups: int, n_needs: int, folder: Path) -> tuple[Path, Path]:
+def synthetic(
+    n_groups: int, n_needs: int, folder: Path, pub_range: tuple[int, int] = (10, 30)
+) -> tuple[Path, Path]:
     rng = random.Random(7)
     english, norwegian = _vocabulary()
     groups_path = folder / "groups.jsonl"
@@ -95,7 +98,7 @@ def synthetic(n_groups: int, n_needs: int, folder: Path) -> tuple[Path, Path]:
         for g in range(n_groups):
             focus = rng.sample(english, 40)  # each group has its own corner of the vocabulary
             pubs = []
-            for _ in range(rng.randint(10, 30)):
+            for _ in range(rng.randint(*pub_range)):
                 norwegian_paper = rng.random() < 0.15
                 terms = rng.sample(norwegian, 40) if norwegian_paper else focus
                 filler = FILLER_NB if norwegian_paper else FILLER_EN
@@ -156,6 +159,7 @@ def offline(groups_path: Path, needs_path: Path, n_groups: int, n_needs: int) ->
     command = [
         sys.executable, "-m", "klynge.cli", "match", "score",
         "--groups", str(groups_path), "--needs", str(needs_path), "--out", str(out),
+        "--variant", "full",
     ]  # fmt: skip
     started = time.perf_counter()
     subprocess.run(command, check=True, cwd=REPO)  # noqa: S603  (our own command)

@@ -10,7 +10,7 @@ from typing import TextIO
 import numpy as np
 
 from projects.matching import variants
-from projects.matching.ensemble import EnsembleConfig, Matcher
+from projects.matching.ensemble import Matcher
 from projects.matching.evaluation import Metrics, evaluate_scores
 from projects.matching.loss import Interval, group_parts, loss_interval, paired
 from projects.matching.model import VARIANTS, GroupText, NeedText
@@ -49,13 +49,12 @@ def score_variants(
             out[name] = MatchIndex.build(groups, VARIANTS[name]).score_needs(needs)
     ensembles = [n for n in names if n in variants.ENSEMBLES]
     if ensembles:
-        models = tuple(sorted({m for n in ensembles for m in variants.ENSEMBLES[n].models}))
-        matcher = Matcher(groups, EnsembleConfig(models=models), source)
-        signals = matcher.signal_matrices(needs)
+        wanted = sorted({s for n in ensembles for s in variants.ENSEMBLES[n].signals()})
+        matcher = Matcher(groups, variants.ENSEMBLES[variants.DEFAULT], source)
+        signals = matcher.signal_matrices(needs, signals=wanted)
         for name in ensembles:
             config = variants.ENSEMBLES[name]
-            own = {s: signals[s] for s in config.signals()}
-            out[name] = matcher.combine(needs, own, config.weights)
+            out[name] = matcher.combine(needs, signals, config.weights)
     return out
 
 

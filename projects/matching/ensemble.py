@@ -1,23 +1,30 @@
-"""The combined matcher: lexical text fit and semantic fit (one or two embedding models), each
-scaled by its spread on the corpus, summed with weights that depend on the need's language.
+"""The combined matcher: lexical and semantic signals, each scaled by its spread on the corpus,
+summed with weights that depend on the need's language.
 
     c = Σ_s w_s(lang) · (s − μ_s) / σ_s,    fit = (1 + c / (3 + |c|)) / 2   in (0, 1)
 
-μ_s and σ_s are measured when the index is built, on pseudo-needs made of the corpus's own
-publications (at most 64, evenly spaced), so one need ranked alone and a batch of needs get the
-same scores. The weights per language ('en' for English needs, 'no' for bokmål and nynorsk)
-were chosen by measurement on the evaluation sets (see bench/bench_matching.py and README).
+Signals: ``lexical`` (TF-IDF with stems and the glossary, `core`), ``e5`` and ``minilm`` (the
+semantic fit of each model, `semantic`), and pseudo-relevance feedback ``<target>_via_<seed>``:
+the seed model's nearest publications become a query for the target (`feedback`), e.g.
+``minilm_via_e5`` carries a Norwegian need into English through multilingual-e5.
+
+Only the signals the needs' languages weigh are computed, and a model is loaded and its vectors
+made only when a signal needs it. μ_s and σ_s are measured on pseudo-needs made of the corpus's
+own publications (at most 64, evenly spaced), so one need ranked alone and a batch of needs get
+the same scores. The weights (`variants.COMBINED_WEIGHTS`) were chosen by measurement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from projects.matching.core import MatchIndex
+from projects.matching.embedders import MODELS
+from projects.matching.feedback import lexical_feedback
 from projects.matching.model import VARIANTS, GroupText, Match, NeedText
 from projects.matching.semantic import SemanticIndex, need_text
 from projects.matching.text import detect_language
@@ -26,22 +33,20 @@ from projects.matching.vectors import VectorSource
 __all__ = ["EnsembleConfig", "Matcher", "need_language_group"]
 
 _CALIBRATION = 64
+LANGUAGES = ("en", "no")
 
 
 @dataclass(frozen=True)
 class EnsembleConfig:
-    lexical: str | None = "full"  # a lexical variant of VARIANTS, or None
-    models: tuple[str, ...] = ("e5", "minilm")
-    # language group -> signal ('lexical' or a model key) -> weight
-    weights: Mapping[str, Mapping[str, float]] = field(
-        default_factory=lambda: {
-            "en": {"lexical": 1.0, "e5": 1.0, "minilm": 1.0},
-            "no": {"lexical": 1.0, "e5": 1.0, "minilm": 1.0},
-        }
-    )
+    # language group ('en' | 'no') -> signal -> weight
+    weights: Mapping[str, Mapping[str, float]]
+    lexical: str = "full"  # the lexical variant (of model.VARIANTS) behind 'lexical' signals
+    feedback: int = 10  # publications a feedback query is made of
 
-    def signals(self) -> tuple[str, ...]:
-        return (("lexical",) if self.lexical else ()) + self.models
+    def signals(self, language: str | None = None) -> tuple[str, ...]:
+        langs = [language] if language else list(LANGUAGES)
+        found = {s for lang in langs for s, w in self.weights.get(lang, {}).items() if w}
+        return tuple(sorted(found))
 
 
 def need_language_group(need: NeedText) -> str:
@@ -50,8 +55,31 @@ def need_language_group(need: NeedText) -> str:
     return "en" if lang == "en" else "no"
 
 
+class _Queries:
+    """One batch of needs: their vectors per model and feedback documents, made on first use."""
+
+    def __init__(
+        self, matcher: Matcher, needs: Sequence[NeedText], given: Mapping[str, np.ndarray]
+    ) -> None:
+        self.matcher = matcher
+        self.needs = needs
+        self.vectors = dict(given)
+        self.found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def vector(self, model: str) -> np.ndarray:
+        if model not in self.vectors:
+            self.vectors[model] = self.matcher.semantic(model).need_vectors(self.needs)
+        return self.vectors[model]
+
+    def documents(self, seed: str) -> tuple[np.ndarray, np.ndarray]:
+        if seed not in self.found:
+            index = self.matcher.semantic(seed)
+            self.found[seed] = index.top_documents(self.vector(seed), self.matcher.config.feedback)
+        return self.found[seed]
+
+
 class Matcher:
-    """Same surface as `MatchIndex` (rank, score_needs, iter_score_chunks, explain parts)."""
+    """Same surface as `MatchIndex` (rank, score_needs, iter_score_chunks)."""
 
     def __init__(
         self,
@@ -61,53 +89,83 @@ class Matcher:
     ) -> None:
         self.groups = [g if isinstance(g, GroupText) else GroupText.from_dict(g) for g in groups]
         self.config = config
+        self.source = source
         self.group_pos = {g.id: i for i, g in enumerate(self.groups)}
-        self.lexical = MatchIndex.build(self.groups, VARIANTS[config.lexical or "full"])
-        self.semantic = {m: SemanticIndex(self.groups, m, source) for m in config.models}
+        self.lexical = MatchIndex.build(self.groups, VARIANTS[config.lexical])
+        self._semantic: dict[str, SemanticIndex] = {}
+        self._stats: dict[str, tuple[float, float]] = {}
         self.textless = np.asarray(
             [
-                not g.name
-                and not g.description
-                and not g.keywords
-                and not any(p.text() for p in g.publications)
+                not (g.name or g.description or g.keywords or any(p.text() for p in g.publications))
                 for g in self.groups
             ],
             dtype=bool,
         )
-        self.stats = self._calibrate()
 
-    # scoring -------------------------------------------------------------------------------
+    def semantic(self, model: str) -> SemanticIndex:
+        """The model's index (its publication vectors made or read on first use)."""
+        if model not in self._semantic:
+            self._semantic[model] = SemanticIndex(self.groups, model, self.source)
+        return self._semantic[model]
+
+    # signals -------------------------------------------------------------------------------
+
+    def _signal(self, signal: str, needs: Sequence[NeedText], q: _Queries) -> np.ndarray:
+        if signal == "lexical":
+            return self.lexical.score_needs(needs)
+        if signal in MODELS:
+            return self.semantic(signal).score_vectors(q.vector(signal))
+        target, _, seed = signal.partition("_via_")
+        docs, sims = q.documents(seed)
+        if target == "lexical":
+            return lexical_feedback(self.lexical, self.semantic(seed), docs, sims)
+        index = self.semantic(target)
+        return index.score_vectors(index.feedback_vectors(docs, sims))
 
     def signal_matrices(
-        self, needs: Sequence[NeedText], vectors: Mapping[str, np.ndarray] | None = None
+        self,
+        needs: Sequence[NeedText],
+        vectors: Mapping[str, np.ndarray] | None = None,
+        signals: Iterable[str] | None = None,
     ) -> dict[str, np.ndarray]:
-        """Raw needs × groups matrix per signal."""
+        """Raw needs × groups matrix per signal. By default each need gets the signals its
+        language weighs (rows of the other language stay 0); `signals` asks for all rows."""
         out: dict[str, np.ndarray] = {}
-        if self.config.lexical:
-            out["lexical"] = self.lexical.score_needs(needs)
-        for model, index in self.semantic.items():
-            q = vectors[model] if vectors and model in vectors else index.need_vectors(needs)
-            out[model] = index.score_vectors(q)
+        if signals is not None:
+            q = _Queries(self, needs, vectors or {})
+            return {s: self._signal(s, needs, q) for s in signals}
+        for lang in LANGUAGES:
+            rows = [i for i, n in enumerate(needs) if need_language_group(n) == lang]
+            if not rows:
+                continue
+            part = [needs[i] for i in rows]
+            given = {m: v[rows] for m, v in (vectors or {}).items()}
+            q = _Queries(self, part, given)
+            for signal in self.config.signals(lang):
+                matrix = out.setdefault(
+                    signal, np.zeros((len(needs), len(self.groups)), dtype=np.float32)
+                )
+                matrix[rows] = self._signal(signal, part, q)
         return out
 
-    def _calibrate(self) -> dict[str, tuple[float, float]]:
-        pubs = [(g.id, p) for g in self.groups for p in g.publications if p.text()] or [
-            (g.id, None) for g in self.groups
-        ]
-        step = max(1, len(pubs) // _CALIBRATION)
-        pseudo = [
-            NeedText(id=f"calibration-{i}", title=p.title, background=p.abstract, language="en")
-            if p is not None
-            else NeedText(id=f"calibration-{i}", title=self.groups[self.group_pos[gid]].name)
-            for i, (gid, p) in enumerate(pubs[::step][:_CALIBRATION])
-        ]
-        stats: dict[str, tuple[float, float]] = {}
-        if not self.groups or not pseudo:
-            return {s: (0.0, 1.0) for s in self.config.signals()}
-        for signal, matrix in self.signal_matrices(pseudo).items():
-            std = float(matrix.std())
-            stats[signal] = (float(matrix.mean()), std if std > 1e-6 else 1.0)
-        return stats
+    def _stat(self, signal: str) -> tuple[float, float]:
+        """(mean, standard deviation) of a signal over pseudo-needs × groups."""
+        if signal not in self._stats:
+            pubs = [p for g in self.groups for p in g.publications if p.text()]
+            step = max(1, len(pubs) // _CALIBRATION)
+            pseudo = [
+                NeedText(id=f"calibration-{i}", title=p.title, background=p.abstract, language="en")
+                for i, p in enumerate(pubs[::step][:_CALIBRATION])
+            ]
+            if not pseudo or not self.groups:
+                self._stats[signal] = (0.0, 1.0)
+            else:
+                matrix = self._signal(signal, pseudo, _Queries(self, pseudo, {}))
+                std = float(matrix.std())
+                self._stats[signal] = (float(matrix.mean()), std if std > 1e-6 else 1.0)
+        return self._stats[signal]
+
+    # scoring -------------------------------------------------------------------------------
 
     def combine(
         self,
@@ -119,12 +177,10 @@ class Matcher:
         by_language = weights_by_language or self.config.weights
         total = np.zeros((len(needs), len(self.groups)), dtype=np.float64)
         for row, need in enumerate(needs):
-            weights = by_language[need_language_group(need)]
-            for signal, matrix in signals.items():
-                w = weights.get(signal, 0.0)
-                if w:
-                    mean, std = self.stats[signal]
-                    total[row] += w * (matrix[row] - mean) / std
+            for signal, w in by_language[need_language_group(need)].items():
+                if w and signal in signals:
+                    mean, std = self._stat(signal)
+                    total[row] += w * (signals[signal][row] - mean) / std
         # A gentle squash (not a logistic): distinct scores stay distinct at 5 decimals.
         fit = ((1.0 + total / (3.0 + np.abs(total))) / 2.0).astype(np.float32)
         # Nothing to match on either side: no fit at all (not the average).
@@ -141,11 +197,8 @@ class Matcher:
     def iter_score_chunks(
         self, needs: Sequence[NeedText], chunk: int = 256, workers: int = 1
     ) -> Iterator[tuple[int, np.ndarray]]:
-        vectors = {m: index.need_vectors(needs) for m, index in self.semantic.items()}
         for start in range(0, len(needs), chunk):
-            part = needs[start : start + chunk]
-            sliced = {m: v[start : start + chunk] for m, v in vectors.items()}
-            yield start, self.combine(part, self.signal_matrices(part, sliced))
+            yield start, self.score_needs(needs[start : start + chunk])
 
     def rank(
         self,
@@ -154,24 +207,26 @@ class Matcher:
         exclude: Iterable[str] = (),
         limit: int | None = None,
     ) -> list[Match]:
-        """Every group (but the excluded ones) for one need, best first; ties by group id."""
+        """Every group (but the excluded ones) for one need, best first; ties by group id.
+
+        `Match.score` is the combined fit; `Match.profile` carries the lexical fit and
+        `Match.publications` the e5 semantic fit when the need's language weighs them (else 0).
+        """
         if not isinstance(need, NeedText):
             need = NeedText.from_dict(need)
         if not self.groups:
             return []
-        lexical = {m.group_id: m for m in self.lexical.rank(need)}
-        fit = self.score_needs([need])[0]
+        signals = self.signal_matrices([need])
+        fit = self.combine([need], signals)[0]
+        zero = np.zeros((1, len(self.groups)), dtype=np.float32)
+        lexical = signals.get("lexical", zero)[0]
+        semantic = signals.get("e5", zero)[0]
         excluded = set(exclude)
-        order = sorted(range(len(self.groups)), key=lambda g: (-fit[g], self.groups[g].id))
-        out = []
-        for g in order:
-            gid = self.groups[g].id
-            if gid in excluded:
-                continue
-            lex = lexical[gid]
-            out.append(
-                Match(
-                    need.id, gid, float(fit[g]), lex.profile, lex.publications, lex.best_publication
-                )
-            )
+        ids = [g.id for g in self.groups]
+        order = sorted(range(len(ids)), key=lambda g: (-fit[g], ids[g]))
+        out = [
+            Match(need.id, ids[g], float(fit[g]), float(lexical[g]), float(semantic[g]), None)
+            for g in order
+            if ids[g] not in excluded
+        ]
         return out[:limit] if limit is not None else out

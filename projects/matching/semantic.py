@@ -24,6 +24,9 @@ _NEED_CHUNK = 64  # needs scored at a time: 64 × 100k documents × 4 bytes = 26
 
 
 def profile_text(group: GroupText) -> str:
+    """The profile as a document; a bare name (often a person's) says nothing of a subject."""
+    if not group.description.strip() and not group.keywords:
+        return ""
     parts = [group.name, group.description, ", ".join(group.keywords)]
     return ". ".join(p.strip() for p in parts if p and p.strip())
 
@@ -122,6 +125,33 @@ class SemanticIndex:
                 renormalise=True,
             )
             yield start, text
+
+    def top_documents(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(document indices, cosines) of each query's k nearest documents (publications and
+        profiles), best first."""
+        n_docs = len(self.doc_group)
+        k = min(k, n_docs)
+        idx = np.zeros((queries.shape[0], k), dtype=np.int64)
+        sims = np.zeros((queries.shape[0], k), dtype=np.float32)
+        if k == 0:
+            return idx, sims
+        for start in range(0, queries.shape[0], _NEED_CHUNK):
+            scores = queries[start : start + _NEED_CHUNK] @ self.vectors.T
+            part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            vals = np.take_along_axis(scores, part, axis=1)
+            order = np.argsort(-vals, axis=1)
+            idx[start : start + _NEED_CHUNK] = np.take_along_axis(part, order, axis=1)
+            sims[start : start + _NEED_CHUNK] = np.take_along_axis(vals, order, axis=1)
+        return idx, sims
+
+    def feedback_vectors(self, docs: np.ndarray, sims: np.ndarray) -> np.ndarray:
+        """Pseudo-queries in this model's space: the similarity-weighted mean of the vectors of
+        documents found by another model (same document order), normalised."""
+        weights = np.maximum(sims, 0.0)[:, :, np.newaxis]
+        out = (self.vectors[docs] * weights).sum(axis=1)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return (out / norms).astype(np.float32)
 
     def score_needs(self, needs: Sequence[NeedText]) -> np.ndarray:
         return self.score_vectors(self.need_vectors(needs))

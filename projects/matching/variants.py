@@ -16,23 +16,26 @@ __all__ = ["DEFAULT", "ENSEMBLES", "NAMES", "build"]
 
 
 def _only(*signals: str) -> dict[str, dict[str, float]]:
-    return {lang: {s: 1.0 for s in signals} for lang in ("en", "no")}
+    return {lang: dict.fromkeys(signals, 1.0) for lang in ("en", "no")}
 
 
-# Weights chosen on the evaluation sets (bench/bench_matching.py --tune prints the grid):
-# English needs lean on MiniLM and the lexical fit, Norwegian needs on multilingual-e5 (MiniLM
-# and the lexical fit see little of a Norwegian text; they still add their share).
+# Weights chosen on the evaluation sets (bench/bench_matching.py prints the variant table; see
+# README "Matching"). English needs: MiniLM, the lexical fit and monolingual feedback; Norwegian
+# needs: multilingual-e5, the lexical fit (stems, the glossary) and the feedback from e5's
+# nearest publications into MiniLM and the lexical index.
 COMBINED_WEIGHTS: dict[str, dict[str, float]] = {
-    "en": {"lexical": 1.0, "e5": 0.5, "minilm": 1.0},
-    "no": {"lexical": 0.5, "e5": 1.0, "minilm": 0.25},
+    "en": {"lexical": 1.0, "minilm": 1.0, "minilm_via_minilm": 1.0, "lexical_via_minilm": 0.5},
+    "no": {"lexical": 1.0, "e5": 1.0, "minilm_via_e5": 1.0, "lexical_via_e5": 0.5},
 }
 
 ENSEMBLES: dict[str, EnsembleConfig] = {
-    "e5": EnsembleConfig(lexical=None, models=("e5",), weights=_only("e5")),
-    "minilm": EnsembleConfig(lexical=None, models=("minilm",), weights=_only("minilm")),
-    "e5_lexical": EnsembleConfig(models=("e5",), weights=_only("lexical", "e5")),
-    "minilm_lexical": EnsembleConfig(models=("minilm",), weights=_only("lexical", "minilm")),
-    "combined": EnsembleConfig(models=("e5", "minilm"), weights=COMBINED_WEIGHTS),
+    "e5": EnsembleConfig(weights=_only("e5")),
+    "minilm": EnsembleConfig(weights=_only("minilm")),
+    "minilm_via_e5": EnsembleConfig(weights=_only("minilm_via_e5")),
+    "lexical_via_e5": EnsembleConfig(weights=_only("lexical_via_e5")),
+    "e5_lexical": EnsembleConfig(weights=_only("lexical", "e5")),
+    "minilm_lexical": EnsembleConfig(weights=_only("lexical", "minilm")),
+    "combined": EnsembleConfig(weights=COMBINED_WEIGHTS),
 }
 DEFAULT = "combined"
 NAMES: tuple[str, ...] = (*VARIANTS, *ENSEMBLES)
