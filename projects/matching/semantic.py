@@ -23,6 +23,15 @@ __all__ = ["SemanticIndex", "need_text", "profile_text"]
 _NEED_CHUNK = 64  # needs scored at a time: 64 × 100k documents × 4 bytes = 26 MB
 
 
+def clip(text: str, limit: int) -> str:
+    """The text cut at a word boundary before `limit` characters (0 = whole)."""
+    if not limit or len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
 def profile_text(group: GroupText) -> str:
     """The profile as a document; a bare name (often a person's) says nothing of a subject."""
     if not group.description.strip() and not group.keywords:
@@ -71,7 +80,7 @@ class SemanticIndex:
             seen: set[str] = set()
             for pi, pub in enumerate(group.publications):
                 title = " ".join(pub.title.casefold().split())
-                text = pub.text()
+                text = clip(pub.text(), MODELS[model].passage_chars)
                 if not text or (title and title in seen):
                     continue
                 seen.add(title)
