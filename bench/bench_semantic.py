@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python bench/bench_semantic.py [groups] [needs]   (default 2000 20000)
 
-1. Embedding throughput of each model (passages/s over 64 English abstracts of ~180 words, and
-   need queries/s over 64 Norwegian needs) and the process's peak RSS after loading it, each
+1. Embedding throughput of each model (passages/s over 64 English abstracts of ~180 words, as
+   the model reads them: e5 their first 400 characters, MiniLM 256 tokens; and single need
+   queries/s over 64 Norwegian needs) and the process's peak RSS after loading it, each
    model in its own subprocess.
 2. Precomputed vectors: synthetic groups with 40–60 publications each (~100k at 2,000 groups).
    Their vectors are put in the embedding cache beforehand (random unit vectors: the arithmetic
@@ -38,7 +39,7 @@ from bench_matching import synthetic  # noqa: E402
 from projects.match_cli import load_groups, load_needs  # noqa: E402
 from projects.matching import MatchIndex  # noqa: E402
 from projects.matching.embedders import MODELS, embedder  # noqa: E402
-from projects.matching.semantic import need_text, profile_text  # noqa: E402
+from projects.matching.semantic import clip, need_text, profile_text  # noqa: E402
 from projects.matching.variants import build  # noqa: E402
 from projects.matching.vectors import _key, cached_source  # noqa: E402
 
@@ -65,7 +66,7 @@ def throughput(model: str) -> None:
     started = time.perf_counter()
     e = embedder(model)
     load = time.perf_counter() - started
-    texts = [ABSTRACT.format(n=100 + i) for i in range(64)]
+    texts = [clip(ABSTRACT.format(n=100 + i), MODELS[model].passage_chars) for i in range(64)]
     started = time.perf_counter()
     e.passages(texts)
     passages = len(texts) / (time.perf_counter() - started)
@@ -82,29 +83,27 @@ def throughput(model: str) -> None:
 
 
 def fill_cache(groups_path: Path, needs_path: Path, cache: Path) -> None:
+    """Random unit vectors for every text the matcher will ask for, as the model reads it."""
+    import sqlite3
+
     groups = load_groups(groups_path)
     needs = load_needs(needs_path)
     rng = np.random.default_rng(3)
-    passages = [profile_text(g) for g in groups] + [
-        p.text() for g in groups for p in g.publications
-    ]
     queries = [need_text(n) for n in needs]
-    import sqlite3
-
     with sqlite3.connect(cache) as db:
         db.execute("CREATE TABLE IF NOT EXISTS vec (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
-        for _model, info in MODELS.items():
-            version = info.version
+        for info in MODELS.values():
+            passages = [t for t in (profile_text(g) for g in groups) if t] + [
+                clip(p.text(), info.passage_chars) for g in groups for p in g.publications
+            ]
             for kind, texts in (("passage", passages), ("query", queries)):
                 vectors = rng.standard_normal((len(texts), info.dim)).astype(np.float32)
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                db.executemany(
-                    "INSERT OR REPLACE INTO vec (k, v) VALUES (?, ?)",
-                    (
-                        (_key(version, kind, t), v.tobytes())
-                        for t, v in zip(texts, vectors, strict=False)
-                    ),
-                )
+                rows = [
+                    (_key(info.version, kind, t), v.tobytes())
+                    for t, v in zip(texts, vectors, strict=False)
+                ]
+                db.executemany("INSERT OR REPLACE INTO vec (k, v) VALUES (?, ?)", rows)
     print(f"  cache filled: {len(passages):,} passages and {len(queries):,} needs per model")
 
 
@@ -117,7 +116,7 @@ def online(groups_path: Path, needs_path: Path, cache: Path) -> None:
     built = time.perf_counter() - started
     lexical = MatchIndex.build(groups, "full")
     for need in needs:  # need vectors precomputed: read them once, as stored ones would be
-        for model in matcher.semantic:
+        for model in MODELS:
             source(model, [need_text(need)], "query")
 
     def timed(rank) -> list[float]:

@@ -24,7 +24,7 @@ import numpy as np
 
 from projects.matching.core import MatchIndex
 from projects.matching.embedders import MODELS
-from projects.matching.feedback import lexical_feedback
+from projects.matching.feedback import lexical_columns, lexical_feedback
 from projects.matching.model import VARIANTS, GroupText, Match, NeedText
 from projects.matching.semantic import SemanticIndex, need_text
 from projects.matching.text import detect_language
@@ -64,18 +64,21 @@ class _Queries:
         self.matcher = matcher
         self.needs = needs
         self.vectors = dict(given)
-        self.found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.passes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def vector(self, model: str) -> np.ndarray:
         if model not in self.vectors:
             self.vectors[model] = self.matcher.semantic(model).need_vectors(self.needs)
         return self.vectors[model]
 
-    def documents(self, seed: str) -> tuple[np.ndarray, np.ndarray]:
-        if seed not in self.found:
-            index = self.matcher.semantic(seed)
-            self.found[seed] = index.top_documents(self.vector(seed), self.matcher.config.feedback)
-        return self.found[seed]
+    def semantic(self, model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(fit, nearest documents, their cosines) from one pass over the model's vectors."""
+        if model not in self.passes:
+            index = self.matcher.semantic(model)
+            self.passes[model] = index.score_and_find(
+                self.vector(model), self.matcher.config.feedback
+            )
+        return self.passes[model]
 
 
 class Matcher:
@@ -94,6 +97,7 @@ class Matcher:
         self.lexical = MatchIndex.build(self.groups, VARIANTS[config.lexical])
         self._semantic: dict[str, SemanticIndex] = {}
         self._stats: dict[str, tuple[float, float]] = {}
+        self._lexical_columns: dict[str, np.ndarray] = {}
         self.textless = np.asarray(
             [
                 not (g.name or g.description or g.keywords or any(p.text() for p in g.publications))
@@ -108,17 +112,23 @@ class Matcher:
             self._semantic[model] = SemanticIndex(self.groups, model, self.source)
         return self._semantic[model]
 
+    def _columns(self, seed: str) -> np.ndarray:
+        """The lexical index's column of each of the seed index's documents (made once)."""
+        if seed not in self._lexical_columns:
+            self._lexical_columns[seed] = lexical_columns(self.lexical, self.semantic(seed))
+        return self._lexical_columns[seed]
+
     # signals -------------------------------------------------------------------------------
 
     def _signal(self, signal: str, needs: Sequence[NeedText], q: _Queries) -> np.ndarray:
         if signal == "lexical":
             return self.lexical.score_needs(needs)
         if signal in MODELS:
-            return self.semantic(signal).score_vectors(q.vector(signal))
+            return q.semantic(signal)[0]
         target, _, seed = signal.partition("_via_")
-        docs, sims = q.documents(seed)
+        _, docs, sims = q.semantic(seed)
         if target == "lexical":
-            return lexical_feedback(self.lexical, self.semantic(seed), docs, sims)
+            return lexical_feedback(self.lexical, self._columns(seed), docs, sims)
         index = self.semantic(target)
         return index.score_vectors(index.feedback_vectors(docs, sims))
 

@@ -16,13 +16,13 @@ import scipy.sparse as sp
 from projects.matching.core import MatchIndex
 from projects.matching.semantic import SemanticIndex
 
-__all__ = ["FEEDBACK_TERMS", "lexical_feedback"]
+__all__ = ["FEEDBACK_TERMS", "lexical_columns", "lexical_feedback"]
 
 FEEDBACK_TERMS = 64  # the strongest terms of a feedback query (keeps the product sparse)
 _CHUNK = 256
 
 
-def _lexical_columns(index: MatchIndex, semantic: SemanticIndex) -> np.ndarray:
+def lexical_columns(index: MatchIndex, semantic: SemanticIndex) -> np.ndarray:
     """For each semantic document, the lexical index's column of the same publication or
     profile (or -1)."""
     where = {
@@ -36,6 +36,15 @@ def _lexical_columns(index: MatchIndex, semantic: SemanticIndex) -> np.ndarray:
     )
 
 
+def _documents(index: MatchIndex) -> sp.csr_matrix:
+    """documents × terms (the index keeps terms × documents), made once per index."""
+    docs = getattr(index, "_feedback_docs", None)
+    if docs is None:
+        docs = index.docs_t.T.tocsr()
+        index._feedback_docs = docs  # type: ignore[attr-defined]
+    return docs
+
+
 def _queries(index: MatchIndex, columns: np.ndarray, sims: np.ndarray) -> sp.csr_matrix:
     """needs × terms: the weighted sum of the found documents' TF-IDF vectors, pruned to the
     strongest terms, L2-normalised (as a cosine query)."""
@@ -45,7 +54,7 @@ def _queries(index: MatchIndex, columns: np.ndarray, sims: np.ndarray) -> sp.csr
         (weights, np.where(columns >= 0, columns, 0).ravel(), np.arange(0, n_needs * k + 1, k)),
         shape=(n_needs, index.docs_t.shape[1]),
     )
-    summed = (picks @ index.docs_t.T).tocsr()  # needs × terms
+    summed = (picks @ _documents(index)).tocsr()  # needs × terms
     rows, cols, vals = [], [], []
     for r in range(n_needs):
         start, end = summed.indptr[r], summed.indptr[r + 1]
@@ -70,11 +79,12 @@ def _queries(index: MatchIndex, columns: np.ndarray, sims: np.ndarray) -> sp.csr
 
 
 def lexical_feedback(
-    index: MatchIndex, semantic: SemanticIndex, docs: np.ndarray, sims: np.ndarray
+    index: MatchIndex, columns: np.ndarray, docs: np.ndarray, sims: np.ndarray
 ) -> np.ndarray:
-    """needs × groups lexical fit of the feedback queries made of `docs` (semantic documents
-    found per need, with their similarities)."""
-    mapped = _lexical_columns(index, semantic)[docs] if docs.size else docs
+    """needs × groups lexical fit of the feedback queries made of `docs` (a semantic index's
+    documents found per need, with their similarities; `columns` maps them to the lexical
+    index, see `lexical_columns`)."""
+    mapped = columns[docs] if docs.size else docs
     out = np.zeros((docs.shape[0], len(index.groups)), dtype=np.float32)
     for start in range(0, docs.shape[0], _CHUNK):
         q = _queries(index, mapped[start : start + _CHUNK], sims[start : start + _CHUNK])

@@ -9,7 +9,7 @@ lexical index does. One need against 100k publications is one matrix-vector prod
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -117,41 +117,43 @@ class SemanticIndex:
 
     def score_vectors(self, queries: np.ndarray) -> np.ndarray:
         """Semantic fit, needs × groups, for need vectors."""
-        out = np.zeros((queries.shape[0], len(self.groups)), dtype=np.float32)
-        for start, block in self._chunks(queries):
-            out[start : start + block.shape[0]] = block
-        return out
+        return self.score_and_find(queries, 0)[0]
 
-    def _chunks(self, queries: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-        for start in range(0, queries.shape[0], _NEED_CHUNK):
+    def top_documents(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(document indices, cosines) of each query's k nearest documents (publications and
+        profiles), best first."""
+        _, idx, sims = self.score_and_find(queries, k)
+        return idx, sims
+
+    def score_and_find(
+        self, queries: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The fit (needs × groups) and the k nearest documents with their cosines, from one
+        pass over the vectors (the pass is what costs: it reads every vector)."""
+        n = queries.shape[0]
+        k = min(k, len(self.doc_group))
+        fit = np.zeros((n, len(self.groups)), dtype=np.float32)
+        idx = np.zeros((n, k), dtype=np.int64)
+        sims = np.zeros((n, k), dtype=np.float32)
+        for start in range(0, n, _NEED_CHUNK):
             scores = self.doc_scores(queries[start : start + _NEED_CHUNK])
-            text, _, _ = aggregate(
+            end = start + scores.shape[0]
+            fit[start:end] = aggregate(
                 scores,
                 self.layout,
                 mode="topk",
                 top_weights=self.top_weights,
                 profile_share=self.profile_share,
                 renormalise=True,
-            )
-            yield start, text
-
-    def top_documents(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(document indices, cosines) of each query's k nearest documents (publications and
-        profiles), best first."""
-        n_docs = len(self.doc_group)
-        k = min(k, n_docs)
-        idx = np.zeros((queries.shape[0], k), dtype=np.int64)
-        sims = np.zeros((queries.shape[0], k), dtype=np.float32)
-        if k == 0:
-            return idx, sims
-        for start in range(0, queries.shape[0], _NEED_CHUNK):
-            scores = queries[start : start + _NEED_CHUNK] @ self.vectors.T
-            part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-            vals = np.take_along_axis(scores, part, axis=1)
-            order = np.argsort(-vals, axis=1)
-            idx[start : start + _NEED_CHUNK] = np.take_along_axis(part, order, axis=1)
-            sims[start : start + _NEED_CHUNK] = np.take_along_axis(vals, order, axis=1)
-        return idx, sims
+            )[0]
+            if k:
+                real = scores[:, :-1]
+                part = np.argpartition(-real, k - 1, axis=1)[:, :k]
+                vals = np.take_along_axis(real, part, axis=1)
+                order = np.argsort(-vals, axis=1)
+                idx[start:end] = np.take_along_axis(part, order, axis=1)
+                sims[start:end] = np.take_along_axis(vals, order, axis=1)
+        return fit, idx, sims
 
     def feedback_vectors(self, docs: np.ndarray, sims: np.ndarray) -> np.ndarray:
         """Pseudo-queries in this model's space: the similarity-weighted mean of the vectors of
