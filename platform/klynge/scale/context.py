@@ -66,6 +66,8 @@ class ScaleContext:
     groups: list[GroupFacts] = field(default_factory=list)
     funders: list[FunderFacts] = field(default_factory=list)
     shared: dict[str, Any] = field(default_factory=dict)
+    _by_municipality: dict[int, list[ServiceFacts]] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     @property
     def now(self) -> dt.datetime:
@@ -80,7 +82,15 @@ class ScaleContext:
         return random.Random(f"{self.seed}:{part}")  # noqa: S311 (demo data, not security)
 
     def services_of(self, municipality: int) -> list[ServiceFacts]:
-        return [s for s in self.services if s.municipality == municipality]
+        if self._indexed != len(self.services):  # (re)built when services were added
+            self._indexed = len(self.services)
+            self._by_municipality = {}
+            for service in self.services:
+                self._by_municipality.setdefault(service.municipality, []).append(service)
+        return self._by_municipality.get(municipality, [])
+
+    def cluster_of(self, cluster_id: int) -> ClusterFacts:
+        return next(c for c in self.clusters if c.id == cluster_id)
 
     def split(self, total: int) -> list[int]:
         """`total` shared out over the clusters by weight (largest remainder, so it adds up)."""
