@@ -103,64 +103,61 @@ def _screen(
     return included
 
 
+def _search(
+    rows: _Rows,
+    need: dict[str, Any],
+    ids: dict[str, int],
+    adviser: int,
+    started: dt.datetime,
+    rng: random.Random,
+) -> None:
+    """The search: an import of a RIS file from one database, and one without hits."""
+    check, imp = ids["check"], ids["import"]
+    theme = theme_named(need["theme"])
+    source = rng.choice(SOURCES)
+    query = f'("{theme.problem.en}"[tiab]) AND (review[pt] OR trial[pt])'
+    filename = f"{source.lower().replace(' ', '-')}-{check}.ris"
+    on = started.date()
+    rows.imports.append(
+        (imp, need["cluster"], check, filename, "ris", source, query, on, "done", PER_CHECK,
+         PER_CHECK, adviser, started)
+    )  # fmt: skip
+    rows.searches.append((check, source, query, on, imp, None, started))
+    rows.searches.append((check, "Oria", theme.problem.nb, on, None, 0, started))
+
+
+def _references(
+    rows: _Rows,
+    need: dict[str, Any],
+    ids: dict[str, int],
+    started: dt.datetime,
+    rng: random.Random,
+) -> range:
+    """The file's records, as stored references and as read (their raw RIS)."""
+    imp, refs = ids["import"], range(ids["reference"], ids["reference"] + PER_CHECK)
+    theme = theme_named(need["theme"])
+    for position, ref in enumerate(refs, 1):
+        r = compose(rng, theme)
+        doi = f"10.5555/klynge.{ref}"
+        rows.references.append(
+            (ref, need["cluster"], r.title, r.abstract, r.authors, r.year, r.container, doi,
+             r.publication_types, r.keywords, " ".join(r.keywords), r.language, r.evidence_type,
+             r.evidence_type, r.summarised, imp, started)
+        )  # fmt: skip
+        rows.sources.append((ref, imp, position, ris(r, doi), {"title": r.title, "year": r.year}))
+    return refs
+
+
 def _one_check(
     ctx: ScaleContext, rows: _Rows, need: dict[str, Any], ids: dict[str, int], rng: random.Random
 ) -> None:
-    check, imp, first_ref = ids["check"], ids["import"], ids["reference"]
+    check = ids["check"]
     adviser = ctx.cluster_of(need["cluster"]).adviser
     started = need["created_at"] + dt.timedelta(days=rng.randint(90, 200))
     complete = rng.random() < 0.78
     finished = started + dt.timedelta(days=rng.randint(20, 70))
-    theme = theme_named(need["theme"])
-    source = rng.choice(SOURCES)
-    query = f'("{theme.problem.en}"[tiab]) AND (review[pt] OR trial[pt])'
-    rows.imports.append(
-        (
-            imp,
-            need["cluster"],
-            check,
-            f"{source.lower().replace(' ', '-')}-{check}.ris",
-            "ris",
-            source,
-            query,
-            started.date(),
-            "done",
-            PER_CHECK,
-            PER_CHECK,
-            adviser,
-            started,
-        )
-    )
-    rows.searches.append((check, source, query, started.date(), imp, None, started))
-    rows.searches.append((check, "Oria", theme.problem.nb, started.date(), None, 0, started))
-    refs = range(first_ref, first_ref + PER_CHECK)
-    for position, ref in enumerate(refs, 1):
-        record = compose(rng, theme)
-        doi = f"10.5555/klynge.{ref}"
-        rows.references.append(
-            (
-                ref,
-                need["cluster"],
-                record.title,
-                record.abstract,
-                record.authors,
-                record.year,
-                record.container,
-                doi,
-                record.publication_types,
-                record.keywords,
-                " ".join(record.keywords),
-                record.language,
-                record.evidence_type,
-                record.evidence_type,
-                record.summarised,
-                imp,
-                started,
-            )
-        )
-        rows.sources.append(
-            (ref, imp, position, ris(record, doi), {"title": record.title, "year": record.year})
-        )
+    _search(rows, need, ids, adviser, started, rng)
+    refs = _references(rows, need, ids, started, rng)
     included = _screen(ctx, rows, check, refs, adviser, started, complete, rng)
     verdict: tuple[str, int] | None = _verdict(rng) if complete else None
     if verdict:
@@ -170,139 +167,50 @@ def _one_check(
             (need["id"], "literature_checked", finished, adviser, "Litteratursjekk")
         )
         rows.gaps[need["id"]] = verdict[1]
-    summary = SUMMARY[verdict[0]][need["language"]] if verdict else ""
+    said = verdict[0] if verdict else None
     rows.checks.append(
-        (
-            check,
-            need["cluster"],
-            need["id"],
-            need["title"],
-            theme.problem.en,
-            [adviser],
-            list(DEFAULT_EXCLUSION_REASONS),
-            "completed" if verdict else "open",
-            verdict[0] if verdict else None,
-            None if not verdict or verdict[0] == "answered" else "B",
-            "moderate" if verdict else None,
-            summary,
-            bool(verdict) and rng.random() < 0.6,
-            bool(verdict) and verdict[0] == "answered",
-            adviser,
-            started,
-            finished if verdict else None,
-            adviser if verdict else None,
-        )
-    )
+        (check, need["cluster"], need["id"], need["title"], theme_named(need["theme"]).problem.en,
+         [adviser], list(DEFAULT_EXCLUSION_REASONS), "completed" if said else "open", said,
+         None if said in (None, "answered") else "B", "moderate" if said else None,
+         SUMMARY[said][need["language"]] if said else "", bool(said) and rng.random() < 0.6,
+         said == "answered", adviser, started, finished if said else None,
+         adviser if said else None)
+    )  # fmt: skip
 
 
 CHECK_COLUMNS = (
-    "id",
-    "cluster",
-    "need",
-    "question",
-    "population",
-    "screeners",
-    "exclusion_reasons",
-    "status",
-    "verdict",
-    "reason_code",
-    "certainty",
-    "verdict_summary",
-    "public",
-    "disseminate",
-    "created_by",
-    "created_at",
-    "completed_at",
-    "completed_by",
-)
+    "id", "cluster", "need", "question", "population", "screeners", "exclusion_reasons",
+    "status", "verdict", "reason_code", "certainty", "verdict_summary", "public", "disseminate",
+    "created_by", "created_at", "completed_at", "completed_by",
+)  # fmt: skip
 REFERENCE_COLUMNS = (
-    "id",
-    "cluster",
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "container",
-    "doi",
-    "publication_types",
-    "keywords",
-    "keywords_text",
-    "language",
-    "evidence_type",
-    "evidence_auto",
-    "summarised",
-    "first_import",
-    "created_at",
-)
+    "id", "cluster", "title", "abstract", "authors", "year", "container", "doi",
+    "publication_types", "keywords", "keywords_text", "language", "evidence_type",
+    "evidence_auto", "summarised", "first_import", "created_at",
+)  # fmt: skip
+IMPORT_COLUMNS = (
+    "id", "cluster", "check", "filename", "format", "source", "query", "searched_on", "status",
+    "read", "imported", "created_by", "created_at",
+)  # fmt: skip
+SEARCH_COLUMNS = (
+    "check", "source", "query", "searched_on", "literature_import", "hits", "created_at",
+)  # fmt: skip
+SCREENING_COLUMNS = (
+    "check", "reference", "stage", "decision", "reason", "screener", "reconciled", "created_at",
+)  # fmt: skip
 
 
 async def _write(ctx: ScaleContext, rows: _Rows) -> None:
     w = ctx.writer
     await w.copy(LiteratureCheck, CHECK_COLUMNS, rows.checks)
-    await w.copy(
-        LiteratureImport,
-        (
-            "id",
-            "cluster",
-            "check",
-            "filename",
-            "format",
-            "source",
-            "query",
-            "searched_on",
-            "status",
-            "read",
-            "imported",
-            "created_by",
-            "created_at",
-        ),
-        rows.imports,
-    )
-    ids = await w.ids(CheckSearch, len(rows.searches))
-    await w.copy(
-        CheckSearch,
-        (
-            "id",
-            "check",
-            "source",
-            "query",
-            "searched_on",
-            "literature_import",
-            "hits",
-            "created_at",
-        ),
-        [(i, *r) for i, r in zip(ids, rows.searches, strict=True)],
-    )
+    await w.copy(LiteratureImport, IMPORT_COLUMNS, rows.imports)
+    await w.add(CheckSearch, SEARCH_COLUMNS, rows.searches)
     await w.copy(Reference, REFERENCE_COLUMNS, rows.references)
     ctx.progress(f"literature: {len(rows.references):,} references")
-    ids = await w.ids(ReferenceSource, len(rows.sources))
-    await w.copy(
-        ReferenceSource,
-        ("id", "reference", "literature_import", "position", "raw", "record"),
-        ((i, *r) for i, r in zip(ids, rows.sources, strict=True)),
-    )
-    ids = await w.ids(ScreeningDecision, len(rows.screening))
-    await w.copy(
-        ScreeningDecision,
-        (
-            "id",
-            "check",
-            "reference",
-            "stage",
-            "decision",
-            "reason",
-            "screener",
-            "reconciled",
-            "created_at",
-        ),
-        ((i, *r) for i, r in zip(ids, rows.screening, strict=True)),
-    )
-    ids = await w.ids(CheckReview, len(rows.reviews))
-    await w.copy(
-        CheckReview,
-        ("id", "check", "reference", "certainty", "supports"),
-        [(i, *r) for i, r in zip(ids, rows.reviews, strict=True)],
-    )
+    sources = ("reference", "literature_import", "position", "raw", "record")
+    await w.add(ReferenceSource, sources, rows.sources)
+    await w.add(ScreeningDecision, SCREENING_COLUMNS, rows.screening)
+    await w.add(CheckReview, ("check", "reference", "certainty", "supports"), rows.reviews)
 
 
 async def load_scale(ctx: ScaleContext) -> None:

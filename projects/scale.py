@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klynge.scale.context import GroupFacts, ScaleContext
-from klynge.scale.vocabulary import GROUPS, MEASURES, THEMES, Theme
+from klynge.scale.vocabulary import GROUPS, MEASURES, THEMES, Term, Theme
 from priorities import api as priorities
 from projects.schemas import Method
 from projects.tables import GroupMember, GroupProfile, GroupPublication, Project, Proposal
@@ -61,85 +61,54 @@ def _theme(group: GroupFacts) -> Theme:
     return next((t for t in THEMES if t.key == group.topic), THEMES[0])
 
 
+PROFILE_COLUMNS = (
+    "group", "expertise", "keywords", "methods", "target_groups", "service_types", "languages",
+    "region", "location", "capacity",
+)  # fmt: skip
+PUBLICATION_COLUMNS = (
+    "group", "title", "year", "doi", "keywords", "language", "included", "source",
+)  # fmt: skip
+
+
+def _profile(group: GroupFacts, measures: list[Term], rng: random.Random) -> tuple[Any, ...]:
+    theme = _theme(group)
+    return (
+        group.id, f"Forskning på {theme.problem.nb} og {measures[0].nb}.",
+        [theme.problem.nb, theme.problem.en, *(m.nb for m in measures)],
+        rng.sample([str(m) for m in Method], k=3), [rng.choice(GROUPS).term.nb],
+        list(theme.services), ["nb", "en"], group.region, group.institution, rng.randint(1, 4),
+    )  # fmt: skip
+
+
+def _publication(
+    group: GroupFacts, measures: list[Term], number: int, rng: random.Random
+) -> tuple[Any, ...]:
+    theme = _theme(group)
+    language, template = rng.choice(PUBLICATION_TITLES)
+    measure, target = rng.choice(measures), rng.choice(GROUPS).term
+    title = template.format(
+        Measure=_cap(measure.en), measure=measure.en, measure_nn=measure.nn,
+        problem=theme.problem.en, Problem=_cap(theme.problem.en), group=target.en,
+        group_nb=target.nb, group_nn=target.nn, place=rng.choice(("Norwegian", "Nordic")),
+    )  # fmt: skip
+    doi = f"10.5555/group.{group.id}.{number}"
+    keywords = [theme.problem.en, measure.en]
+    return (group.id, _cap(title), rng.randint(2008, 2025), doi, keywords, language,
+            rng.random() < 0.9, "ris")  # fmt: skip
+
+
 async def _groups(ctx: ScaleContext, rng: random.Random) -> None:
-    w = ctx.writer
     profiles, members, publications = [], [], []
     for group in ctx.groups:
-        theme = _theme(group)
         measures = rng.sample(MEASURES, k=3)
-        profiles.append(
-            (
-                group.id,
-                f"Forskning på {theme.problem.nb} og {measures[0].nb}.",
-                [theme.problem.nb, theme.problem.en, *(m.nb for m in measures)],
-                rng.sample([str(m) for m in Method], k=3),
-                [rng.choice(GROUPS).term.nb],
-                list(theme.services),
-                ["nb", "en"],
-                group.region,
-                group.institution,
-                rng.randint(1, 4),
-            )
-        )
+        profiles.append(_profile(group, measures, rng))
         for n, account in enumerate((*group.researchers, None)):
             role = ("Gruppeleder", "Forsker", "Stipendiat")[n]
             members.append((group.id, f"Medlem {n + 1}, {group.institution}", role, account))
-        for p in range(PUBLICATIONS):
-            language, template = rng.choice(PUBLICATION_TITLES)
-            measure, target = rng.choice(measures), rng.choice(GROUPS).term
-            title = template.format(
-                Measure=_cap(measure.en),
-                measure=measure.en,
-                measure_nn=measure.nn,
-                problem=theme.problem.en,
-                Problem=_cap(theme.problem.en),
-                group=target.en,
-                group_nb=target.nb,
-                group_nn=target.nn,
-                place=rng.choice(("Norwegian", "Nordic")),
-            )
-            publications.append(
-                (
-                    group.id,
-                    _cap(title),
-                    rng.randint(2008, 2025),
-                    f"10.5555/group.{group.id}.{p}",
-                    [theme.problem.en, measure.en],
-                    language,
-                    rng.random() < 0.9,
-                    "ris",
-                )
-            )
-    ids = await w.ids(GroupProfile, len(profiles))
-    await w.copy(
-        GroupProfile,
-        (
-            "id",
-            "group",
-            "expertise",
-            "keywords",
-            "methods",
-            "target_groups",
-            "service_types",
-            "languages",
-            "region",
-            "location",
-            "capacity",
-        ),
-        [(i, *r) for i, r in zip(ids, profiles, strict=True)],
-    )
-    ids = await w.ids(GroupMember, len(members))
-    await w.copy(
-        GroupMember,
-        ("id", "group", "name", "role", "account"),
-        [(i, *r) for i, r in zip(ids, members, strict=True)],
-    )
-    ids = await w.ids(GroupPublication, len(publications))
-    await w.copy(
-        GroupPublication,
-        ("id", "group", "title", "year", "doi", "keywords", "language", "included", "source"),
-        ((i, *r) for i, r in zip(ids, publications, strict=True)),
-    )
+        publications += [_publication(group, measures, p, rng) for p in range(PUBLICATIONS)]
+    await ctx.writer.add(GroupProfile, PROFILE_COLUMNS, profiles)
+    await ctx.writer.add(GroupMember, ("group", "name", "role", "account"), members)
+    await ctx.writer.add(GroupPublication, PUBLICATION_COLUMNS, publications)
     ctx.progress(f"projects: {len(profiles):,} group profiles, {len(publications):,} publications")
 
 
@@ -180,112 +149,60 @@ def _plan(ctx: ScaleContext, rng: random.Random) -> list[ProjectPlan]:
     return plans
 
 
+PROPOSAL_COLUMNS = (
+    "id", "cluster", "group", "need_ids", "title", "aims", "research_questions", "design",
+    "methods", "ethics", "budget_nok", "start", "end", "status", "reviewed_by", "reviewed_at",
+    "created_by", "created_at",
+)  # fmt: skip
+PROJECT_COLUMNS = (
+    "id", "cluster", "proposal", "group", "title", "status", "need_ids", "municipality_ids",
+    "leader", "starts_on", "ends_on", "summary_popular", "summary_language", "summary_en",
+    "keywords", "service_areas", "is_public", "funder_ids", "status_changed_at",
+)  # fmt: skip
+
+
+def _proposal(
+    plan: ProjectPlan, proposal: int, adviser: int, accepted: dt.datetime, rng: random.Random
+) -> tuple[Any, ...]:
+    need = plan.needs[0]
+    return (
+        proposal, plan.cluster, plan.group.id, [need["id"]], plan.title,
+        "Prøve ut og evaluere tiltak sammen med tjenestene.", need["title"],
+        "Samskapende design med kvalitative intervju og registerdata.",
+        ["participatory", "qualitative"], ["sikt"], rng.randrange(800, 6_000) * 1_000,
+        plan.starts_on, plan.ends_on, "accepted", adviser, accepted, plan.leader,
+        accepted - dt.timedelta(days=40),
+    )  # fmt: skip
+
+
+def _project(
+    ctx: ScaleContext, plan: ProjectPlan, proposal: int, accepted: dt.datetime, rng: random.Random
+) -> tuple[Any, ...]:
+    need = plan.needs[0]
+    public = plan.status in ("running", "completed") and rng.random() < 0.7
+    return (
+        plan.id, plan.cluster, proposal, plan.group.id, plan.title, plan.status, [need["id"]],
+        plan.municipalities, plan.leader, plan.starts_on, plan.ends_on,
+        f"Prosjektet skal finne svar på: {need['title']}", plan.language,
+        f"Co-designed project on: {need['title']}", [need["theme"]],
+        [ctx.services_of(need["municipality"])[0].kind], public,
+        [plan.funder] if plan.funder else [], accepted,
+    )  # fmt: skip
+
+
 async def _projects(ctx: ScaleContext, plans: list[ProjectPlan], rng: random.Random) -> None:
-    w = ctx.writer
-    proposal_ids = await w.ids(Proposal, len(plans))
-    project_ids = await w.ids(Project, len(plans))
+    proposal_ids = await ctx.writer.ids(Proposal, len(plans))
+    project_ids = await ctx.writer.ids(Project, len(plans))
     proposals, projects, changes = [], [], []
     for plan, proposal, project in zip(plans, proposal_ids, project_ids, strict=True):
         plan.id = project
-        need = plan.needs[0]
         adviser = ctx.cluster_of(plan.cluster).adviser
         accepted = dt.datetime.combine(plan.starts_on, dt.time(10), dt.UTC) - dt.timedelta(days=30)
-        proposals.append(
-            (
-                proposal,
-                plan.cluster,
-                plan.group.id,
-                [need["id"]],
-                plan.title,
-                "Prøve ut og evaluere tiltak sammen med tjenestene.",
-                need["title"],
-                "Samskapende design med kvalitative intervju og registerdata.",
-                ["participatory", "qualitative"],
-                ["sikt"],
-                rng.randrange(800, 6_000) * 1_000,
-                plan.starts_on,
-                plan.ends_on,
-                "accepted",
-                adviser,
-                accepted,
-                plan.leader,
-                accepted - dt.timedelta(days=40),
-            )
-        )
-        summary = f"Prosjektet skal finne svar på: {need['title']}"
-        projects.append(
-            (
-                project,
-                plan.cluster,
-                proposal,
-                plan.group.id,
-                plan.title,
-                plan.status,
-                [need["id"]],
-                plan.municipalities,
-                plan.leader,
-                plan.starts_on,
-                plan.ends_on,
-                summary,
-                plan.language,
-                f"Co-designed project on: {need['title']}",
-                [need["theme"]],
-                [ctx.services_of(need["municipality"])[0].kind],
-                plan.status in ("running", "completed") and rng.random() < 0.7,
-                [plan.funder] if plan.funder else [],
-                accepted,
-            )
-        )
-        changes.append((need["id"], "in_project", accepted, adviser, "Prosjekt startet"))
-    await w.copy(
-        Proposal,
-        (
-            "id",
-            "cluster",
-            "group",
-            "need_ids",
-            "title",
-            "aims",
-            "research_questions",
-            "design",
-            "methods",
-            "ethics",
-            "budget_nok",
-            "start",
-            "end",
-            "status",
-            "reviewed_by",
-            "reviewed_at",
-            "created_by",
-            "created_at",
-        ),
-        proposals,
-    )
-    await w.copy(
-        Project,
-        (
-            "id",
-            "cluster",
-            "proposal",
-            "group",
-            "title",
-            "status",
-            "need_ids",
-            "municipality_ids",
-            "leader",
-            "starts_on",
-            "ends_on",
-            "summary_popular",
-            "summary_language",
-            "summary_en",
-            "keywords",
-            "service_areas",
-            "is_public",
-            "funder_ids",
-            "status_changed_at",
-        ),
-        projects,
-    )
+        proposals.append(_proposal(plan, proposal, adviser, accepted, rng))
+        projects.append(_project(ctx, plan, proposal, accepted, rng))
+        changes.append((plan.needs[0]["id"], "in_project", accepted, adviser, "Prosjekt startet"))
+    await ctx.writer.copy(Proposal, PROPOSAL_COLUMNS, proposals)
+    await ctx.writer.copy(Project, PROJECT_COLUMNS, projects)
     await priorities.record_scale_progress(ctx, changes)
     ctx.progress(f"projects: {len(projects):,} projects")
 

@@ -69,100 +69,57 @@ def _deliveries(
         )
 
 
+OUTCOME_COLUMNS = (
+    "id", "project", "cluster", "kind", "title", "summary", "summary_language", "summary_en",
+    "practice", "evidence_type", "is_public", "status", "published_at", "published_by",
+    "created_by", "created_at",
+)  # fmt: skip
+DELIVERY_COLUMNS = (
+    "key", "outcome", "project", "cluster", "kind", "municipality", "service", "language",
+    "created_by", "created_at", "read_at", "read_by", "answered_at", "answered_by", "relevant",
+    "will_use", "change",
+)  # fmt: skip
+
+
+def _outcome(plan: ProjectPlan, outcome: int, n: int, at: dt.datetime, published: bool,
+             rng: random.Random) -> tuple[Any, ...]:  # fmt: skip
+    need = plan.needs[0]
+    summary = SUMMARIES[plan.language].format(title=need["title"].rstrip("?").lower())
+    kind = KINDS[(outcome + n) % len(KINDS)]
+    return (
+        outcome, plan.id, plan.cluster, kind, f"{kind.capitalize()}: {plan.title}"[:200],
+        summary, plan.language, f"The project on {need['theme']} reports its results.",
+        PRACTICE[plan.language], "other_primary", published and rng.random() < 0.7,
+        "published" if published else "draft", at if published else None,
+        plan.leader if published else None, plan.leader, at,
+    )  # fmt: skip
+
+
+def _shares(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if n < total % parts else 0) for n in range(parts)]
+
+
 async def write_findings(ctx: ScaleContext, plans: list[ProjectPlan], rng: random.Random) -> None:
     producing = [p for p in plans if p.status in ("running", "completed")]
-    total = ctx.count(OUTCOMES)
-    per = (
-        [
-            total // len(producing) + (1 if n < total % len(producing) else 0)
-            for n in range(len(producing))
-        ]
-        if producing
-        else []
-    )
+    per = _shares(ctx.count(OUTCOMES), len(producing)) if producing else []
     ids = iter(await ctx.writer.ids(Outcome, sum(per)))
-    outcomes, deliveries, changes, answers = [], [], [], {}
+    outcomes: list[tuple[Any, ...]] = []
+    deliveries: list[tuple[Any, ...]] = []
+    changes, answers = [], {}
     for plan, count in zip(producing, per, strict=True):
         need = plan.needs[0]
         for n in range(count):
             outcome = next(ids)
             published = plan.status == "completed" or (n == 0 and rng.random() < 0.5)
-            at = dt.datetime.combine(plan.starts_on, dt.time(13), dt.UTC) + dt.timedelta(
-                days=200 + 120 * n
-            )
-            summary = SUMMARIES[plan.language].format(title=need["title"].rstrip("?").lower())
-            kind = KINDS[(outcome + n) % len(KINDS)]
-            outcomes.append(
-                (
-                    outcome,
-                    plan.id,
-                    plan.cluster,
-                    kind,
-                    f"{kind.capitalize()}: {plan.title}"[:200],
-                    summary,
-                    plan.language,
-                    f"The project on {need['theme']} reports its results.",
-                    PRACTICE[plan.language],
-                    "other_primary",
-                    published and rng.random() < 0.7,
-                    "published" if published else "draft",
-                    at if published else None,
-                    plan.leader if published else None,
-                    plan.leader,
-                    at,
-                )
-            )
+            start = dt.datetime.combine(plan.starts_on, dt.time(13), dt.UTC)
+            at = start + dt.timedelta(days=200 + 120 * n)
+            outcomes.append(_outcome(plan, outcome, n, at, published, rng))
             if published:
                 _deliveries(ctx, plan, outcome, at, rng, deliveries)
                 if need["id"] not in answers:
-                    answers[need["id"]] = (summary, f"/resultater/{outcome}")
+                    answers[need["id"]] = (outcomes[-1][5], f"/resultater/{outcome}")
                     changes.append((need["id"], "answered", at, plan.leader, "Funn publisert"))
-    await ctx.writer.copy(
-        Outcome,
-        (
-            "id",
-            "project",
-            "cluster",
-            "kind",
-            "title",
-            "summary",
-            "summary_language",
-            "summary_en",
-            "practice",
-            "evidence_type",
-            "is_public",
-            "status",
-            "published_at",
-            "published_by",
-            "created_by",
-            "created_at",
-        ),
-        outcomes,
-    )
-    delivery_ids = await ctx.writer.ids(Delivery, len(deliveries))
-    await ctx.writer.copy(
-        Delivery,
-        (
-            "id",
-            "key",
-            "outcome",
-            "project",
-            "cluster",
-            "kind",
-            "municipality",
-            "service",
-            "language",
-            "created_by",
-            "created_at",
-            "read_at",
-            "read_by",
-            "answered_at",
-            "answered_by",
-            "relevant",
-            "will_use",
-            "change",
-        ),
-        ((i, *r) for i, r in zip(delivery_ids, deliveries, strict=True)),
-    )
+    await ctx.writer.copy(Outcome, OUTCOME_COLUMNS, outcomes)
+    await ctx.writer.add(Delivery, DELIVERY_COLUMNS, deliveries)
     await priorities.record_scale_progress(ctx, changes, answers=answers)
     ctx.progress(f"findings: {len(outcomes):,} outcomes, {len(deliveries):,} deliveries")

@@ -96,135 +96,84 @@ async def _calls(ctx: ScaleContext) -> dict[int, list[int]]:
     return calls
 
 
+APPLICATION_COLUMNS = (
+    "id", "call", "project", "cluster", "title", "summary", "written_standard", "status",
+    "requested_ore", "submitted_at", "decided_at", "decided_by", "created_by",
+)  # fmt: skip
+BUDGET_COLUMNS = ("application", "year", "category", "description", "amount_ore", "position")
+REVIEW_COLUMNS = ("application", "reviewer", "comment", "scores", "asks_for_changes", "created_at")
+AGREEMENT_COLUMNS = ("id", "application", "amount_ore", "starts_on", "ends_on", "created_by")
+REPORT_COLUMNS = ("grant", "kind", "period_start", "period_end", "due", "status")
+
+
+class _Rows:
+    def __init__(self) -> None:
+        self.apps: list[tuple[Any, ...]] = []
+        self.lines: list[tuple[Any, ...]] = []
+        self.financing: list[tuple[Any, ...]] = []
+        self.reviews: list[tuple[Any, ...]] = []
+        self.grants: list[tuple[Any, ...]] = []
+        self.reports: list[tuple[Any, ...]] = []
+        self.payments: list[tuple[Any, ...]] = []
+
+
+def _agreement(ctx: ScaleContext, rows: _Rows, plan: ProjectPlan, app: int, grant: int,
+               amount: int, officer: int) -> None:  # fmt: skip
+    rows.grants.append((grant, app, amount, plan.starts_on, plan.ends_on, officer))
+    mid = plan.starts_on + dt.timedelta(days=182)
+    progress = "approved" if mid < ctx.now.date() else "due"
+    rows.reports.append(
+        (grant, "progress", plan.starts_on, mid, mid + dt.timedelta(days=30), progress)
+    )
+    final_due = plan.ends_on + dt.timedelta(days=60)
+    rows.reports.append((grant, "final", plan.starts_on, plan.ends_on, final_due, "due"))
+    rows.payments.append((grant, "disbursement", amount // 2, plan.starts_on, officer))
+    rows.payments.append((grant, "request", amount // 2, mid, plan.leader))
+
+
+def _application(ctx: ScaleContext, rows: _Rows, plan: ProjectPlan, app: int, call: int,
+                 rng: random.Random) -> int:  # fmt: skip
+    """One application's rows; returns the amount asked for."""
+    funder, status = plan.extra["application"]
+    amount = rng.randrange(500, 3_000) * 1_000_00
+    submitted = dt.datetime.combine(plan.starts_on, dt.time(12), dt.UTC) - dt.timedelta(days=60)
+    decided = submitted + dt.timedelta(days=45) if status in ("granted", "declined") else None
+    rows.apps.append(
+        (app, call, plan.id, plan.cluster, plan.title, plan.needs[0]["title"], plan.language,
+         status, amount, None if status == "draft" else submitted, decided,
+         funder.officer if decided else None, plan.leader)
+    )  # fmt: skip
+    for year in (plan.starts_on.year, plan.starts_on.year + 1):
+        for position, (category, text, share) in enumerate(BUDGET):
+            rows.lines.append((app, year, category, text, amount * share // 200, position))
+    rows.financing += [(app, "this_funder", amount), (app, "own", amount // 5)]
+    if status not in ("draft", "submitted"):
+        scores = {"Relevans": rng.randint(3, 5), "Kvalitet": rng.randint(2, 5)}
+        asks = status == "changes_requested"
+        comment = "Relevant og godt forankret i tjenestene."
+        reviewed = submitted + dt.timedelta(days=30)
+        rows.reviews.append((app, funder.officer, comment, scores, asks, reviewed))
+    return amount
+
+
 async def write_grants(ctx: ScaleContext, plans: list[ProjectPlan], rng: random.Random) -> None:
     applying = [p for p in plans if "application" in p.extra]
     calls = await _calls(ctx)
-    w = ctx.writer
-    app_ids = await w.ids(Application, len(applying))
-    apps, lines, financing, reviews, grants, reports, payments = [], [], [], [], [], [], []
+    app_ids = await ctx.writer.ids(Application, len(applying))
     granted = [p for p in applying if p.extra["application"][1] == "granted"]
-    grant_ids = iter(await w.ids(GrantAgreement, len(granted)))
+    grant_ids = iter(await ctx.writer.ids(GrantAgreement, len(granted)))
+    rows = _Rows()
     for app, plan in zip(app_ids, applying, strict=True):
         funder, status = plan.extra["application"]
-        call = rng.choice(calls[funder.id])
-        amount = rng.randrange(500, 3_000) * 1_000_00
-        submitted = dt.datetime.combine(plan.starts_on, dt.time(12), dt.UTC) - dt.timedelta(days=60)
-        decided = submitted + dt.timedelta(days=45) if status in ("granted", "declined") else None
-        apps.append(
-            (
-                app,
-                call,
-                plan.id,
-                plan.cluster,
-                plan.title,
-                plan.needs[0]["title"],
-                plan.language,
-                status,
-                amount,
-                None if status == "draft" else submitted,
-                decided,
-                funder.officer if decided else None,
-                plan.leader,
-            )
-        )
-        for year_offset in range(2):
-            for position, (category, text, share) in enumerate(BUDGET):
-                lines.append(
-                    (
-                        app,
-                        plan.starts_on.year + year_offset,
-                        category,
-                        text,
-                        amount * share // 200,
-                        position,
-                    )
-                )
-        financing += [(app, "this_funder", amount), (app, "own", amount // 5)]
-        if status not in ("draft", "submitted"):
-            reviews.append(
-                (
-                    app,
-                    funder.officer,
-                    "Relevant og godt forankret i tjenestene.",
-                    {"Relevans": rng.randint(3, 5), "Kvalitet": rng.randint(2, 5)},
-                    status == "changes_requested",
-                    submitted + dt.timedelta(days=30),
-                )
-            )
+        amount = _application(ctx, rows, plan, app, rng.choice(calls[funder.id]), rng)
         if status == "granted":
-            grant = next(grant_ids)
-            grants.append((grant, app, amount, plan.starts_on, plan.ends_on, funder.officer))
-            mid = plan.starts_on + dt.timedelta(days=182)
-            reports.append(
-                (
-                    grant,
-                    "progress",
-                    plan.starts_on,
-                    mid,
-                    mid + dt.timedelta(days=30),
-                    "approved" if mid < ctx.now.date() else "due",
-                )
-            )
-            reports.append(
-                (
-                    grant,
-                    "final",
-                    plan.starts_on,
-                    plan.ends_on,
-                    plan.ends_on + dt.timedelta(days=60),
-                    "due",
-                )
-            )
-            payments += [
-                (grant, "disbursement", amount // 2, plan.starts_on, funder.officer),
-                (grant, "request", amount // 2, mid, plan.leader),
-            ]
-    await _write(ctx, apps, lines, financing, reviews, grants, reports, payments)
-    ctx.progress(f"grants: {len(apps):,} applications, {len(grants):,} grants")
-
-
-async def _write(ctx: ScaleContext, *tables: list[tuple[Any, ...]]) -> None:
-    apps, lines, financing, reviews, grants, reports, payments = tables
+            _agreement(ctx, rows, plan, app, next(grant_ids), amount, funder.officer)
     w = ctx.writer
-    await w.copy(
-        Application,
-        (
-            "id",
-            "call",
-            "project",
-            "cluster",
-            "title",
-            "summary",
-            "written_standard",
-            "status",
-            "requested_ore",
-            "submitted_at",
-            "decided_at",
-            "decided_by",
-            "created_by",
-        ),
-        apps,
-    )
-    for table, columns, rows in (
-        (
-            BudgetLine,
-            ("application", "year", "category", "description", "amount_ore", "position"),
-            lines,
-        ),
-        (FinancingLine, ("application", "source", "amount_ore"), financing),
-        (
-            Review,
-            ("application", "reviewer", "comment", "scores", "asks_for_changes", "created_at"),
-            reviews,
-        ),
-        (GrantReport, ("grant", "kind", "period_start", "period_end", "due", "status"), reports),
-        (Payment, ("grant", "kind", "amount_ore", "on_date", "created_by"), payments),
-    ):
-        if table is GrantReport:
-            await w.copy(
-                GrantAgreement,
-                ("id", "application", "amount_ore", "starts_on", "ends_on", "created_by"),
-                grants,
-            )
-        ids = await w.ids(table, len(rows))
-        await w.copy(table, ("id", *columns), [(i, *r) for i, r in zip(ids, rows, strict=True)])
+    await w.copy(Application, APPLICATION_COLUMNS, rows.apps)
+    await w.add(BudgetLine, BUDGET_COLUMNS, rows.lines)
+    await w.add(FinancingLine, ("application", "source", "amount_ore"), rows.financing)
+    await w.add(Review, REVIEW_COLUMNS, rows.reviews)
+    await w.copy(GrantAgreement, AGREEMENT_COLUMNS, rows.grants)
+    await w.add(GrantReport, REPORT_COLUMNS, rows.reports)
+    await w.add(Payment, ("grant", "kind", "amount_ore", "on_date", "created_by"), rows.payments)
+    ctx.progress(f"grants: {len(rows.apps):,} applications, {len(rows.grants):,} grants")

@@ -105,152 +105,109 @@ def _pdsa(
             values.append((measure, start + dt.timedelta(days=7 * week), round(value, 1)))
 
 
+class _Rows:
+    def __init__(self) -> None:
+        self.participants: list[tuple[Any, ...]] = []
+        self.sessions: list[tuple[Any, ...]] = []
+        self.actions: list[tuple[Any, ...]] = []
+        self.items: list[tuple[Any, ...]] = []
+        self.approvals: list[tuple[Any, ...]] = []
+        self.cycles: list[tuple[Any, ...]] = []
+        self.measures: list[tuple[Any, ...]] = []
+        self.values: list[tuple[Any, ...]] = []
+
+
+def _approvals(plan: ProjectPlan, rows: _Rows) -> None:
+    done = plan.status in STARTED
+    for kind in APPROVALS:
+        reference = "Sikt 123456" if kind == "data_protection" else ""
+        status = "approved" if done else "applied"
+        decided = plan.starts_on if done else None
+        rows.approvals.append((plan.id, kind, True, status, reference, decided, plan.leader))
+
+
+def _sessions(ctx: ScaleContext, plan: ProjectPlan, ids: range, rows: _Rows) -> None:
+    today = ctx.now.date()
+    for k, session in enumerate(ids):
+        held = plan.starts_on + dt.timedelta(days=30 + 150 * k)
+        attendance = {"leaders": 2, "employees": 4, "researchers": 2}
+        rows.sessions.append(
+            (session, plan.id, held, "in_person", "Rådhuset", attendance, 2,
+             "Samskaping av tiltaket", "Neste steg avtalt", plan.leader)
+        )  # fmt: skip
+        owner = ctx.coordinators.get(plan.municipalities[0], plan.leader)
+        due = held + dt.timedelta(days=21)
+        done = ctx.now if held < today else None
+        rows.actions.append(
+            (plan.id, session, "Følge opp avtalene fra samlingen", owner, due, done)
+        )
+
+
 async def write_workspaces(ctx: ScaleContext, plans: list[ProjectPlan], rng: random.Random) -> None:
-    w, today = ctx.writer, ctx.now.date()
-    participants: list[tuple[Any, ...]] = []
-    sessions, actions, items, approvals = [], [], [], []
-    cycles: list[tuple[Any, ...]] = []
-    measures: list[tuple[Any, ...]] = []
-    values: list[tuple[Any, ...]] = []
+    w, rows = ctx.writer, _Rows()
     plan_ids = await w.ids(PlanItem, len(plans) * len(PLAN))
     started = [p for p in plans if p.status in STARTED]
     session_ids = await w.ids(CodesignSession, len(started) * 2)
     cycle_ids = await w.ids(PdsaCycle, len(started) * 2)
     measure_ids = await w.ids(Measure, len(started) * 2)
     for n, plan in enumerate(plans):
-        _participants(ctx, plan, participants)
-        items += _plan_items(plan, plan_ids[n * len(PLAN) : (n + 1) * len(PLAN)], today)
-        for kind in APPROVALS:
-            done = plan.status in STARTED
-            approvals.append(
-                (
-                    plan.id,
-                    kind,
-                    True,
-                    "approved" if done else "applied",
-                    "Sikt 123456" if kind == "data_protection" else "",
-                    plan.starts_on if done else None,
-                    plan.leader,
-                )
-            )
+        _participants(ctx, plan, rows.participants)
+        rows.items += _plan_items(
+            plan, plan_ids[n * len(PLAN) : (n + 1) * len(PLAN)], ctx.now.date()
+        )
+        _approvals(plan, rows)
     for n, plan in enumerate(started):
-        for k in range(2):
-            session = session_ids[2 * n + k]
-            held = plan.starts_on + dt.timedelta(days=30 + 150 * k)
-            sessions.append(
-                (
-                    session,
-                    plan.id,
-                    held,
-                    "in_person",
-                    "Rådhuset",
-                    {"leaders": 2, "employees": 4, "researchers": 2},
-                    2,
-                    "Samskaping av tiltaket",
-                    "Neste steg avtalt",
-                    plan.leader,
-                )
-            )
-            owner = ctx.coordinators.get(plan.municipalities[0], plan.leader)
-            actions.append(
-                (
-                    plan.id,
-                    session,
-                    "Følge opp avtalene fra samlingen",
-                    owner,
-                    held + dt.timedelta(days=21),
-                    ctx.now if held < today else None,
-                )
-            )
+        _sessions(ctx, plan, session_ids[2 * n : 2 * n + 2], rows)
         ids = {"cycle": cycle_ids[2 * n : 2 * n + 2], "measure": measure_ids[2 * n : 2 * n + 2]}
-        _pdsa(plan, rng, cycles, measures, values, ids)
-    await _write(ctx, participants, sessions, actions, items, approvals, (cycles, measures, values))
-    ctx.progress(f"projects: {len(participants):,} participants, {len(values):,} PDSA values")
+        _pdsa(plan, rng, rows.cycles, rows.measures, rows.values, ids)
+    await _write(ctx, rows)
+    ctx.progress(
+        f"projects: {len(rows.participants):,} participants, {len(rows.values):,} PDSA values"
+    )
 
 
-async def _write(
-    ctx: ScaleContext,
-    participants: list[tuple[Any, ...]],
-    sessions: list[tuple[Any, ...]],
-    actions: list[tuple[Any, ...]],
-    items: list[tuple[Any, ...]],
-    approvals: list[tuple[Any, ...]],
-    pdsa: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]],
-) -> None:
+PARTICIPANT_COLUMNS = (
+    "project", "kind", "group", "municipality", "service", "account", "role", "label", "created_at",
+)  # fmt: skip
+SESSION_COLUMNS = (
+    "id", "project", "held_on", "mode", "place", "attendance", "user_representatives", "agenda",
+    "decisions", "created_by",
+)  # fmt: skip
+ACTION_COLUMNS = ("project", "session", "title", "owner", "due", "done_at")
+ITEM_COLUMNS = (
+    "id",
+    "project",
+    "kind",
+    "parent",
+    "title",
+    "starts_on",
+    "due",
+    "status",
+    "position",
+)
+APPROVAL_COLUMNS = (
+    "project",
+    "kind",
+    "required",
+    "status",
+    "reference",
+    "decided_on",
+    "updated_by",
+)
+CYCLE_COLUMNS = (
+    "id", "project", "number", "title", "change_idea", "prediction", "started_on", "ended_on",
+    "decision", "created_by",
+)  # fmt: skip
+MEASURE_COLUMNS = ("id", "project", "cycle", "name", "kind", "unit", "better", "baseline")
+
+
+async def _write(ctx: ScaleContext, rows: _Rows) -> None:
     w = ctx.writer
-    ids = await w.ids(Participant, len(participants))
-    await w.copy(
-        Participant,
-        (
-            "id",
-            "project",
-            "kind",
-            "group",
-            "municipality",
-            "service",
-            "account",
-            "role",
-            "label",
-            "created_at",
-        ),
-        [(i, *r) for i, r in zip(ids, participants, strict=True)],
-    )
-    await w.copy(
-        CodesignSession,
-        (
-            "id",
-            "project",
-            "held_on",
-            "mode",
-            "place",
-            "attendance",
-            "user_representatives",
-            "agenda",
-            "decisions",
-            "created_by",
-        ),
-        sessions,
-    )
-    ids = await w.ids(ProjectAction, len(actions))
-    await w.copy(
-        ProjectAction,
-        ("id", "project", "session", "title", "owner", "due", "done_at"),
-        [(i, *r) for i, r in zip(ids, actions, strict=True)],
-    )
-    await w.copy(
-        PlanItem,
-        ("id", "project", "kind", "parent", "title", "starts_on", "due", "status", "position"),
-        items,
-    )
-    ids = await w.ids(Approval, len(approvals))
-    await w.copy(
-        Approval,
-        ("id", "project", "kind", "required", "status", "reference", "decided_on", "updated_by"),
-        [(i, *r) for i, r in zip(ids, approvals, strict=True)],
-    )
-    cycles, measures, values = pdsa
-    await w.copy(
-        PdsaCycle,
-        (
-            "id",
-            "project",
-            "number",
-            "title",
-            "change_idea",
-            "prediction",
-            "started_on",
-            "ended_on",
-            "decision",
-            "created_by",
-        ),
-        cycles,
-    )
-    await w.copy(
-        Measure, ("id", "project", "cycle", "name", "kind", "unit", "better", "baseline"), measures
-    )
-    ids = await w.ids(MeasureValue, len(values))
-    await w.copy(
-        MeasureValue,
-        ("id", "measure", "measured_on", "value"),
-        [(i, *r) for i, r in zip(ids, values, strict=True)],
-    )
+    await w.add(Participant, PARTICIPANT_COLUMNS, rows.participants)
+    await w.copy(CodesignSession, SESSION_COLUMNS, rows.sessions)
+    await w.add(ProjectAction, ACTION_COLUMNS, rows.actions)
+    await w.copy(PlanItem, ITEM_COLUMNS, rows.items)
+    await w.add(Approval, APPROVAL_COLUMNS, rows.approvals)
+    await w.copy(PdsaCycle, CYCLE_COLUMNS, rows.cycles)
+    await w.copy(Measure, MEASURE_COLUMNS, rows.measures)
+    await w.add(MeasureValue, ("measure", "measured_on", "value"), rows.values)

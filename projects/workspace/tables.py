@@ -35,9 +35,7 @@ class Participant(Table, tablename="project_participant"):
     kind = Varchar(length=20)  # research_group | municipality | service | user_representative
     # Indexed each: the project list finds a caller's projects through any of them (an OR of
     # four conditions, one index each, or a sequential scan of every participant).
-    group = ForeignKey(
-        references=ResearchGroup, null=True, on_delete=OnDelete.cascade, index=True
-    )
+    group = ForeignKey(references=ResearchGroup, null=True, on_delete=OnDelete.cascade, index=True)
     municipality = ForeignKey(
         references=Municipality, null=True, on_delete=OnDelete.cascade, index=True
     )

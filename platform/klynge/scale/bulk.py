@@ -123,6 +123,14 @@ class BulkWriter:
         self.counts[tablename] = self.counts.get(tablename, 0) + written
         return written
 
+    async def add(
+        self, table: type[Table], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> range:
+        """Write rows that take new ids (reserved here, in row order); returns those ids."""
+        ids = await self.ids(table, len(rows))
+        await self.copy(table, ("id", *columns), ((i, *r) for i, r in zip(ids, rows, strict=True)))
+        return ids
+
     async def _write(
         self, tablename: str, names: list[str], records: list[tuple[Any, ...]]
     ) -> None:
