@@ -206,7 +206,6 @@ async def _write(ctx: ScaleContext, rows: _Rows) -> None:
     await w.copy(LiteratureImport, IMPORT_COLUMNS, rows.imports)
     await w.add(CheckSearch, SEARCH_COLUMNS, rows.searches)
     await w.copy(Reference, REFERENCE_COLUMNS, rows.references)
-    ctx.progress(f"literature: {len(rows.references):,} references")
     sources = ("reference", "literature_import", "position", "raw", "record")
     await w.add(ReferenceSource, sources, rows.sources)
     await w.add(ScreeningDecision, SCREENING_COLUMNS, rows.screening)
@@ -232,4 +231,4 @@ async def load_scale(ctx: ScaleContext) -> None:
             await _write(ctx, rows)
             await priorities.record_scale_progress(ctx, rows.changes, gaps=rows.gaps)
             checked += len(part)
-        ctx.progress(f"literature: {checked:,} checks")
+            ctx.progress(f"literature: {checked:,} of {len(needs):,} checks written")

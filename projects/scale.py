@@ -209,9 +209,10 @@ async def _projects(ctx: ScaleContext, plans: list[ProjectPlan], rng: random.Ran
 
 async def load_scale(ctx: ScaleContext) -> None:
     """Groups, then projects with their workspaces, grants and findings."""
-    from projects.findings.scale import write_findings
-    from projects.grants.scale import choose_funders, write_grants
-    from projects.workspace.scale import write_workspaces
+    # The parts' own api modules (imported here: they import this module's ProjectPlan).
+    from projects.findings.api import write_findings
+    from projects.grants.api import choose_funders, write_grants
+    from projects.workspace.api import write_workspaces
 
     rng = ctx.rng("projects")
     async with ctx.writer.part():
