@@ -11,6 +11,7 @@ from literature.formats.record import Author, normalise_doi
 from literature.import_run import parse_file
 from literature.labels import EVIDENCE_LABELS
 from literature.measures import create_measure, measure_choices
+from literature.scale import load_scale
 from literature.schemas import ImportFormat, LinkIn, MeasureCreate
 from literature.vocabulary import EvidenceScale
 
@@ -30,6 +31,7 @@ __all__ = [
     "create_measure",
     "evidence_label",
     "find_duplicates",
+    "load_scale",
     "measure_choices",
     "normalise_doi",
     "normalise_level",

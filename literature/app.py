@@ -22,6 +22,7 @@ APP = App(
     job_modules=("literature.imports",),
     commands="literature.cli",
     demo_seed="literature.demo:seed_demo",
+    scale="literature.api:load_scale",
     menu=(
         MenuEntry("/litteratur", N_("Literature"), 120, _in_a_cluster),
         MenuEntry("/tiltak", N_("Knowledge bank"), 900),

@@ -18,6 +18,7 @@ from priorities.need_reasons import CHECK_VERDICTS, PROPOSAL_ACCEPTED
 from priorities.need_reasons import reason as need_reason
 from priorities.needs import record_literature_verdict
 from priorities.round_read import load_round, round_out
+from priorities.scale import load_scale, record_scale_progress
 
 __all__ = [
     "CHECK_VERDICTS",
@@ -28,6 +29,7 @@ __all__ = [
     "endorsing_municipalities",
     "load_need",
     "load_round",
+    "load_scale",
     "load_visible",
     "mark_answered",
     "mark_matched",
@@ -39,6 +41,7 @@ __all__ = [
     "needs_asked_by",
     "prioritised_needs",
     "record_literature_verdict",
+    "record_scale_progress",
     "round_out",
     "service_ids",
 ]

@@ -26,6 +26,7 @@ APP = App(
         CronJob("remind_round_raters", hour=frozenset(range(7, 17)), minute=frozenset({20})),
     ),
     demo_seed="priorities.demo:seed_demo",
+    scale="priorities.api:load_scale",
     menu=(
         MenuEntry("/behov", N_("Knowledge needs"), 100, _in_a_cluster),
         MenuEntry("/runder", N_("Prioritisation rounds"), 110, _in_a_cluster),

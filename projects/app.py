@@ -68,6 +68,7 @@ APP = App(
     ),
     commands="projects.match_cli",
     demo_seed="projects.demo:seed_demo",
+    scale="projects.api:load_scale",
     menu=(
         MenuEntry("/forskergrupper", N_("Research groups"), 200, _logged_in),
         MenuEntry("/forsker/innboks", N_("My matched needs"), 210, _researcher),

@@ -79,6 +79,9 @@ class App:
     cron_jobs: Sequence[CronJob] = ()
     commands: str = ""  # a module with register(subparsers) and COMMAND_ERRORS (one-line errors)
     demo_seed: str = ""  # "module:seed_demo", async () -> bool (True when it created data)
+    # "module:function", async (klynge.scale.context.ScaleContext) -> None: the app's part of
+    # the national-scale demo (`klynge demo --scale`), written with ctx.writer in bulk.
+    scale: str = ""
     menu: Sequence[MenuEntry] = ()
     notices: Mapping[str, str] = field(default_factory=dict)
     labels: Sequence[str] = ()  # "module:DICT" of run-time translated labels (for extraction)

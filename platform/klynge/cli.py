@@ -43,13 +43,44 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     from klynge import demo
     from klynge.migrate import migrate
 
+    fraction = _scale_fraction(args.scale)
+
     async def run() -> bool:
         await migrate()
-        return await demo.seed()
+        created = await demo.seed()
+        if fraction is not None:
+            await _load_scale(fraction)
+        return created
 
     created = asyncio.run(run())
     print("klynge: demo data loaded" if created else "klynge: demo data already present")
     print(demo.logins_table())
+
+
+def _scale_fraction(value: str | None) -> float | None:
+    if value is None:
+        return None
+    from klynge.scale.load import parse_scale
+
+    try:
+        return parse_scale(value)
+    except ValueError as exc:
+        raise CommandError(str(exc) if "--scale" in str(exc) else f"--scale: {exc}") from None
+
+
+async def _load_scale(fraction: float) -> None:
+    from klynge.scale.load import AlreadyLoaded, load
+
+    def progress(line: str) -> None:
+        print(f"klynge: {line}", flush=True)
+
+    try:
+        report = await load(fraction, progress=progress)
+    except AlreadyLoaded as exc:
+        raise CommandError(str(exc)) from None
+    width = max(len(t) for t in report.rows)
+    for table, rows in sorted(report.rows.items()):
+        print(f"  {table:<{width}} {rows:>10,}")
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
@@ -196,6 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="migrate and load the demo cluster")
     demo.add_argument("--force", action="store_true", help="allow PostgreSQL")
+    demo.add_argument(
+        "--scale",
+        metavar="national|N",
+        help="also load a whole country of clusters around the demo (national, or a fraction)",
+    )
     demo.set_defaults(func=_cmd_demo)
 
     backup = sub.add_parser("backup", help="copy the whole database to FILE")

@@ -7,5 +7,6 @@ call. Nothing else of findings is imported from outside it.
 from __future__ import annotations
 
 from projects.findings.demo import seed_demo_findings
+from projects.findings.scale import write_findings
 
-__all__ = ["seed_demo_findings"]
+__all__ = ["seed_demo_findings", "write_findings"]

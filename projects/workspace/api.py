@@ -40,6 +40,7 @@ from projects.workspace.projects import (
     list_projects,
     notify_matched,
 )
+from projects.workspace.scale import write_workspaces
 
 __all__ = [
     "STATUSES",
@@ -67,4 +68,5 @@ __all__ = [
     "require_see",
     "seed_demo_projects",
     "visible_where",
+    "write_workspaces",
 ]
