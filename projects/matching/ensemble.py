@@ -65,6 +65,7 @@ class _Queries:
         self.needs = needs
         self.vectors = dict(given)
         self.passes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.feedback_fit: dict[tuple[str, str], np.ndarray] = {}
 
     def vector(self, model: str) -> np.ndarray:
         if model not in self.vectors:
@@ -79,6 +80,30 @@ class _Queries:
                 self.vector(model), self.matcher.config.feedback
             )
         return self.passes[model]
+
+    def prepare(self, signals: Iterable[str]) -> None:
+        """Where a model is asked both directly and with feedback queries from another model,
+        run them as one pass over its vectors (reading 100k vectors is what costs)."""
+        wanted = set(signals)
+        for model in MODELS:
+            seeds = [
+                s.partition("_via_")[2]
+                for s in sorted(wanted)
+                if s.startswith(f"{model}_via_") and s.partition("_via_")[2] != model
+            ]
+            if not seeds or model in self.passes:
+                continue
+            index = self.matcher.semantic(model)
+            rows = [index.feedback_vectors(*self.semantic(seed)[1:]) for seed in seeds]
+            direct = model in wanted
+            if direct:
+                rows.insert(0, self.vector(model))
+            fit, docs, sims = index.score_and_find(np.vstack(rows), self.matcher.config.feedback)
+            n = len(self.needs)
+            if direct:
+                self.passes[model] = (fit[:n], docs[:n], sims[:n])
+            for i, seed in enumerate(seeds, start=int(direct)):
+                self.feedback_fit[(model, seed)] = fit[i * n : (i + 1) * n]
 
 
 class Matcher:
@@ -126,6 +151,8 @@ class Matcher:
         if signal in MODELS:
             return q.semantic(signal)[0]
         target, _, seed = signal.partition("_via_")
+        if (target, seed) in q.feedback_fit:
+            return q.feedback_fit[(target, seed)]
         _, docs, sims = q.semantic(seed)
         if target == "lexical":
             return lexical_feedback(self.lexical, self._columns(seed), docs, sims)
@@ -143,6 +170,7 @@ class Matcher:
         out: dict[str, np.ndarray] = {}
         if signals is not None:
             q = _Queries(self, needs, vectors or {})
+            q.prepare(signals := list(signals))
             return {s: self._signal(s, needs, q) for s in signals}
         for lang in LANGUAGES:
             rows = [i for i, n in enumerate(needs) if need_language_group(n) == lang]
@@ -151,6 +179,7 @@ class Matcher:
             part = [needs[i] for i in rows]
             given = {m: v[rows] for m, v in (vectors or {}).items()}
             q = _Queries(self, part, given)
+            q.prepare(self.config.signals(lang))
             for signal in self.config.signals(lang):
                 matrix = out.setdefault(
                     signal, np.zeros((len(needs), len(self.groups)), dtype=np.float32)
