@@ -77,6 +77,15 @@ def main() -> None:
             if weights == chosen:
                 rank = results.index((mean, losses, weights)) + 1
                 print(f"  chosen: {mean:.3f}, rank {rank} of {len(results)}")
+        by_weights = {tuple(w.values()): (m, ls) for m, ls, w in results}
+        print("  each part's contribution (the chosen weighting without it):")
+        for signal, w in chosen.items():
+            if w:
+                without = tuple(0.0 if s == signal else v for s, v in chosen.items())
+                if any(without):
+                    m, ls = by_weights[without]
+                    parts = " ".join(f"{x:.3f}" for x in ls)
+                    print(f"    without {signal}: {m:.3f} ({parts})")
 
 
 if __name__ == "__main__":
