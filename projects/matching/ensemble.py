@@ -72,13 +72,13 @@ class _Queries:
             self.vectors[model] = self.matcher.semantic(model).need_vectors(self.needs)
         return self.vectors[model]
 
-    def semantic(self, model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(fit, nearest documents, their cosines) from one pass over the model's vectors."""
-        if model not in self.passes:
+    def semantic(self, model: str, find: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(fit, nearest documents, their cosines) from one pass over the model's vectors
+        (the nearest documents only when `find`: feedback needs them)."""
+        if model not in self.passes or (find and not self.passes[model][1].size):
             index = self.matcher.semantic(model)
-            self.passes[model] = index.score_and_find(
-                self.vector(model), self.matcher.config.feedback
-            )
+            k = self.matcher.config.feedback if find else 0
+            self.passes[model] = index.score_and_find(self.vector(model), k)
         return self.passes[model]
 
     def prepare(self, signals: Iterable[str]) -> None:
@@ -98,7 +98,8 @@ class _Queries:
             direct = model in wanted
             if direct:
                 rows.insert(0, self.vector(model))
-            fit, docs, sims = index.score_and_find(np.vstack(rows), self.matcher.config.feedback)
+            k = self.matcher.config.feedback if self.matcher._is_seed(model) else 0
+            fit, docs, sims = index.score_and_find(np.vstack(rows), k)
             n = len(self.needs)
             if direct:
                 self.passes[model] = (fit[:n], docs[:n], sims[:n])
@@ -123,6 +124,7 @@ class Matcher:
         self._semantic: dict[str, SemanticIndex] = {}
         self._stats: dict[str, tuple[float, float]] = {}
         self._lexical_columns: dict[str, np.ndarray] = {}
+        self._ties: np.ndarray | None = None
         self.textless = np.asarray(
             [
                 not (g.name or g.description or g.keywords or any(p.text() for p in g.publications))
@@ -137,6 +139,9 @@ class Matcher:
             self._semantic[model] = SemanticIndex(self.groups, model, self.source)
         return self._semantic[model]
 
+    def _is_seed(self, model: str) -> bool:
+        return any(s.endswith(f"_via_{model}") for s in self.config.signals())
+
     def _columns(self, seed: str) -> np.ndarray:
         """The lexical index's column of each of the seed index's documents (made once)."""
         if seed not in self._lexical_columns:
@@ -149,7 +154,7 @@ class Matcher:
         if signal == "lexical":
             return self.lexical.score_needs(needs)
         if signal in MODELS:
-            return q.semantic(signal)[0]
+            return q.semantic(signal, find=self._is_seed(signal))[0]
         target, _, seed = signal.partition("_via_")
         if (target, seed) in q.feedback_fit:
             return q.feedback_fit[(target, seed)]
@@ -239,6 +244,14 @@ class Matcher:
         for start in range(0, len(needs), chunk):
             yield start, self.score_needs(needs[start : start + chunk])
 
+    def _tie_rank(self) -> np.ndarray:
+        """Each group's place in id order (ties are broken by id), made once."""
+        if self._ties is None:
+            order = np.argsort(np.asarray([g.id for g in self.groups], dtype=object), kind="stable")
+            self._ties = np.empty(len(order), dtype=np.int64)
+            self._ties[order] = np.arange(len(order))
+        return self._ties
+
     def rank(
         self,
         need: NeedText | Mapping[str, Any],
@@ -262,7 +275,7 @@ class Matcher:
         semantic = signals.get("e5", zero)[0]
         excluded = set(exclude)
         ids = [g.id for g in self.groups]
-        order = sorted(range(len(ids)), key=lambda g: (-fit[g], ids[g]))
+        order = np.lexsort((self._tie_rank(), -fit)).tolist()
         out = [
             Match(need.id, ids[g], float(fit[g]), float(lexical[g]), float(semantic[g]), None)
             for g in order

