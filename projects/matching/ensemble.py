@@ -275,10 +275,7 @@ class Matcher:
         semantic = signals.get("e5", zero)[0]
         excluded = set(exclude)
         ids = [g.id for g in self.groups]
-        order = np.lexsort((self._tie_rank(), -fit)).tolist()
-        out = [
-            Match(need.id, ids[g], float(fit[g]), float(lexical[g]), float(semantic[g]), None)
-            for g in order
-            if ids[g] not in excluded
-        ]
-        return out[:limit] if limit is not None else out
+        order = np.lexsort((self._tie_rank(), -fit))
+        kept = [g for g in order.tolist() if ids[g] not in excluded][:limit]
+        fits, lex, sem = fit[kept].tolist(), lexical[kept].tolist(), semantic[kept].tolist()
+        return [Match(need.id, ids[g], fits[i], lex[i], sem[i], None) for i, g in enumerate(kept)]
