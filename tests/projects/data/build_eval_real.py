@@ -6,7 +6,7 @@ Reads `eval_real_papers.jsonl` (each paper's title and abstract verbatim from it
 authors and the source's repository, path and commit) and `eval_real_needs.jsonl` (which papers
 are needs, each one's research question in one sentence, written by hand, and its Norwegian
 rewrite), `eval_real_labels.jsonl` (the label recorded for every paper) and
-`eval_real_groups.jsonl` (every group: one researcher, the key matched against author lists, the
+`eval_real_groups.jsonl` (every group: one researcher, the keys matched against author lists, the
 profile's papers), and writes
 `eval_en/{groups,needs,judgements}.jsonl` (needs in English: the paper's title, its research
 question in one sentence, its abstract) and `eval_no/…` (the same groups and judgements; the same
@@ -23,12 +23,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # The recorded labels (one per paper: field, topics, method) and the groups (one researcher each:
-# id, name as shown, (surname, first initial) as matched against author lists, profile paper keys).
+# id, name as shown, the (surname, first initial) keys matched against author lists — more than one
+# where the researcher's own site names them two ways — and the profile's paper keys).
 # Fields: mh = child and youth mental health (incl. sleep, well-being), cw = child welfare and
 # maltreatment, ph = public health and health behaviour, ed = education and school, med = medicine,
 # hs = health services, soc = sociology and policy, econ = economics.
 Label = tuple[str, tuple[str, ...], str]
-Group = tuple[str, str, tuple[str, str], tuple[str, ...]]
+Group = tuple[str, str, frozenset[tuple[str, str]], tuple[str, ...]]
 
 
 def _jsonl(name: str) -> list[dict]:
@@ -41,24 +42,28 @@ LABELS: dict[str, Label] = {
     for row in _jsonl("eval_real_labels.jsonl")
 }
 GROUPS: list[Group] = [
-    (row["id"], row["name"], (row["author"][0], row["author"][1]), tuple(row["profile"]))
+    (row["id"], row["name"], frozenset((s, i) for s, i in row["keys"]), tuple(row["profile"]))
     for row in _jsonl("eval_real_groups.jsonl")
 ]
 
 
 def author_key(name: str) -> tuple[str, str]:
-    """('bøe', 't') from 'Tormod Bøe', 'T. Bøe' or 'Bøe, T' (last word of the surname)."""
+    """('bøe', 't') from 'Tormod Bøe', 'T. Bøe', 'Bøe, T' or 'Bøe T' (last word of the surname)."""
     if "," in name:
         surname, given = (part.strip() for part in name.split(",", 1))
     else:
         *given_parts, surname = name.split()
         given = " ".join(given_parts)
+        if given and surname.isupper() and len(surname) <= 3 and not given.isupper():
+            surname, given = given, surname  # 'Simona JS': surname first, then initials
     return surname.split()[-1].split("-")[0].casefold(), given[:1].casefold()
 
 
-def grade(need: str, researcher: tuple[str, str], profile: tuple[str, ...], papers: dict) -> int:
+def grade(
+    need: str, researcher: frozenset[tuple[str, str]], profile: tuple[str, ...], papers: dict
+) -> int:
     """The rules of README.md on the recorded labels and author lists."""
-    if researcher in {author_key(a) for a in papers[need]["authors"]}:
+    if researcher & {author_key(a) for a in papers[need]["authors"]}:
         return 3
     field, topics, method = LABELS[need]
     labels = [LABELS[key] for key in profile]
