@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,12 +28,13 @@ HERE = Path(__file__).resolve().parent
 # where the researcher's own site names them two ways — and the profile's paper keys).
 # Fields: mh = child and youth mental health (incl. sleep, well-being), cw = child welfare and
 # maltreatment, ph = public health and health behaviour, ed = education and school, med = medicine,
-# hs = health services, soc = sociology and policy, econ = economics.
+# hs = health services, soc = sociology, policy and criminology, econ = economics, cs = computer
+# science.
 Label = tuple[str, tuple[str, ...], str]
 Group = tuple[str, str, frozenset[tuple[str, str]], tuple[str, ...]]
 
 
-def _jsonl(name: str) -> list[dict]:
+def _jsonl(name: str) -> list[dict[str, Any]]:
     with (HERE / name).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
@@ -60,7 +62,10 @@ def author_key(name: str) -> tuple[str, str]:
 
 
 def grade(
-    need: str, researcher: frozenset[tuple[str, str]], profile: tuple[str, ...], papers: dict
+    need: str,
+    researcher: frozenset[tuple[str, str]],
+    profile: tuple[str, ...],
+    papers: dict[str, dict[str, Any]],
 ) -> int:
     """The rules of README.md on the recorded labels and author lists."""
     if researcher & {author_key(a) for a in papers[need]["authors"]}:
@@ -76,7 +81,7 @@ def grade(
     return 0
 
 
-def _write(path: Path, rows: list[dict]) -> None:
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
     path.parent.mkdir(exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
