@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 # Fields: mh = child and youth mental health (incl. sleep, well-being), cw = child welfare and
 # maltreatment, ph = public health and health behaviour, ed = education and school, med = medicine,
 # hs = health services, soc = sociology, policy and criminology, econ = economics, cs = computer
-# science.
+# science, stat = statistical methods.
 Label = tuple[str, tuple[str, ...], str]
 Group = tuple[str, str, frozenset[tuple[str, str]], tuple[str, ...]]
 
