@@ -1,11 +1,13 @@
 """The real-text evaluation sets (tests/projects/data/eval_en, eval_no) are well formed: unique
 ids, every need judged against every group once with a grade 0–3, the same groups and judgements
-in both sets, and the Norwegian needs in both bokmål and nynorsk. Not a test of the matcher."""
+in both sets, and each Norwegian need in the written standard recorded for it (bokmål or
+nynorsk). Not a test of the matcher."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,7 @@ from klynge.text.pipeline import detect_language
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _rows(folder: str, name: str) -> list[dict]:
+def _rows(folder: str, name: str) -> list[dict[str, Any]]:
     with (DATA / folder / f"{name}.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
@@ -48,5 +50,8 @@ def test_norwegian_set_shares_groups_and_judgements_and_has_both_written_standar
     languages = [
         detect_language(" ".join((n["title"], n["question"], n["background"]))) for n in norwegian
     ]
+    with (DATA / "eval_real_needs.jsonl").open(encoding="utf-8") as handle:
+        recorded = [json.loads(line)["no"]["language"] for line in handle if line.strip()]
+    assert languages == recorded
     assert set(languages) == {"nb", "nn"}
     assert {detect_language(n["background"]) for n in english} == {"en"}
