@@ -24,6 +24,7 @@ from projects.match_report import evaluate_variants, print_report
 from projects.matching import variants
 from projects.matching.evaluation import JsonLinesError, group_judgements, read_jsonl
 from projects.matching.model import GroupText, NeedText
+from projects.matching.vectors import VectorSource, cached_source
 
 
 class MatchCommandError(Exception):
@@ -82,9 +83,10 @@ def score_to_file(
     variant: str = variants.DEFAULT,
     chunk: int = _CHUNK,
     workers: int = 1,
+    source: VectorSource | None = None,
 ) -> None:
     """Stream {"group": {"need": score}} for every pair (5 decimals)."""
-    index = variants.build(groups, variant)
+    index = variants.build(groups, variant, source)
     matrix = np.zeros((len(groups), len(needs)), dtype=np.uint32)  # groups × needs
     if groups:
         for start, block in index.iter_score_chunks(needs, chunk, workers):
@@ -104,6 +106,19 @@ def score_to_file(
     out.write("}\n")
 
 
+def _embedding_progress() -> Any:
+    """Prints how far the embedding of new texts has come (to stderr, every 10 %)."""
+    last = {"shown": -1}
+
+    def progress(done: int, total: int) -> None:
+        tenth = 10 * done // max(1, total)
+        if tenth != last["shown"] and total > 64:
+            last["shown"] = tenth
+            print(f"klynge: embedding {done:,} of {total:,} new texts", file=sys.stderr)
+
+    return progress
+
+
 def _cmd_score(args: Any) -> None:
     groups = load_groups(args.groups)
     needs = load_needs(args.needs)
@@ -115,7 +130,14 @@ def _cmd_score(args: Any) -> None:
     partial = target.with_name(target.name + ".partial")
     try:
         with partial.open("w", encoding="utf-8") as handle:
-            score_to_file(groups, needs, handle, variant=args.variant, workers=args.workers)
+            score_to_file(
+                groups,
+                needs,
+                handle,
+                variant=args.variant,
+                workers=args.workers,
+                source=cached_source(progress=_embedding_progress()),
+            )
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)

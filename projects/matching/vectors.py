@@ -56,36 +56,54 @@ def _key(version: str, kind: str, text: str) -> str:
     return hashlib.blake2b(f"{version}\x00{kind}\x00{text}".encode(), digest_size=20).hexdigest()
 
 
+def _open(target: Path) -> sqlite3.Connection | None:
+    """The cache file, or None when it cannot be used (read-only home, a damaged file): then
+    vectors are computed as if there were no cache, never an error."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(target, timeout=30)
+        db.execute("CREATE TABLE IF NOT EXISTS vec (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        db.commit()
+    except (OSError, sqlite3.Error):
+        return None
+    return db
+
+
 def cached_source(
     path: Path | None = None, progress: Callable[[int, int], None] | None = None
 ) -> VectorSource:
-    """A vector source that looks in the cache first and computes only what is missing."""
+    """A vector source that looks in the cache first and computes only what is missing, batch
+    by batch (each batch is kept at once: an interrupted run resumes where it stopped)."""
     target = path if path is not None else default_cache_path()
 
     def source(model: str, texts: Sequence[str], kind: str) -> np.ndarray:
-        if target is None:
+        db = _open(target) if target is not None else None
+        if db is None:
             return embed_texts(model, texts, kind, progress)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        version = embedder(model).info.version
-        dim = embedder(model).info.dim
-        keys = [_key(version, kind, t) for t in texts]
-        with sqlite3.connect(target) as db:
-            db.execute("CREATE TABLE IF NOT EXISTS vec (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
-            found: dict[str, bytes] = {}
-            unique = list(dict.fromkeys(keys))
-            for k in unique:
+        info = embedder(model).info
+        keys = [_key(info.version, kind, t) for t in texts]
+        found: dict[str, bytes] = {}
+        try:
+            for k in dict.fromkeys(keys):
                 row = db.execute("SELECT v FROM vec WHERE k = ?", (k,)).fetchone()
                 if row is not None:
                     found[k] = row[0]
-            missing = [i for i, k in enumerate(keys) if k not in found]
-            first = {keys[i]: i for i in missing}
-            todo = list(first.values())
-            if todo:
-                fresh = embed_texts(model, [texts[i] for i in todo], kind, progress)
-                rows = [(keys[i], fresh[j].tobytes()) for j, i in enumerate(todo)]
-                db.executemany("INSERT OR REPLACE INTO vec (k, v) VALUES (?, ?)", rows)
+            todo = list({keys[i]: i for i, k in enumerate(keys) if k not in found}.values())
+            for start in range(0, len(todo), _BATCH):
+                part = todo[start : start + _BATCH]
+                fresh = embed_texts(model, [texts[i] for i in part], kind)
+                rows = [(keys[i], fresh[j].tobytes()) for j, i in enumerate(part)]
                 found.update(rows)
-        out = np.zeros((len(texts), dim), dtype=np.float32)
+                try:
+                    db.executemany("INSERT OR REPLACE INTO vec (k, v) VALUES (?, ?)", rows)
+                    db.commit()
+                except sqlite3.Error:
+                    pass  # a full disk or a locked file costs the cache, not the result
+                if progress:
+                    progress(min(len(todo), start + _BATCH), len(todo))
+        finally:
+            db.close()
+        out = np.zeros((len(texts), info.dim), dtype=np.float32)
         for i, k in enumerate(keys):
             out[i] = np.frombuffer(found[k], dtype=np.float32)
         return out
