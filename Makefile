@@ -46,7 +46,7 @@ test: $(STAMP) browser-deps lint typecheck wheel-check ## lint + mypy + installe
 	KLYNGE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
 	if [ -n "$$DATABASE_URL" ]; then \
 	  KLYNGE_TEST_DB=postgres $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" || exit 1; \
-	  covered="$$covered, PostgreSQL"; \
+	  covered="$$covered, PostgreSQL (tests that use the database)"; \
 	else covered="$$covered; PostgreSQL not covered (DATABASE_URL unset)"; fi; \
 	if [ -n "$$REDIS_URL" ]; then covered="$$covered, Redis + arq workers"; \
 	else covered="$$covered; Redis not covered (REDIS_URL unset: jobs tested in-process)"; fi; \

@@ -62,14 +62,23 @@ async def _pg(statement: str) -> None:
         await conn.close()
 
 
+def _needs_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "db" in names or "_schema" in names or item.get_closest_marker("database") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without REDIS_URL (the embedded run) Redis tests are deselected, not skipped: the
-    Makefile's summary says which backends were covered. With REDIS_URL they must pass."""
-    if REDIS_URL:
-        return
+    Makefile's summary says which backends were covered. With REDIS_URL they must pass.
+
+    The PostgreSQL run (the second pass of `make test`) runs the tests that use the database;
+    tests that never touch it (pure rules, parsers, the matcher, the CLI without a database)
+    ran in the SQLite pass already and would give the same answer."""
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker("redis") else keep).append(item)
+        redis_off = not REDIS_URL and item.get_closest_marker("redis")
+        no_db_twice = BACKEND == "postgres" and not _needs_database(item)
+        (drop if redis_off or no_db_twice else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

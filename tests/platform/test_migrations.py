@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from piccolo.conf.apps import Finder
 
 from klynge.audit import AuditEvent
@@ -129,6 +130,7 @@ def _cli_migrate(database_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.database
 async def test_fresh_database_from_scratch_twice(tmp_path: Path) -> None:
     """A brand-new database of the session's engine: `klynge migrate` builds it, and a second
     run changes nothing (the command a deployment runs on every start)."""
