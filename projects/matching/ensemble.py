@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from projects.matching.core import MatchIndex
-from projects.matching.model import VARIANTS, GroupText, Match, NeedText
+from projects.matching.model import VARIANTS, Explanation, GroupText, Match, NeedText
 from projects.matching.semantic import SemanticIndex, need_text
 from projects.matching.text import detect_language
 from projects.matching.vectors import VectorSource
+from projects.matching.why import explain_match
 
 __all__ = ["EnsembleConfig", "Matcher", "need_language_group"]
 
@@ -175,3 +176,9 @@ class Matcher:
                 )
             )
         return out[:limit] if limit is not None else out
+
+    def explain(
+        self, need: NeedText, group_id: str, *, fit: float | None = None, top: int = 3
+    ) -> Explanation:
+        """Why this group fits this need: the closest publications (cosine), shared terms."""
+        return explain_match(self, need, group_id, fit=fit, top=top)
