@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from projects.matching.embedders import embedder
+from projects.matching.embedders import MODELS, embedder
 
 __all__ = ["VectorSource", "cached_source", "default_cache_path", "embed_texts"]
 
@@ -66,8 +66,9 @@ def cached_source(
         if target is None:
             return embed_texts(model, texts, kind, progress)
         target.parent.mkdir(parents=True, exist_ok=True)
-        version = embedder(model).info.version
-        dim = embedder(model).info.dim
+        # The model's name, not the model: a run that finds everything cached loads no weights.
+        version = MODELS[model].version
+        dim = MODELS[model].dim
         keys = [_key(version, kind, t) for t in texts]
         with sqlite3.connect(target) as db:
             db.execute("CREATE TABLE IF NOT EXISTS vec (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
