@@ -41,8 +41,12 @@ typecheck: $(STAMP) ## mypy (strict) on the core package klynge
 wheel-check: $(STAMP) ## build sdist + wheel, install in a fresh venv, migrate/demo/run it (SQLite; + PostgreSQL with DATABASE_URL)
 	.ci/wheel-check
 
+# The embedding cache the test sessions share (keyed by model version and text: never stale).
+TEST_EMBED_CACHE ?= $(CURDIR)/var/test-embeddings.sqlite3
+
 test: $(STAMP) browser-deps lint typecheck wheel-check ## lint + mypy + installed-wheel check + all tests on SQLite; also PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set
 	@start=$$(date +%s); covered="SQLite (incl. browser + axe)"; \
+	export KLYNGE_EMBED_CACHE="$${KLYNGE_EMBED_CACHE:-$(TEST_EMBED_CACHE)}"; \
 	KLYNGE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
 	if [ -n "$$DATABASE_URL" ]; then \
 	  KLYNGE_TEST_DB=postgres $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" || exit 1; \

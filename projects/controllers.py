@@ -31,6 +31,7 @@ from projects import schemas as s
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
+CURATORS = requires_role(Role.RESEARCHER, Role.ADVISER, Role.PLATFORM_ADMIN)
 # The most rows one list call returns (the proposals list returned at most this before paging).
 MAX_PAGE = 500
 
@@ -110,10 +111,11 @@ class ResearchGroupController(Controller):
     async def add_publication(
         self,
         actor: NamedDependency[Principal],
+        dispatcher: NamedDependency[runner.Dispatcher],
         group_id: FromPath[int],
         data: JSONBody[s.PublicationIn],
     ) -> s.PublicationOut:
-        return await publications.add_publication(actor, group_id, data)
+        return await publications.add_publication(actor, dispatcher, group_id, data)
 
     @post(
         "/{group_id:int}/publications/import",
@@ -140,18 +142,20 @@ class ResearchGroupController(Controller):
 
     @post(
         "/{group_id:int}/publications/curation",
-        guards=[RESEARCHERS],
+        guards=[CURATORS],
         operation_id="CurateGroupPublications",
         status_code=HTTP_200_OK,
-        summary="Include or exclude publications and set the recency window",
+        summary="Include or exclude publications and set the recency window (the group's "
+        "researchers, or an adviser of a cluster it is matched in)",
     )
     async def curate(
         self,
         actor: NamedDependency[Principal],
+        dispatcher: NamedDependency[runner.Dispatcher],
         group_id: FromPath[int],
         data: JSONBody[s.CurationIn],
     ) -> list[s.PublicationOut]:
-        return await publications.curate(actor, group_id, data)
+        return await publications.curate(actor, group_id, data, dispatcher)
 
 
 class MatchingController(Controller):

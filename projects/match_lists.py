@@ -12,9 +12,9 @@ from klynge.db import json_value
 from klynge.errors import NotFound
 from klynge.i18n import N_
 from priorities import api as priorities
-from projects import proposals
+from projects import match_explain, proposals
 from projects import schemas as s
-from projects.tables import Match, MatchRun
+from projects.tables import GroupPublication, Match, MatchRun
 
 
 async def latest_run(cluster_id: int) -> dict[str, Any] | None:
@@ -24,6 +24,20 @@ async def latest_run(cluster_id: int) -> dict[str, Any] | None:
         .order_by(MatchRun.id, ascending=False)
         .first()
     )
+
+
+async def _worded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows' explanations worded for the reader (one query for the exclusions)."""
+    stored = [json_value(r["explanation"], {}) for r in rows]
+    ids = match_explain.publication_ids(stored)
+    excluded = {
+        r["id"]
+        for r in await GroupPublication.select(GroupPublication.id).where(
+            GroupPublication.id.is_in(ids or [-1]),
+            GroupPublication.included == False,  # noqa: E712
+        )
+    }
+    return [match_explain.worded(e, excluded) for e in stored]
 
 
 async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
@@ -56,6 +70,7 @@ async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
     if not in_cluster and not rows:
         raise NotFound(N_("We could not find the knowledge need."))
     answers = await proposals.interests([r["group"] for r in rows])
+    explanations = await _worded(rows)
     return s.MatchList(
         need_id=need_id,
         run_id=run["id"] if run else None,
@@ -68,10 +83,10 @@ async def need_matches(actor: Principal, need_id: int) -> s.MatchList:
                 rank=r["rank"],
                 score=r["score"],
                 text_fit=r["text_fit"],
-                explanation=json_value(r["explanation"], {}),
+                explanation=explanation,
                 interest=answers.get((need_id, r["group"])),
             )
-            for r in rows
+            for r, explanation in zip(rows, explanations, strict=True)
         ],
     )
 
@@ -98,11 +113,8 @@ async def inbox(actor: Principal) -> list[dict[str, Any]]:
         .order_by(Match.score, ascending=False)
     )
     answers = await proposals.interests(groups)
+    explanations = await _worded(rows)
     return [
-        {
-            **r,
-            "explanation": json_value(r["explanation"], {}),
-            "interest": answers.get((r["need"], r["group"])),
-        }
-        for r in rows
+        {**r, "explanation": explanation, "interest": answers.get((r["need"], r["group"]))}
+        for r, explanation in zip(rows, explanations, strict=True)
     ]

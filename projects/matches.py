@@ -3,8 +3,10 @@ and a need's match list is served from storage, each match with its explanation.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from klynge import audit
@@ -17,10 +19,11 @@ from klynge.jobs import runner
 from klynge.orgs.tables import Municipality, ResearchGroup, Service
 from klynge.scoping import can_manage_cluster, ensure_cluster_visible
 from priorities import api as priorities
+from projects import embeddings, handoffs, match_explain, publications
 from projects import groups as group_service
-from projects import handoffs, publications
 from projects import schemas as s
-from projects.matching import GroupText, MatchIndex, NeedText, Publication, factors
+from projects.matching import GroupText, NeedText, Publication, factors, variants
+from projects.matching.ensemble import Matcher
 from projects.tables import Conflict, GroupMember, Match, MatchRun
 from projects.workspace import api as workspace
 
@@ -47,9 +50,13 @@ def _need_text(row: Mapping[str, Any]) -> NeedText:
 
 
 async def _group_texts(group_ids: Sequence[int]) -> tuple[list[GroupText], dict[int, list[int]]]:
-    """The groups as the matcher sees them, and each group's publication ids by position."""
+    """The groups as the matcher sees them (publications with their stored vectors), and each
+    group's publication ids by position."""
     profiles = {g.id: g for g in await group_service.list_groups(group_ids)}
     curated = await publications.curated_publications(group_ids)
+    vectors = await embeddings.stored_vectors(
+        {p["id"]: embeddings.publication_text(p) for pubs in curated.values() for p in pubs}
+    )
     texts = []
     pub_ids: dict[int, list[int]] = {}
     for group_id in group_ids:
@@ -63,7 +70,12 @@ async def _group_texts(group_ids: Sequence[int]) -> tuple[list[GroupText], dict[
                 description=" ".join(x for x in (g.description, g.expertise) if x),
                 keywords=tuple(g.keywords + g.target_groups),
                 publications=tuple(
-                    Publication(title=p["title"], abstract=p["abstract"], year=p["year"])
+                    Publication(
+                        title=p["title"],
+                        abstract=p["abstract"],
+                        year=p["year"],
+                        vectors=vectors.get(p["id"], {}),
+                    )
                     for p in pubs
                 ),
             )
@@ -115,56 +127,86 @@ async def _service_types(need_rows: Sequence[Mapping[str, Any]]) -> dict[int, se
 async def compute(
     cluster_id: int, progress: Any = None
 ) -> tuple[list[dict[str, Any]], int, int, list[int]]:
-    """Rank every group for every matchable need of the cluster; rows ready to store."""
+    """Rank every group for every matchable need of the cluster; rows ready to store. The
+    publications' missing embeddings are computed (and stored) first."""
     need_rows = await priorities.matchable_needs(cluster_id)
     group_ids = [r["id"] for r in await ResearchGroup.select(ResearchGroup.id)]
     if progress:
         await progress(
-            10,
+            5,
             gettext(N_("%(needs)s needs and %(groups)s research groups"))
             % {"needs": len(need_rows), "groups": len(group_ids)},
         )
+    await publications.embed_group_publications(
+        group_ids, embeddings.job_progress(progress, 5, 50) if progress else None
+    )
     texts, pub_ids = await _group_texts(group_ids)
-    index = MatchIndex.build(texts)
-    profiles = {g.id: g for g in await group_service.list_groups(group_ids)}
+    # Building the matcher embeds the profiles and calibrates: seconds of CPU, off the loop.
+    matcher = await asyncio.to_thread(
+        variants.build, texts, variants.DEFAULT, embeddings.run_source()
+    )
+    assert isinstance(matcher, Matcher)
+    context = _Context(
+        profiles={g.id: g for g in await group_service.list_groups(group_ids)},
+        coords={
+            r["id"]: (r["latitude"], r["longitude"])
+            for r in await Municipality.select(
+                Municipality.id, Municipality.latitude, Municipality.longitude
+            )
+            if r["latitude"] is not None and r["longitude"] is not None
+        },
+        service_types=await _service_types(need_rows),
+        pub_ids=pub_ids,
+    )
     conflicts = await conflicts_for(cluster_id, need_rows)
-    service_types = await _service_types(need_rows)
-    coords = {
-        r["id"]: (r["latitude"], r["longitude"])
-        for r in await Municipality.select(
-            Municipality.id, Municipality.latitude, Municipality.longitude
-        )
-        if r["latitude"] is not None and r["longitude"] is not None
-    }
     rows: list[dict[str, Any]] = []
     for done, need in enumerate(need_rows, start=1):
-        text = _need_text(need)
         excluded = conflicts.excluded_groups(str(need["id"]))
-        ranked = index.rank(text, exclude=excluded)
-        scored = _scored(need, ranked, profiles, coords, service_types)
-        for rank, (combined, m, g, km) in enumerate(scored[:KEEP_PER_NEED], start=1):
-            if combined.score <= 0:
-                break
-            explanation = index.explain(text, m.group_id)
-            rows.append(
-                {
-                    "need": need["id"],
-                    "group": int(m.group_id),
-                    "rank": rank,
-                    "score": round(combined.score, 6),
-                    "text_fit": round(m.score, 6),
-                    "explanation": _explanation_json(
-                        explanation, combined, g, km, pub_ids.get(int(m.group_id), [])
-                    ),
-                }
-            )
+        rows += await asyncio.to_thread(_match_need, matcher, need, excluded, context)
         if progress and (done % 10 == 0 or done == len(need_rows)):
             await progress(
-                10 + int(80 * done / max(1, len(need_rows))),
+                50 + int(40 * done / max(1, len(need_rows))),
                 gettext(N_("%(done)s of %(total)s needs"))
                 % {"done": done, "total": len(need_rows)},
             )
     return rows, len(need_rows), len(group_ids), [n["id"] for n in need_rows]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a need's matches are scored with besides the text."""
+
+    profiles: Mapping[int, s.GroupOut]
+    coords: Mapping[int, tuple[float, float]]
+    service_types: Mapping[int, set[str]]
+    pub_ids: Mapping[int, list[int]]
+
+
+def _match_need(
+    matcher: Matcher, need: Mapping[str, Any], excluded: set[str], context: _Context
+) -> list[dict[str, Any]]:
+    """One need's best groups, explained (CPU only: runs in a worker thread)."""
+    text = _need_text(need)
+    ranked = matcher.rank(text, exclude=excluded)
+    scored = _scored(need, ranked, context.profiles, context.coords, context.service_types)
+    rows = []
+    for rank, (combined, m, g, km) in enumerate(scored[:KEEP_PER_NEED], start=1):
+        if combined.score <= 0:
+            break
+        explanation = matcher.explain(text, m.group_id, fit=m.score)
+        rows.append(
+            {
+                "need": need["id"],
+                "group": int(m.group_id),
+                "rank": rank,
+                "score": round(combined.score, 6),
+                "text_fit": round(m.score, 6),
+                "explanation": match_explain.explanation_json(
+                    explanation, combined, g, km, context.pub_ids.get(int(m.group_id), [])
+                ),
+            }
+        )
+    return rows
 
 
 def _scored(
@@ -174,8 +216,9 @@ def _scored(
     coords: Mapping[int, tuple[float, float]],
     service_types: Mapping[int, set[str]],
 ) -> list[tuple[factors.Combined, Any, s.GroupOut, float | None]]:
-    """Text fit combined with method, target group, capacity and distance; best first."""
-    best = ranked[0].score if ranked else 0.0
+    """Text fit combined with method, target group, capacity and distance; best first. The
+    text part is the combined fit above the average group, relative to the best group's."""
+    best = factors.centred_text_fit(ranked[0].score) if ranked else 0.0
     scored = []
     for m in ranked:
         g = profiles[int(m.group_id)]
@@ -184,7 +227,7 @@ def _scored(
             (g.latitude, g.longitude) if g.latitude is not None else None,
         )
         combined = factors.combine(
-            factors.relative_text_fit(m.score, best),
+            factors.relative_text_fit(factors.centred_text_fit(m.score), best),
             method=factors.method_fit(METHODS_FOR_USE.get(need["intended_use"], ()), g.methods),
             target=factors.set_fit(service_types.get(need["id"], set()), g.service_types),
             capacity=factors.capacity_fit(g.capacity, g.capacity - g.capacity_left),
@@ -193,44 +236,6 @@ def _scored(
         scored.append((combined, m, g, km))
     scored.sort(key=lambda x: (-x[0].score, int(x[1].group_id)))
     return scored
-
-
-def _explanation_json(
-    explanation: Any,
-    combined: factors.Combined,
-    group: s.GroupOut,
-    km: float | None,
-    pub_ids: list[int],
-) -> dict[str, Any]:
-    return {
-        "summary": explanation.summary(),
-        "language": explanation.need_language,
-        "shared": [
-            {
-                "label": t.label,
-                "kind": t.kind,
-                "need_forms": list(t.need_forms),
-                "group_forms": list(t.group_forms),
-                "contribution": round(t.contribution, 4),
-            }
-            for t in explanation.shared
-        ],
-        "publications": [
-            {
-                "id": pub_ids[p.index] if p.index < len(pub_ids) else None,
-                "title": p.title,
-                "year": p.year,
-                "score": round(p.score, 4),
-            }
-            for p in explanation.driving_publications
-        ],
-        "parts": {k: round(v, 4) for k, v in combined.parts.items()},
-        "contributions": {k: round(v, 4) for k, v in combined.contributions().items()},
-        "methods": group.methods,
-        "service_types": group.service_types,
-        "capacity_left": group.capacity_left,
-        "distance_km": None if km is None else round(km, 1),
-    }
 
 
 async def start_matching(actor: Principal, dispatcher: runner.Dispatcher, cluster_id: int) -> Any:

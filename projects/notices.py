@@ -15,6 +15,9 @@ NOTICES: dict[str, str] = {
     "decline-saved": N_("The group's decline was registered."),
     # views/matches.py
     "conflict-added": N_("The conflict of interest was registered."),
+    "publication-excluded": N_(
+        "The publication no longer represents the group. Run matching again to update the matches."
+    ),
     # views/notifications.py
     "notification-read": N_("The notification was marked as read."),
     # views/proposals.py

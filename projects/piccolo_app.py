@@ -25,6 +25,7 @@ from projects.tables import (
     MatchRun,
     Project,
     Proposal,
+    PublicationVector,
 )
 from projects.workspace.tables import (
     Approval,
@@ -45,6 +46,7 @@ APP_CONFIG = AppConfig(
         GroupProfile,
         GroupMember,
         GroupPublication,
+        PublicationVector,
         Conflict,
         MatchRun,
         Match,

@@ -1,5 +1,7 @@
-"""Research groups' publications: imported with the literature parsers or typed in, and the
-group's curation of which of them (inside its recency window) represent it for matching."""
+"""Research groups' publications: imported with the literature parsers or typed in, the
+curation of which of them (inside its recency window) represent the group for matching (by its
+researchers, or by an adviser of a cluster the group is matched in), and their embeddings,
+computed in a job after each change (`embed_publications`)."""
 
 from __future__ import annotations
 
@@ -8,17 +10,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klynge import audit
+from klynge.auth import access
 from klynge.auth.principal import Principal
+from klynge.auth.roles import Role
 from klynge.db import json_value, transaction
-from klynge.errors import FieldError, Invalid, translate
+from klynge.errors import FieldError, Forbidden, Invalid, NotFound, translate
 from klynge.i18n import N_
 from klynge.jobs import runner
 from literature.api import DedupRecord, FormatError, find_duplicates
+from projects import embeddings
 from projects import schemas as s
-from projects.groups import _clean, _ensure_editor, _group_row, _in_window
-from projects.tables import GroupProfile, GroupPublication
+from projects.groups import _clean, _ensure_editor, _group_row, _in_window, may_edit
+from projects.tables import GroupProfile, GroupPublication, Match, MatchRun
 
 IMPORT_PUBLICATIONS = "projects.import_publications"
+EMBED_PUBLICATIONS = "projects.embed_publications"
 PUBLICATION_FORMATS = ("ris", "bibtex", "medline", "csljson", "xlsx", "csv")
 
 
@@ -87,13 +93,13 @@ async def curated_publications(group_ids: Sequence[int]) -> dict[int, list[dict[
 
 
 async def add_publication(
-    actor: Principal, group_id: int, data: s.PublicationIn
+    actor: Principal, dispatcher: runner.Dispatcher, group_id: int, data: s.PublicationIn
 ) -> s.PublicationOut:
     await _group_row(group_id)
     _ensure_editor(actor, group_id)
     from literature.api import normalise_doi
 
-    async with transaction():
+    async with runner.submit_after_commit(dispatcher) as submit:
         inserted = await GroupPublication.insert(
             GroupPublication(
                 group=group_id,
@@ -109,20 +115,49 @@ async def add_publication(
                 source="manual",
             )
         ).returning(*GroupPublication.all_columns())
+        await submit_embedding(submit, actor, group_id)
     return _publication_out(inserted[0], await _window(group_id))
 
 
-async def curate(actor: Principal, group_id: int, data: s.CurationIn) -> list[s.PublicationOut]:
-    """Include/exclude publications and set the recency window; remembered across imports."""
+async def may_curate(actor: Principal, group_id: int) -> bool:
+    """The group's researchers, and the advisers of a cluster the group is matched in (they
+    read why it matched, and may take a misleading publication out of its profile)."""
+    if may_edit(actor, group_id):
+        return True
+    if not access.holds_any(actor, Role.ADVISER):
+        return False
+    runs = Match.select(Match.run).where(Match.group == group_id).distinct()
+    clusters = await MatchRun.select(MatchRun.cluster).where(MatchRun.id.is_in(runs)).distinct()
+    return any(access.manages_cluster(actor, r["cluster"]) for r in clusters)
+
+
+async def curate(
+    actor: Principal,
+    group_id: int,
+    data: s.CurationIn,
+    dispatcher: runner.Dispatcher | None = None,
+    *,
+    cluster_id: int | None = None,
+) -> list[s.PublicationOut]:
+    """Include/exclude publications and set the recency window; remembered across imports.
+    What now represents the group is embedded in a job (with a dispatcher; the demo embeds
+    when it matches)."""
     await _group_row(group_id)
-    _ensure_editor(actor, group_id)
+    if not await may_curate(actor, group_id):
+        raise Forbidden(
+            N_(
+                "Only the group's researchers and the cluster's R&D adviser can choose its "
+                "publications."
+            )
+        )
+    widened = data.recency_years is not None or data.clear_recency
     async with transaction():
         for ids, value in ((data.include, True), (data.exclude, False)):
             if ids:
                 await GroupPublication.update({GroupPublication.included: value}).where(
                     GroupPublication.group == group_id, GroupPublication.id.is_in(ids)
                 )
-        if data.recency_years is not None or data.clear_recency:
+        if widened:
             if not await GroupProfile.exists().where(GroupProfile.group == group_id):
                 await GroupProfile.insert(GroupProfile(group=group_id))
             await GroupProfile.update(
@@ -133,9 +168,43 @@ async def curate(actor: Principal, group_id: int, data: s.CurationIn) -> list[s.
             "research_group.curate",
             "research_group",
             group_id,
-            after={"include": data.include, "exclude": data.exclude},
+            cluster_id=cluster_id,
+            after={
+                "include": data.include,
+                "exclude": data.exclude,
+                "recency_years": data.recency_years,
+            },
+        )
+    if dispatcher is not None and (data.include or widened):
+        # After the commit; should it fail, the next matching run embeds what is missing.
+        await runner.submit(
+            EMBED_PUBLICATIONS,
+            {"group_id": group_id},
+            dispatcher=dispatcher,
+            created_by=actor.account_id,
         )
     return await list_publications(group_id)
+
+
+async def exclude_publication(
+    actor: Principal, publication_id: int, cluster_id: int | None = None
+) -> int:
+    """Take one publication out of its group's profile (from a match's explanation in a
+    cluster): the next matching run leaves it out. Returns the group's id."""
+    row = (
+        await GroupPublication.select(GroupPublication.group)
+        .where(GroupPublication.id == publication_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(N_("We could not find the publication."))
+    await curate(actor, row["group"], s.CurationIn(exclude=[publication_id]), cluster_id=cluster_id)
+    return int(row["group"])
+
+
+async def submit_embedding(submit: runner.Submitter, actor: Principal, group_id: int) -> None:
+    """The group's publications embedded after the caller's commit (a job)."""
+    await submit(EMBED_PUBLICATIONS, {"group_id": group_id}, created_by=actor.account_id)
 
 
 async def start_publication_import(
@@ -254,6 +323,34 @@ async def import_publications(
     )
 
 
+async def embed_group_publications(
+    group_ids: Sequence[int], progress: embeddings.Progress | None = None
+) -> embeddings.EmbedReport:
+    """Embed what represents these groups and is not embedded yet (or is stale)."""
+    curated = await curated_publications(group_ids)
+    pubs = [p for rows in curated.values() for p in rows]
+    return await embeddings.embed_publications(pubs, progress)
+
+
+@runner.job(EMBED_PUBLICATIONS)
+async def embed_publications_job(ctx: runner.JobContext) -> dict[str, Any] | None:
+    group_id = int(ctx.params["group_id"])
+    report = await embed_group_publications(
+        [group_id], embeddings.job_progress(ctx.progress, 5, 95)
+    )
+    message = translate(
+        N_("%(computed)s publication embeddings computed, %(current)s already up to date."),
+        {"computed": report.total, "current": report.current},
+    )
+    async with transaction():
+        await ctx.finish(
+            {"computed": report.computed, "current": report.current},
+            message,
+            f"/forskergrupper/{group_id}/publikasjoner",
+        )
+    return None
+
+
 @runner.job(IMPORT_PUBLICATIONS)
 async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | None:
     if ctx.payload is None:
@@ -268,6 +365,8 @@ async def import_publications_job(ctx: runner.JobContext) -> dict[str, Any] | No
         raise runner.JobFailed(
             translate(N_("The file was not imported: %(reason)s"), {"reason": str(exc)})
         ) from None
+    # The new publications are embedded here, in the same background job (idempotent).
+    await embed_group_publications([group_id], embeddings.job_progress(ctx.progress, 30, 95))
     result = {
         "read": report.read,
         "imported": report.imported,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from piccolo.columns import (
     JSONB,
     Boolean,
+    Bytea,
     Date,
     Float,
     ForeignKey,
@@ -73,6 +74,18 @@ class GroupPublication(Table, tablename="group_publication"):
     url = Text(default="")
     included = Boolean(default=True)
     source = Varchar(length=20, default="manual")  # manual | ris | bibtex | csljson | xlsx ...
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PublicationVector(Table, tablename="publication_vector"):
+    """A publication's embedding for one model (unique per publication and model): the model's
+    version and the text's hash say whether it is still current (see projects.embeddings)."""
+
+    publication = ForeignKey(references=GroupPublication, on_delete=OnDelete.cascade, index=True)
+    model = Varchar(length=20)  # a key of projects.matching.embedders.MODELS
+    version = Varchar(length=120)  # ModelInfo.version when it was computed
+    text_hash = Varchar(length=40)  # of the embedded text (title + abstract)
+    vector = Bytea()  # float32, L2-normalised
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -46,6 +46,10 @@ os.environ.pop("KLYNGE_DEMO", None)
 os.environ.pop("REDIS_URL", None)  # the app under test runs jobs in-process unless a test says
 # A queue of this run's own: concurrent runs against one Redis must not take each other's jobs.
 os.environ["KLYNGE_JOB_QUEUE"] = f"klynge-test:{_PG_NAME}"
+# One embedding cache for the whole session (keyed by model version and text, so never stale):
+# the demo and the test worlds match the same texts again and again, and embedding each costs
+# ~0.1 s per model. `make test` points both of its sessions at one file under var/.
+os.environ.setdefault("KLYNGE_EMBED_CACHE", str(_TMP / "embeddings.sqlite3"))
 
 
 def _admin_dsn() -> str:

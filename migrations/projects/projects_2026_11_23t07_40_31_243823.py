@@ -126,17 +126,11 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="projects", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="projects", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Proposal", tablename="proposal", schema=None, columns=None
-    )
+    manager.add_table(class_name="Proposal", tablename="proposal", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Assignment", tablename="assignment", schema=None, columns=None
-    )
+    manager.add_table(class_name="Assignment", tablename="assignment", schema=None, columns=None)
 
     manager.add_table(
         class_name="GroupMember",
@@ -145,13 +139,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Project", tablename="project", schema=None, columns=None
-    )
+    manager.add_table(class_name="Project", tablename="project", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Match", tablename="need_match", schema=None, columns=None
-    )
+    manager.add_table(class_name="Match", tablename="need_match", schema=None, columns=None)
 
     manager.add_table(
         class_name="Interest",
@@ -174,9 +164,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="MatchRun", tablename="match_run", schema=None, columns=None
-    )
+    manager.add_table(class_name="MatchRun", tablename="match_run", schema=None, columns=None)
 
     manager.add_table(
         class_name="Conflict",

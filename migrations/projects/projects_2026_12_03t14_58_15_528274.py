@@ -127,9 +127,7 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="projects", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="projects", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Participant",
@@ -159,13 +157,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Measure", tablename="pdsa_measure", schema=None, columns=None
-    )
+    manager.add_table(class_name="Measure", tablename="pdsa_measure", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="PdsaCycle", tablename="pdsa_cycle", schema=None, columns=None
-    )
+    manager.add_table(class_name="PdsaCycle", tablename="pdsa_cycle", schema=None, columns=None)
 
     manager.add_table(
         class_name="ProjectAction",

@@ -114,17 +114,11 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="projects", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="projects", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Review", tablename="grant_review", schema=None, columns=None
-    )
+    manager.add_table(class_name="Review", tablename="grant_review", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Payment", tablename="grant_payment", schema=None, columns=None
-    )
+    manager.add_table(class_name="Payment", tablename="grant_payment", schema=None, columns=None)
 
     manager.add_table(
         class_name="GrantReport",
@@ -154,9 +148,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Call", tablename="grant_call", schema=None, columns=None
-    )
+    manager.add_table(class_name="Call", tablename="grant_call", schema=None, columns=None)
 
     manager.add_table(
         class_name="Application",

@@ -111,9 +111,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="projects", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="projects", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Outcome",

@@ -25,10 +25,11 @@ import numpy as np
 from projects.matching.core import MatchIndex
 from projects.matching.embedders import MODELS
 from projects.matching.feedback import lexical_columns, lexical_feedback
-from projects.matching.model import VARIANTS, GroupText, Match, NeedText
+from projects.matching.model import VARIANTS, Explanation, GroupText, Match, NeedText
 from projects.matching.semantic import SemanticIndex, need_text
 from projects.matching.text import detect_language
 from projects.matching.vectors import VectorSource
+from projects.matching.why import explain_match
 
 __all__ = ["EnsembleConfig", "Matcher", "need_language_group"]
 
@@ -77,7 +78,7 @@ class _Queries:
         (the nearest documents only when `find`: feedback needs them)."""
         if model not in self.passes or (find and not self.passes[model][1].size):
             index = self.matcher.semantic(model)
-            k = self.matcher.config.feedback if find else 0
+            k = self.matcher.feedback_size() if find else 0
             self.passes[model] = index.score_and_find(self.vector(model), k)
         return self.passes[model]
 
@@ -98,7 +99,7 @@ class _Queries:
             direct = model in wanted
             if direct:
                 rows.insert(0, self.vector(model))
-            k = self.matcher.config.feedback if self.matcher._is_seed(model) else 0
+            k = self.matcher.feedback_size() if self.matcher._is_seed(model) else 0
             fit, docs, sims = index.score_and_find(np.vstack(rows), k)
             n = len(self.needs)
             if direct:
@@ -138,6 +139,11 @@ class Matcher:
         if model not in self._semantic:
             self._semantic[model] = SemanticIndex(self.groups, model, self.source)
         return self._semantic[model]
+
+    def feedback_size(self) -> int:
+        """Documents a feedback query is made of: `config.feedback`, at most a tenth of the
+        corpus (in a small cluster ten documents would be everything, and say nothing)."""
+        return max(1, min(self.config.feedback, len(self.lexical.doc_group) // 10))
 
     def _is_seed(self, model: str) -> bool:
         return any(s.endswith(f"_via_{model}") for s in self.config.signals())
@@ -192,21 +198,43 @@ class Matcher:
                 matrix[rows] = self._signal(signal, part, q)
         return out
 
+    def _calibration(self) -> tuple[list[NeedText], list[int], list[tuple[int, int]]]:
+        """Pseudo-needs (evenly spaced publications), their groups and (group, publication)."""
+        pubs = [
+            (gi, pi, p)
+            for gi, g in enumerate(self.groups)
+            for pi, p in enumerate(g.publications)
+            if p.text()
+        ]
+        sample = pubs[:: max(1, len(pubs) // _CALIBRATION)][:_CALIBRATION]
+        pseudo = [
+            NeedText(id=f"calibration-{i}", title=p.title, background=p.abstract, language="en")
+            for i, (_, _, p) in enumerate(sample)
+        ]
+        return pseudo, [gi for gi, _, _ in sample], [(gi, pi) for gi, pi, _ in sample]
+
     def _stat(self, signal: str) -> tuple[float, float]:
-        """(mean, standard deviation) of a signal over pseudo-needs × groups."""
+        """(mean, standard deviation) of a signal over pseudo-needs × the other groups (a
+        publication against its own group would lift the average, most in a small cluster).
+        The pseudo-needs' vectors are their publications' own: nothing more is embedded."""
         if signal not in self._stats:
-            pubs = [p for g in self.groups for p in g.publications if p.text()]
-            step = max(1, len(pubs) // _CALIBRATION)
-            pseudo = [
-                NeedText(id=f"calibration-{i}", title=p.title, background=p.abstract, language="en")
-                for i, p in enumerate(pubs[::step][:_CALIBRATION])
-            ]
-            if not pseudo or not self.groups:
+            pseudo, owners, keys = self._calibration()
+            if not pseudo or len(self.groups) < 2:
                 self._stats[signal] = (0.0, 1.0)
-            else:
-                matrix = self._signal(signal, pseudo, _Queries(self, pseudo, {}))
-                std = float(matrix.std())
-                self._stats[signal] = (float(matrix.mean()), std if std > 1e-6 else 1.0)
+                return self._stats[signal]
+            models = {m for m in MODELS if m == signal or m in signal.split("_via_")}
+            given = {}
+            for model in models:
+                index = self.semantic(model)
+                rows = [index.row_of.get(k) for k in keys]
+                if all(r is not None for r in rows):
+                    given[model] = index.vectors[rows]
+            matrix = self._signal(signal, pseudo, _Queries(self, pseudo, given))
+            others = np.ones(matrix.shape, dtype=bool)
+            others[np.arange(len(owners)), owners] = False
+            values = matrix[others]
+            std = float(values.std())
+            self._stats[signal] = (float(values.mean()), std if std > 1e-6 else 1.0)
         return self._stats[signal]
 
     # scoring -------------------------------------------------------------------------------
@@ -279,3 +307,9 @@ class Matcher:
         kept = [g for g in order.tolist() if ids[g] not in excluded][:limit]
         fits, lex, sem = fit[kept].tolist(), lexical[kept].tolist(), semantic[kept].tolist()
         return [Match(need.id, ids[g], fits[i], lex[i], sem[i], None) for i, g in enumerate(kept)]
+
+    def explain(
+        self, need: NeedText, group_id: str, *, fit: float | None = None, top: int = 3
+    ) -> Explanation:
+        """Why this group fits this need: the closest publications (cosine), shared terms."""
+        return explain_match(self, need, group_id, fit=fit, top=top)

@@ -21,6 +21,7 @@ __all__ = [
     "apply_conflicts",
     "capacity_fit",
     "capacity_left",
+    "centred_text_fit",
     "combine",
     "distance_fit",
     "distance_km",
@@ -99,6 +100,13 @@ def relative_text_fit(score: float, best: float) -> float:
     they live on the same 0–1 scale as the other parts.
     """
     return score / best if best > 0 else 0.0
+
+
+def centred_text_fit(fit: float) -> float:
+    """The combined matcher's fit (in (0, 1), 0.5 for an average group) as a text part: how far
+    above the average group it is, 0 at or below it. Feed `relative_text_fit` with it, so the
+    best group gets 1 and a below-average group no text fit at all (hence no match)."""
+    return max(0.0, 2.0 * fit - 1.0)
 
 
 # Text fit dominates: it is the only part that says the group knows the subject. The others

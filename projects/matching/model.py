@@ -174,12 +174,15 @@ class Explanation:
     driving_publications: tuple[DrivingPublication, ...]
     need_language: str
 
-    def summary(self) -> str:
-        """One plain line: which concepts and which papers made the fit."""
-        terms = ", ".join(t.label for t in self.shared[:4]) or "ingen felles begreper"
-        papers = "; ".join(f"«{p.title}» ({p.score:.2f})" for p in self.driving_publications[:2])
-        line = f"Tekstlikhet {self.text_fit:.2f}: {terms}"
-        return f"{line}. Publikasjoner: {papers}" if papers else line
+    def summary_params(self, publications: int = 3, terms: int = 3) -> dict[str, Any]:
+        """What the one-line summary says, as data (the app words it in the reader's language):
+        how many publications drove the match, the closest one's title, the top shared terms."""
+        driving = self.driving_publications[:publications]
+        return {
+            "publications": len(driving),
+            "title": driving[0].title if driving else "",
+            "terms": [t.label for t in self.shared[:terms]],
+        }
 
 
 # --- documents ---------------------------------------------------------------------------------

@@ -92,7 +92,11 @@ class SemanticIndex:
         self.doc_group = np.asarray(doc_group, dtype=np.int64)
         self.doc_kind = np.asarray(doc_kind, dtype=np.int8)
         self.doc_pub = np.asarray(doc_pub, dtype=np.int64)
+        # (group position, publication index) -> row, for the publications that have one.
+        pairs = enumerate(zip(doc_group, doc_pub, strict=True))
+        self.row_of = {(g, p): r for r, (g, p) in pairs if p >= 0}
         self.vectors = self._vectors(texts, stored)
+        self._is_profile = self.doc_kind == 0
         self.layout = Layout.of(self.doc_group, self.doc_kind, len(self.groups), empty)
 
     def _vectors(self, texts: list[str], stored: list[np.ndarray | None]) -> np.ndarray:
@@ -122,8 +126,7 @@ class SemanticIndex:
         return self.score_and_find(queries, 0)[0]
 
     def top_documents(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(document indices, cosines) of each query's k nearest documents (publications and
-        profiles), best first."""
+        """(document indices, cosines) of each query's k nearest publications, best first."""
         _, idx, sims = self.score_and_find(queries, k)
         return idx, sims
 
@@ -133,7 +136,7 @@ class SemanticIndex:
         """The fit (needs × groups) and the k nearest documents with their cosines, from one
         pass over the vectors (the pass is what costs: it reads every vector)."""
         n = queries.shape[0]
-        k = min(k, len(self.doc_group))
+        k = min(k, int((self.doc_kind == 1).sum()))
         fit = np.zeros((n, len(self.groups)), dtype=np.float32)
         idx = np.zeros((n, k), dtype=np.int64)
         sims = np.zeros((n, k), dtype=np.float32)
@@ -149,7 +152,9 @@ class SemanticIndex:
                 renormalise=True,
             )[0]
             if k:
-                real = scores[:, :-1]
+                # Publications only: a profile in the need's own language would be found for
+                # the language, and feedback is there to reach the (English) publications.
+                real = np.where(self._is_profile, -np.inf, scores[:, :-1])
                 part = np.argpartition(-real, k - 1, axis=1)[:, :k]
                 vals = np.take_along_axis(real, part, axis=1)
                 order = np.argsort(-vals, axis=1)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from projects.matching.embedders import embedder
+from projects.matching.embedders import MODELS, embedder
 
 __all__ = ["VectorSource", "cached_source", "default_cache_path", "embed_texts"]
 
@@ -80,7 +80,8 @@ def cached_source(
         db = _open(target) if target is not None else None
         if db is None:
             return embed_texts(model, texts, kind, progress)
-        info = embedder(model).info
+        # The model's name, not the model: a run that finds everything cached loads no weights.
+        info = MODELS[model]
         keys = [_key(info.version, kind, t) for t in texts]
         found: dict[str, bytes] = {}
         try:

@@ -20,6 +20,9 @@ from projects.workspace.api import STATUS_LABELS
 
 ADVISERS = requires_role(Role.ADVISER, Role.PLATFORM_ADMIN)
 RESEARCHERS = requires_role(Role.RESEARCHER, Role.PLATFORM_ADMIN)
+# Who may choose a group's publications: its researchers, advisers (of a cluster it is matched
+# in: the use case decides).
+CURATORS = requires_role(Role.RESEARCHER, Role.ADVISER, Role.PLATFORM_ADMIN)
 
 
 async def _need_cluster(need_id: int) -> int | None:

@@ -1,5 +1,6 @@
-"""A need's matched research groups with the explanation in words, running the cluster's
-matching (a job with a progress bar), and the adviser's conflicts of interest."""
+"""A need's matched research groups with the explanation in words (a publication that drove a
+match can be taken out of the group's profile there), running the cluster's matching (a job
+with a progress bar), and the adviser's conflicts of interest."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from litestar.response import Redirect, Template
 from klynge.auth import access
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
-from klynge.errors import DomainError
+from klynge.errors import DomainError, NotFound
 from klynge.i18n import gettext as _
 from klynge.jobs import runner
 from klynge.views.common import (
+    N_,
     Form,
     form_failed,
     form_values,
@@ -27,7 +29,7 @@ from klynge.views.common import (
     text,
 )
 from priorities import api as priorities
-from projects import groups, match_lists, matches
+from projects import groups, match_lists, matches, publications
 from projects import schemas as s
 from projects.views import common as c
 
@@ -132,4 +134,29 @@ async def conflict_add(
     )
 
 
-HANDLERS = [matches_page, matching_run, conflict_add]
+@post(
+    "/behov/{need_id:int}/matcher/utelat",
+    guards=[c.NEED_READER],
+    include_in_schema=False,
+    name="need_match_exclude_publication",
+)
+async def exclude_publication(
+    actor: NamedDependency[Principal],
+    need_id: FromPath[int],
+    data: URLEncodedBody[dict[str, Any]],
+) -> Redirect:
+    """An adviser of the cluster (or the group's researcher) takes a publication that drove a
+    match out of the group's profile; the use case decides who may."""
+    ids = c.int_list(text(data, "publication_id"))
+    if not ids:
+        raise NotFound(N_("We could not find the publication."))
+    need = await priorities.load_need(need_id)
+    group_id = await publications.exclude_publication(actor, ids[0], need["cluster"])
+    return see_other(
+        f"/behov/{need_id}/matcher",
+        notice="projects.publication-excluded",
+        fragment=f"gruppe-{group_id}",
+    )
+
+
+HANDLERS = [matches_page, matching_run, conflict_add, exclude_publication]

@@ -64,6 +64,7 @@ async def _publications_page(
         group=group,
         publications=await publications.list_publications(group_id),
         may_edit=groups.may_edit(actor, group_id),
+        may_curate=await publications.may_curate(actor, group_id),
         forms=forms,
         failed=failed,
         job=await c.job_or_none(actor, job_id),
@@ -93,12 +94,13 @@ async def publications_page(
 
 @post(
     "/forskergrupper/{group_id:int}/publikasjoner/utvalg",
-    guards=[c.RESEARCHERS],
+    guards=[c.CURATORS],
     include_in_schema=False,
     name="group_curate",
 )
 async def publications_curate(
     actor: NamedDependency[Principal],
+    dispatcher: NamedDependency[runner.Dispatcher],
     group_id: FromPath[int],
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
@@ -114,7 +116,9 @@ async def publications_curate(
         }
         if recency:
             body["recency_years"] = recency
-        await publications.curate(actor, group_id, parse(s.CurationIn, body, _messages()))
+        await publications.curate(
+            actor, group_id, parse(s.CurationIn, body, _messages()), dispatcher
+        )
     except DomainError as exc:
         if not form_failed(exc):
             raise
@@ -136,6 +140,7 @@ async def publications_curate(
 )
 async def publication_add(
     actor: NamedDependency[Principal],
+    dispatcher: NamedDependency[runner.Dispatcher],
     group_id: FromPath[int],
     data: URLEncodedBody[dict[str, Any]],
 ) -> Template | Redirect:
@@ -148,7 +153,7 @@ async def publication_add(
     body["authors"] = c.lines(data.get("authors"))
     try:
         await publications.add_publication(
-            actor, group_id, parse(s.PublicationIn, body, _messages())
+            actor, dispatcher, group_id, parse(s.PublicationIn, body, _messages())
         )
     except DomainError as exc:
         if not form_failed(exc):

@@ -92,6 +92,8 @@ def live_env(db_path: Path, port: int, smtp_port: int | None = None) -> dict[str
         KLYNGE_LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
+    if os.environ.get("KLYNGE_EMBED_CACHE"):  # the session's embedding cache (tests/conftest)
+        env["KLYNGE_EMBED_CACHE"] = os.environ["KLYNGE_EMBED_CACHE"]
     if smtp_port is not None:  # the live server's mail goes to the tests' own SMTP server
         env["KLYNGE_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
     return env

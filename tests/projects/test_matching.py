@@ -27,6 +27,7 @@ from projects.matching.factors import (
     apply_conflicts,
     capacity_fit,
     capacity_left,
+    centred_text_fit,
     combine,
     distance_fit,
     distance_km,
@@ -271,8 +272,9 @@ def test_explanation_names_the_concept_in_both_languages_and_the_paper() -> None
     assert explanation.driving_publications[0].title == ABSENCE_EN.title
     assert explanation.driving_publications[0].index == len(DEMENTIA)
     assert explanation.need_language == "nn"
-    assert "school absence" in explanation.summary()
-    assert ABSENCE_EN.title in explanation.summary()
+    said = explanation.summary_params()
+    assert "school absence" in said["terms"][0]
+    assert said["title"] == ABSENCE_EN.title
 
 
 # --- the other parts and the final score -------------------------------------------------------
@@ -313,6 +315,16 @@ def test_combine_lets_text_dominate_and_leaves_unknown_parts_out() -> None:
     assert math.isclose(sum(full.weights.values()), 1.0)
     assert relative_text_fit(0.2, 0.4) == 0.5
     assert relative_text_fit(0.2, 0.0) == 0.0
+
+
+def test_the_combined_fit_counts_as_text_fit_only_above_the_average_group() -> None:
+    assert centred_text_fit(0.5) == 0.0  # an average group: no text fit
+    assert centred_text_fit(0.3) == 0.0  # below average: none either (not negative)
+    assert centred_text_fit(0.75) == pytest.approx(0.5)
+    assert centred_text_fit(1.0) == 1.0
+    best, other = centred_text_fit(0.8), centred_text_fit(0.65)
+    assert relative_text_fit(best, best) == 1.0
+    assert relative_text_fit(other, best) == pytest.approx(0.5)
 
 
 # --- conflicts ---------------------------------------------------------------------------------
