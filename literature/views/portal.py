@@ -48,7 +48,7 @@ async def portal_page(request: Request[Any, Any, Any]) -> Template:
         target_group=filters["target_group"],
         service_type=filters["service_type"],
     )
-    verdicts = await service.public_verdicts(filters["q"])
+    verdicts = await service.public_verdicts(filters["q"], with_reviews=False)
     params = {k: v for k, v in filters.items() if v}
     return render(
         "literature/portal.html",
