@@ -124,10 +124,16 @@ async def test_public_verdicts_run_constant_queries(
     # the checks, their needs, their reviews, the reviews' references
     assert await _count(monkeypatch, client, "/api/public/answered-needs") == 4
     portal = await _count(monkeypatch, client, "/kunnskap")
-    await _published(needs_world, need_id, range(1, 6))
+    await _published(needs_world, need_id, range(1, 22))
     assert await _count(monkeypatch, client, "/api/public/answered-needs") == 4
     assert await _count(monkeypatch, client, "/kunnskap") <= portal  # headlines only
     answer = (await client.get("/api/public/answered-needs")).json()
-    assert sorted(r["title"] for v in answer for r in v["reviews"]) == [
-        f"Review {i}" for i in range(6)
-    ]
+    assert sorted(r["title"] for v in answer for r in v["reviews"]) == sorted(
+        f"Review {i}" for i in range(22)
+    )
+    # The portal lists the newest 20 and links to all of them.
+    page = (await client.get("/kunnskap")).text
+    assert page.count('href="/kunnskap/behov/') == 20
+    assert "besvarte=alle" in page
+    every = (await client.get("/kunnskap?besvarte=alle")).text
+    assert every.count('href="/kunnskap/behov/') == 22
