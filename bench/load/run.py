@@ -125,10 +125,10 @@ def fixtures() -> dict[str, Any]:
         answer = httpx.post(f"{base}/api/auth/token", json={"email": email, "password": PASSWORD})
         answer.raise_for_status()
         tokens[email] = answer.json()["access_token"]
-    adviser = {"Authorization": f"Bearer {tokens[LOGINS[0]]}"}
 
-    def first(path: str, **match: str) -> int:
-        answer = httpx.get(base + path, headers=adviser, timeout=30)
+    def first(path: str, login: str = LOGINS[0], **match: str) -> int:
+        headers = {"Authorization": f"Bearer {tokens[login]}"}
+        answer = httpx.get(base + path, headers=headers, timeout=30)
         answer.raise_for_status()
         body = answer.json()
         items = body["items"] if isinstance(body, dict) else body
@@ -138,6 +138,7 @@ def fixtures() -> dict[str, Any]:
         "need": first("/api/needs?status=prioritised"),
         "round": first("/api/rounds", status="closed"),
         "project": first("/api/projects"),
+        "researcher_project": first("/api/projects", "forsker@demo.klynge.no"),
     }
     return {"tokens": tokens, "ids": ids}
 

@@ -117,7 +117,7 @@ class Researcher(_Base):
 
     @task
     def project(self) -> None:
-        self.page(f"/prosjekter/{self.ids['project']}", "project page /prosjekter/{id}")
+        self.page(f"/prosjekter/{self.ids['researcher_project']}", "project page /prosjekter/{id}")
 
 
 class Funder(_Base):
