@@ -99,10 +99,14 @@ def _vector(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]
     return {term: value / norm for term, value in vector.items()} if norm else {}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(value * b.get(term, 0.0) for term, value in a.items())
+def _cosine_to(unit: dict[str, float], counts: dict[str, float], idf: dict[str, float]) -> float:
+    """Cosine of a unit vector and the IDF-weighted counts, without building their vector:
+    one pass over the counts for the norm, and the dot product over the unit's terms only."""
+    norm = math.sqrt(sum((count * idf[term]) ** 2 for term, count in counts.items()))
+    if not norm:
+        return 0.0
+    dot = sum(value * counts[term] * idf[term] for term, value in unit.items() if term in counts)
+    return dot / norm
 
 
 def similar_needs(
@@ -137,8 +141,8 @@ def similar_needs(
     for need_id, terms in others.items():
         if not terms.words:
             continue
-        words = _cosine(target_words, _vector(terms.words, word_idf))
-        grams = _cosine(target_grams, _vector(terms.grams, gram_idf))
+        words = _cosine_to(target_words, terms.words, word_idf)
+        grams = _cosine_to(target_grams, terms.grams, gram_idf)
         # Rounded so that float noise cannot reorder equal scores; clamped against rounding up.
         score = round(min(1.0, max(0.0, _WORD_SHARE * words + _GRAM_SHARE * grams)), 6)
         if score >= min_score and score > 0:
