@@ -215,7 +215,7 @@ def main() -> None:
         table(f"Klynge mix, {args.users} users, {phase} (goal p95 < 50 ms)", runs["mix", think], 50)
     share = rps(runs["mix", 0.0]) / rps(runs["hello", 0.0])
     print(
-        f"\nthroughput: mix {rps(runs['mix', 0.0]):.0f} req/s = {share:.0%} of hello-world's "
+        f"\nthroughput: mix {rps(runs['mix', 0.0]):.0f} req/s = {share:.2%} of hello-world's "
         f"{rps(runs['hello', 0.0]):.0f} req/s (goal >= 20 %)"
     )
 
