@@ -59,6 +59,10 @@ test: $(STAMP) browser-deps lint typecheck wheel-check ## lint + mypy + installe
 bench: $(STAMP) ## benchmarks (print figures; never part of make test)
 	@for b in bench/bench_*.py; do [ -e "$$b" ] && $(BIN)/python "$$b"; done; true
 
+bench-load: $(STAMP) ## load benchmark: PostgreSQL + Redis + 2 app processes + 2 workers vs hello-world (LOAD=national|0.1 loads first)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python bench/load/run.py $(if $(LOAD),--load $(LOAD))
+
 lock: $(STAMP) ## refresh constraints.txt from the installed environment
 	@{ echo "# Pinned versions for reproducible installs (used as pip constraints). Refresh: make lock"; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^klynge'; } > constraints.txt
@@ -66,4 +70,4 @@ lock: $(STAMP) ## refresh constraints.txt from the installed environment
 clean: ## remove the virtualenv, node_modules and var/
 	rm -rf $(VENV) node_modules var
 
-.PHONY: help install run browser-deps lint typecheck wheel-check test bench lock clean
+.PHONY: help install run browser-deps lint typecheck wheel-check test bench bench-load lock clean

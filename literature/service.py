@@ -304,12 +304,38 @@ async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str
 # --- Portal ------------------------------------------------------------------------------------
 
 
-async def _public_verdict(row: dict[str, object]) -> s.PublicVerdict:
-    need = await priorities.load_need(int(row["need"]))  # type: ignore[call-overload]
-    reviews = await CheckReview.select().where(CheckReview.check == row["id"])
+async def _public_verdicts(
+    rows: list[dict[str, Any]], *, with_reviews: bool = True
+) -> list[s.PublicVerdict]:
+    """The published verdicts of these checks: three queries, whatever their number (one
+    without the reviews)."""
+    needs = await priorities.need_headlines(sorted({int(r["need"]) for r in rows}))
+    reviews = (
+        await CheckReview.select()
+        .where(CheckReview.check.is_in([int(r["id"]) for r in rows] or [-1]))
+        .order_by(CheckReview.id)
+        if with_reviews and rows
+        else []
+    )
     refs = {r.id: r for r in await references.load_many(r["reference"] for r in reviews)}
+    by_check: dict[int, list[dict[str, Any]]] = {}
+    for review in reviews:
+        by_check.setdefault(review["check"], []).append(review)
+    empty = {"title": "", "target_group": ""}
+    return [
+        _public_verdict(row, needs.get(row["need"], empty), by_check.get(row["id"], []), refs)
+        for row in rows
+    ]
+
+
+def _public_verdict(
+    row: dict[str, Any],
+    need: dict[str, str],
+    reviews: list[dict[str, Any]],
+    refs: dict[int, s.ReferenceOut],
+) -> s.PublicVerdict:
     return s.PublicVerdict(
-        id=int(row["id"]),  # type: ignore[call-overload]
+        id=int(row["id"]),
         need_title=need["title"],
         question=str(row["question"]),
         target_group=need["target_group"],
@@ -317,7 +343,7 @@ async def _public_verdict(row: dict[str, object]) -> s.PublicVerdict:
         reason_code=s.ReasonCode(str(row["reason_code"])) if row["reason_code"] else None,
         certainty=s.Certainty(str(row["certainty"])) if row["certainty"] else None,
         summary=str(row["verdict_summary"]),
-        completed_at=row["completed_at"],  # type: ignore[arg-type]
+        completed_at=row["completed_at"],
         reviews=[
             s.PublicReview(
                 title=refs[r["reference"]].title,
@@ -338,7 +364,9 @@ def _public() -> object:
     return (LiteratureCheck.public == True) & (LiteratureCheck.status == "completed")  # noqa: E712
 
 
-async def public_verdicts(q: str = "") -> list[s.PublicVerdict]:
+async def public_verdicts(q: str = "", *, with_reviews: bool = True) -> list[s.PublicVerdict]:
+    """Every published verdict, newest first; `with_reviews=False` leaves each one's reviewed
+    research out (the portal's list shows only the headlines)."""
     from klynge.text import contains
 
     rows = (
@@ -346,7 +374,7 @@ async def public_verdicts(q: str = "") -> list[s.PublicVerdict]:
         .where(_public())  # type: ignore[arg-type]
         .order_by(LiteratureCheck.completed_at, ascending=False)
     )
-    out = [await _public_verdict(r) for r in rows]
+    out = await _public_verdicts(rows, with_reviews=with_reviews)
     if q.strip():
         out = [v for v in out if contains(q, v.need_title, v.question, v.summary, v.target_group)]
     return out
@@ -360,4 +388,4 @@ async def public_verdict(check_id: int) -> s.PublicVerdict:
     )
     if row is None:
         raise NotFound(N_("We could not find the verdict."))
-    return await _public_verdict(row)
+    return (await _public_verdicts([row]))[0]

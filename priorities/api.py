@@ -2,7 +2,13 @@
 Functions and plain data (dicts, Structs), never tables or views."""
 
 from priorities.decisions import prioritised_needs
-from priorities.lookups import demo_need_ids, need_clusters, need_ids_by_title, need_titles
+from priorities.lookups import (
+    demo_need_ids,
+    need_clusters,
+    need_headlines,
+    need_ids_by_title,
+    need_titles,
+)
 from priorities.need_links import (
     asker_orgs,
     askers,
@@ -35,6 +41,7 @@ __all__ = [
     "mark_matched",
     "matchable_needs",
     "need_clusters",
+    "need_headlines",
     "need_ids_by_title",
     "need_reason",
     "need_titles",

@@ -11,6 +11,14 @@ async def need_titles(ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["title"] for r in rows}
 
 
+async def need_headlines(ids: list[int]) -> dict[int, dict[str, str]]:
+    """Need id -> its title and target group, in one query (lists of many needs)."""
+    rows = await Need.select(Need.id, Need.title, Need.target_group).where(
+        Need.id.is_in(ids or [-1])
+    )
+    return {r["id"]: {"title": r["title"], "target_group": r["target_group"]} for r in rows}
+
+
 async def need_clusters(ids: list[int]) -> dict[int, int]:
     """Need id -> the cluster it belongs to (unknown ids are left out)."""
     rows = await Need.select(Need.id, Need.cluster).where(Need.id.is_in(ids or [-1]))

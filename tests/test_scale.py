@@ -113,6 +113,10 @@ async def test_main_queries_use_indexes_at_scale(
         )
     )[0]["id"]
     funder_id = (await db.run_ddl("SELECT id FROM funder WHERE name = 'Norges forskningsråd'"))[0]
+    first = "SELECT id FROM {} WHERE cluster = {} AND {} ORDER BY id LIMIT 1"
+    cid = int(cluster["id"])
+    need = (await db.run_ddl(first.format("need", cid, "status <> 'draft'")))[0]["id"]
+    project = (await db.run_ddl(first.format("project", cid, "TRUE")))[0]["id"]
     pages = [
         ("/api/needs", adviser),
         ("/api/needs?status=prioritised", leader),
@@ -126,6 +130,10 @@ async def test_main_queries_use_indexes_at_scale(
         ("/api/public/literature", None),
         ("/api/public/answered-needs", None),
         ("/api/public/findings/return-rates", None),
+        # pages of the load benchmark's mix (bench/load) beside their APIs
+        (f"/behov/{need}", adviser),
+        (f"/prosjekter/{project}", adviser),
+        ("/kunnskap", None),
     ]
     with monkeypatch.context() as patch:
         captured: list[Any] = []

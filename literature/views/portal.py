@@ -17,6 +17,8 @@ from literature import measures, service
 from literature.views import common as c
 
 PER_PAGE = 20
+# The newest answered needs; all of them (thousands at national scale) on request.
+VERDICTS_SHOWN = 20
 
 
 @get("/kunnskap", opt=PUBLIC, include_in_schema=False, name="portal")
@@ -48,7 +50,7 @@ async def portal_page(request: Request[Any, Any, Any]) -> Template:
         target_group=filters["target_group"],
         service_type=filters["service_type"],
     )
-    verdicts = await service.public_verdicts(filters["q"])
+    verdicts = await service.public_verdicts(filters["q"], with_reviews=False)
     params = {k: v for k, v in filters.items() if v}
     return render(
         "literature/portal.html",
@@ -59,7 +61,8 @@ async def portal_page(request: Request[Any, Any, Any]) -> Template:
         pages=max(1, -(-research.total // PER_PAGE)) if research else 1,
         params=params,
         measures=found.items,
-        verdicts=verdicts,
+        verdicts=verdicts if query.get("besvarte") == "alle" else verdicts[:VERDICTS_SHOWN],
+        verdicts_total=len(verdicts),
         status=status,
         **c.labels(),
     )

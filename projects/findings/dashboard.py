@@ -118,13 +118,14 @@ async def _rows(
     more = (Delivery.municipality, Delivery.created_at, Delivery.read_at, Delivery.answered_at)
     rows = await Delivery.select(*columns, *more, Delivery.will_use).where(where)
     deliveries = [_delivery_row(r) for r in rows]
-    outcomes = {rules.OutcomeRow(d.outcome_id, d.cluster_id, d.project_id) for d in deliveries}
+    # Distinct as plain tuples first: hashing thousands of frozen dataclasses is slow.
+    keys = {(d.outcome_id, d.cluster_id, d.project_id) for d in deliveries}
     if f.municipality_id is None:  # a municipality's outcomes: those delivered to it
         published = await Outcome.select(Outcome.id, Outcome.cluster, Outcome.project).where(
             (Outcome.status == "published") & Outcome.project.is_in(full or [-1])
         )
-        outcomes |= {rules.OutcomeRow(o["id"], o["cluster"], o["project"]) for o in published}
-    return sorted(outcomes, key=lambda o: o.outcome_id), deliveries
+        keys |= {(o["id"], o["cluster"], o["project"]) for o in published}
+    return [rules.OutcomeRow(*key) for key in sorted(keys)], deliveries
 
 
 def figures_out(f: rules.Figures) -> FiguresOut:

@@ -1,6 +1,6 @@
 """List pages run a constant number of queries whatever the number of rows (paging is done in
 SQL): the references search (API, with and without a query), the /litteratur page, and the
-literature check's screening page."""
+literature check's screening page, the public verdicts (API and portal)."""
 
 from __future__ import annotations
 
@@ -96,3 +96,44 @@ async def test_check_screening_page_runs_constant_queries(
     page = f"/litteratursjekker/{check_id}"
     badge = await task_pass(monkeypatch, w.accounts["adviser_a"])
     assert await _count(monkeypatch, client, page, headers=HTML) == 24 + badge
+
+
+async def _published(world: World, need_id: int, numbers: range) -> None:
+    """Published verdicts on the need, each with one reviewed reference."""
+    from literature.tables import CheckReview, LiteratureCheck
+
+    for i in numbers:
+        check = LiteratureCheck(
+            cluster=world.ids["cluster_a"],
+            need=need_id,
+            question=f"Question {i}",
+            status="completed",
+            verdict="answered",
+            public=True,
+        )
+        await check.save()
+        ref = Reference(cluster=world.ids["cluster_a"], title=f"Review {i}", year=2020)
+        await ref.save()
+        await CheckReview(check=check.id, reference=ref.id, certainty="high").save()
+
+
+async def test_public_verdicts_run_constant_queries(
+    monkeypatch: pytest.MonkeyPatch, client: Any, needs_world: World, need_id: int
+) -> None:
+    await _published(needs_world, need_id, range(1))
+    # the checks, their needs, their reviews, the reviews' references
+    assert await _count(monkeypatch, client, "/api/public/answered-needs") == 4
+    portal = await _count(monkeypatch, client, "/kunnskap")
+    await _published(needs_world, need_id, range(1, 22))
+    assert await _count(monkeypatch, client, "/api/public/answered-needs") == 4
+    assert await _count(monkeypatch, client, "/kunnskap") <= portal  # headlines only
+    answer = (await client.get("/api/public/answered-needs")).json()
+    assert sorted(r["title"] for v in answer for r in v["reviews"]) == sorted(
+        f"Review {i}" for i in range(22)
+    )
+    # The portal lists the newest 20 and links to all of them.
+    page = (await client.get("/kunnskap")).text
+    assert page.count('href="/kunnskap/behov/') == 20
+    assert "besvarte=alle" in page
+    every = (await client.get("/kunnskap?besvarte=alle")).text
+    assert every.count('href="/kunnskap/behov/') == 22

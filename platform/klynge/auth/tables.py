@@ -26,17 +26,22 @@ class Account(Table, tablename="account"):
 
 
 class RoleAssignment(Table, tablename="role_assignment"):
-    """A role held in one organisation; exactly the column that fits the role is set."""
+    """A role held in one organisation; exactly the column that fits the role is set. Each
+    organisation column is indexed: pages list the people of an organisation."""
 
     id: Serial  # Piccolo adds the primary key; declared for the type checker
 
     account = ForeignKey(references=Account, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=30)
-    cluster = ForeignKey(references=Cluster, null=True, on_delete=OnDelete.cascade)
-    municipality = ForeignKey(references=Municipality, null=True, on_delete=OnDelete.cascade)
-    service = ForeignKey(references=Service, null=True, on_delete=OnDelete.cascade)
-    research_group = ForeignKey(references=ResearchGroup, null=True, on_delete=OnDelete.cascade)
-    funder = ForeignKey(references=Funder, null=True, on_delete=OnDelete.cascade)
+    cluster = ForeignKey(references=Cluster, null=True, on_delete=OnDelete.cascade, index=True)
+    municipality = ForeignKey(
+        references=Municipality, null=True, on_delete=OnDelete.cascade, index=True
+    )
+    service = ForeignKey(references=Service, null=True, on_delete=OnDelete.cascade, index=True)
+    research_group = ForeignKey(
+        references=ResearchGroup, null=True, on_delete=OnDelete.cascade, index=True
+    )
+    funder = ForeignKey(references=Funder, null=True, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
