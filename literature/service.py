@@ -181,15 +181,8 @@ async def export_references(
     _exporter(fmt)
     if ids is None:
         _validate(params)
-        wanted: list[int] = []
-        page = 1
-        while len(wanted) < MAX_EXPORT:
-            params.page, params.per_page = page, 200
-            found = await search_references(actor, params)
-            wanted += [h.id for h in found.hits]
-            if page * 200 >= found.total:
-                break
-            page += 1
+        query = _query(params, cluster_ids=await _cluster_ids(actor, params.cluster_id))
+        wanted = await search.search_ids(query, MAX_EXPORT)
     else:
         wanted = ids[:MAX_EXPORT]
     refs = await references.load_many(wanted)

@@ -16,6 +16,7 @@ import pytest
 
 from klynge.db import is_postgres
 from klynge.orgs.tables import Cluster, Municipality
+from literature import search as search_module
 from literature.search import SearchQuery, parse_query, rebuild_index, search
 from literature.tables import (
     CheckReview,
@@ -96,6 +97,7 @@ async def test_every_filter(ctx: Ctx) -> None:
     assert await ctx.ids("sleep", year_from=2010) == [new]
     assert await ctx.ids("sleep", year_to=2010) == [old]
     assert await ctx.ids("sleep", year_from=2000, year_to=2025) == [new, old]
+    assert await ctx.ids("sleep", year_from=2019, year_to=2021) == [new]  # a short range
     assert await ctx.ids("sleep", evidence_types=["rct"]) == [old]
     assert set(await ctx.ids("sleep", evidence_types=["rct", "other"])) == {old, none}
     assert await ctx.ids("sleep", summarised_only=True) == [new]
@@ -240,6 +242,10 @@ async def test_updates_and_deletes_are_reflected(ctx: Ctx) -> None:
     assert await ctx.ids("ensomhet") == [rid]
     await Reference.update({Reference.year: 2020}).where(Reference.id == rid)
     assert await ctx.ids("physical") == [rid]
+    assert await ctx.ids("physical", year_from=2020, year_to=2020) == [rid]
+    await Reference.update({Reference.evidence_type: "rct"}).where(Reference.id == rid)
+    assert await ctx.ids("physical", evidence_types=["rct"]) == [rid]
+    assert await ctx.ids("physical", evidence_types=["other"]) == []
     await Reference.delete().where(Reference.id == rid)
     assert await ctx.ids("physical") == []
     await rebuild_index()
@@ -350,3 +356,36 @@ async def test_english_stemming_on_both_engines(ctx: Ctx) -> None:
     assert await ctx.ids("interventions") == [rid]
     assert await ctx.ids("screened") == [rid]
     assert await ctx.ids("child") == [rid]
+
+
+async def test_many_matches_are_capped_and_an_export_takes_them_all(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches than the search ranks: the page says so, ranks the first ones found, and
+    pages only through those; an export still takes every hit. Likewise a search without
+    text counts no further than its limit."""
+    monkeypatch.setattr(search_module, "CANDIDATES", 4)
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 5)
+    ids = [await ctx.ref(f"Study {i}", "About reading at home.", year=2000 + i) for i in range(6)]
+    titled = await ctx.ref("Reading at school", "Pupils.", year=1990)
+    page = await search(SearchQuery(text="reading", cluster_ids=[ctx.a], per_page=3))
+    assert (page.total, page.capped, len(page.hits)) == (4, True, 3)
+    ranked = {h.id for h in page.hits}
+    rest = await search(SearchQuery(text="reading", cluster_ids=[ctx.a], per_page=3, page=2))
+    assert len(rest.hits) == 1
+    assert ranked.isdisjoint(h.id for h in rest.hits)
+    assert ranked | {h.id for h in rest.hits} <= {*ids, titled}
+    by_year = await search(SearchQuery(text="reading", cluster_ids=[ctx.a], sort="year"))
+    years = [h.year for h in by_year.hits]
+    assert by_year.capped
+    assert len(years) == 4
+    assert years == sorted(years, reverse=True)
+    everything = await search_module.search_ids(
+        SearchQuery(text="reading", cluster_ids=[ctx.a]), 100
+    )
+    assert everything[0] == titled  # the title hit ranks first among all hits
+    assert set(everything) == {*ids, titled}
+    listed = await search(SearchQuery(cluster_ids=[ctx.a], per_page=10))
+    assert (listed.total, listed.capped, len(listed.hits)) == (5, True, 5)
+    exact = await search(SearchQuery(text="school", cluster_ids=[ctx.a]))
+    assert (exact.total, exact.capped, [h.id for h in exact.hits]) == (1, False, [titled])

@@ -195,6 +195,9 @@ def test_non_ascii_digits_are_caught() -> None:
     assert contains_national_id(f"nr {fullwidth}")
     assert contains_national_id(f"nr {arabic_indic}")
     assert mask(f"nr {fullwidth}!") == "nr [fjernet]!"
+    # Superscript digits are no digits (\d) until normalised (NFKC): counted after it.
+    superscript = "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(d)] for d in NORMAL)
+    assert contains_national_id(f"Ålesund {superscript}")
 
 
 def test_number_after_another_number_is_still_found() -> None:

@@ -1,0 +1,172 @@
+"""The search on PostgreSQL: the GIN index over `search_vector` finds the candidates, btree
+indexes order a search without text (literature.search says what is bounded and why). One
+search runs in one read transaction; its candidates are planned for its own words (see
+_SETTINGS and _estimated_well)."""
+
+# SQL is assembled from constant identifiers and `{}` placeholders only; every value is bound.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from klynge.db import engine
+from literature.search_query import Term, tsquery_sql
+from literature.search_sql import DETAILS, START, STOP, Sql, filters, order
+from literature.tables import Reference
+
+if TYPE_CHECKING:
+    from literature.search import SearchQuery
+
+# ts_rank_cd weights for D, C (abstract), B (keywords), A (title); normalisation 1 divides by
+# 1 + log(document length).
+_RANK = "ts_rank_cd(ARRAY[0.1, 0.1, 0.4, 1.0]::float4[], r.search_vector, {query}, 1)"
+
+
+@asynccontextmanager
+async def reading() -> AsyncIterator[None]:
+    """One connection (and one snapshot) for the statements of a search."""
+    async with engine().transaction():
+        yield
+
+
+# Every candidates' plan is made for this search's words (a plan cached for other words guesses
+# wrong how common they are), and a sequential scan starts at the first page (a synchronised
+# scan starts where another one is, and finds other candidates). For the rest of the search's
+# transaction only (set_config(..., true) is SET LOCAL).
+_SETTINGS = (
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+    " set_config('synchronize_seqscans', 'off', true)"
+)
+_BITMAP_ONLY = (
+    f"{_SETTINGS}, set_config('enable_seqscan', 'off', true),"
+    " set_config('enable_indexscan', 'off', true)"
+)
+
+
+def _query(groups: list[list[Term]], sql: Sql) -> str:
+    return "(" + tsquery_sql(groups, sql.args) + ")"
+
+
+def _estimated_well(q: SearchQuery, groups: list[list[Term]]) -> bool:
+    """Whether the planner's row estimate can choose the candidates' plan: for words in a
+    cluster it knows how common they are, and reading the table in order until enough match is
+    cheapest for a common word. A phrase (estimated as if its words were anywhere) or another
+    filter (estimated as if independent of the words) can leave a few matches, or none, where
+    it expects many: then the whole table would be read. Those take their candidates from the
+    GIN index, which bounds what is read."""
+    phrases = any(len(t.words) > 1 for group in groups for t in group)
+    filtered = (
+        q.year_from is not None
+        or q.year_to is not None
+        or bool(q.evidence_types)
+        or q.summarised_only
+        or bool(q.language.strip())
+        or bool(q.source.strip())
+        or q.public_only
+        or q.reference_ids is not None
+    )
+    return not phrases and not filtered
+
+
+def _first(q: SearchQuery, groups: list[list[Term]], limit: int, sql: Sql) -> str:
+    """CTEs `m`, the first `limit` + 1 matches passing the filters in table order (no match
+    beyond them is looked at; the tsquery is written out, not taken from a CTE, so the planner
+    sees how common it is), and `c`, the first `limit` of them, with what ranks and orders
+    them (their vector is read only when ranked)."""
+    where = [f"r.search_vector @@ {_query(groups, sql)}", *filters(q, sql)]
+    keys = "r.id, r.search_vector, r.year, r.title"
+    return (
+        f"WITH m AS MATERIALIZED (SELECT {keys} FROM literature_reference r"
+        f" WHERE {' AND '.join(where)} LIMIT {sql.bind(limit + 1)}),"
+        f" c AS MATERIALIZED (SELECT * FROM m LIMIT {sql.bind(limit)}) "
+    )
+
+
+async def ranked(
+    q: SearchQuery, groups: list[list[Term]], limit: int, offset: int, size: int
+) -> tuple[list[tuple[int, float]], int]:
+    """One page of the first `limit` matches in the query's order, with their scores (ts_rank_cd
+    reads only each candidate's own vector: ranked the same whether more match or not), and how
+    many matched, counting up to `limit` + 1."""
+    await Reference.raw(_SETTINGS if _estimated_well(q, groups) else _BITMAP_ONLY)
+    sql = Sql(postgres=True)
+    first = _first(q, groups, limit, sql)
+    score = "0.0"
+    if q.sort == "relevance":
+        score = _RANK.format(query=_query(groups, sql))
+    rows = await Reference.raw(
+        f"{first}SELECT r.id, {score} AS score, (SELECT count(*) FROM m) AS found FROM c r"
+        f" ORDER BY {order(q, True, True)} {sql.page(offset, size)}",
+        *sql.args,
+    )
+    if rows:
+        return [(row["id"], float(row["score"])) for row in rows], int(rows[0]["found"])
+    if offset == 0:
+        return [], 0
+    sql = Sql(postgres=True)  # past the last page: the count alone
+    rows = await Reference.raw(
+        f"{_first(q, groups, limit, sql)}SELECT count(*) AS found FROM m", *sql.args
+    )
+    return [], int(rows[0]["found"])
+
+
+async def listed(q: SearchQuery, offset: int, size: int) -> list[tuple[int, float]]:
+    """One page of a search without text, in year or title order through an index."""
+    sql = Sql(postgres=True)
+    where = " AND ".join(filters(q, sql))
+    rows = await Reference.raw(
+        f"SELECT r.id FROM literature_reference r WHERE {where}"
+        f" ORDER BY {order(q, True, False)} {sql.page(offset, size)}",
+        *sql.args,
+    )
+    return [(row["id"], 0.0) for row in rows]
+
+
+async def counted(q: SearchQuery, limit: int) -> int:
+    """How many references pass the filters, counting no further than `limit`."""
+    sql = Sql(postgres=True)
+    where = " AND ".join(filters(q, sql))
+    rows = await Reference.raw(
+        f"SELECT count(*) AS n FROM (SELECT 1 FROM literature_reference r WHERE {where}"
+        f" LIMIT {sql.bind(limit)}) s",
+        *sql.args,
+    )
+    return int(rows[0]["n"])
+
+
+def _headline(column: str, options: str, query: str, sql: Sql) -> str:
+    # Each configuration recognises its own word forms; nesting marks both.
+    every = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+    inner = f"ts_headline('klynge_norwegian', {column}, {query}, {sql.bind(options)})"
+    return f"ts_headline('klynge_english', {inner}, {query}, {sql.bind(every)})"
+
+
+async def page_rows(
+    q: SearchQuery, groups: list[list[Term]], ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The page's references with their highlighted title and abstract excerpt (with text)."""
+    del q  # the SQLite plan needs it (its filters are in its full-text index)
+    if not ids:
+        return {}
+    sql = Sql(postgres=True)
+    marks = ""
+    if groups:
+        query = _query(groups, sql)  # bound first: first in the text
+        every = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+        excerpt = f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15"
+        title = _headline("r.title", every, "q.query", sql)
+        abstract = _headline("r.abstract", excerpt, "q.query", sql)
+        marks = f", {title} AS title_marked, {abstract} AS snippet_marked"
+        text = (
+            f"WITH q AS (SELECT {query} AS query) SELECT {DETAILS}{marks}"
+            f" FROM literature_reference r CROSS JOIN q WHERE {sql.in_list('r.id', ids, 'int')}"
+        )
+    else:
+        text = (
+            f"SELECT {DETAILS} FROM literature_reference r WHERE {sql.in_list('r.id', ids, 'int')}"
+        )
+    rows = await Reference.raw(text, *sql.args)
+    return {row["id"]: row for row in rows}
