@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import pytest
@@ -386,17 +385,17 @@ def _realistic_megabyte() -> str:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kinds"),
     [
-        _realistic_megabyte(),
-        "a" * 1_000_000,
-        "1" * 1_000_000,
-        "1 " * 500_000,
-        "født" + " " * 1_000_000,
-        "a@" * 500_000,
-        "a." * 500_000 + "@",
-        "x@" + "a." * 500_000,
-        "+47 " * 250_000,
+        (_realistic_megabyte(), {FindingKind.PHONE, FindingKind.EMAIL}),
+        ("a" * 1_000_000, set()),
+        ("1" * 1_000_000, set()),
+        ("1 " * 500_000, set()),
+        ("født" + " " * 1_000_000, set()),
+        ("a@" * 500_000, set()),
+        ("a." * 500_000 + "@", set()),
+        ("x@" + "a." * 500_000, set()),
+        ("+47 " * 250_000, set()),
     ],
     ids=[
         "realistic",
@@ -410,11 +409,14 @@ def _realistic_megabyte() -> str:
         "prefixes",
     ],
 )
-def test_one_megabyte_scans_in_under_a_second(text: str) -> None:
-    # Locally about 0.1-0.3 s; a regex that backtracks would take minutes, not seconds.
-    started = time.perf_counter()
-    scan(text)
-    assert time.perf_counter() - started < 1.0
+def test_a_megabyte_of_adversarial_text_is_scanned_to_the_end(
+    text: str, kinds: set[FindingKind]
+) -> None:
+    # The speed of these inputs (a backtracking regex would take minutes) is measured in
+    # bench/bench_privacy.py against a plain pass over the same text; here: the right answer.
+    findings = scan(text)
+    assert {finding.kind for finding in findings} == kinds
+    assert all(0 <= f.start < f.end <= len(text) for f in findings)
 
 
 # --- Normalised text: separators and look-alikes do not hide a number (issue 11) -----------
