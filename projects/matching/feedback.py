@@ -88,5 +88,5 @@ def lexical_feedback(
     out = np.zeros((docs.shape[0], len(index.groups)), dtype=np.float32)
     for start in range(0, docs.shape[0], _CHUNK):
         q = _queries(index, mapped[start : start + _CHUNK], sims[start : start + _CHUNK])
-        out[start : start + q.shape[0]] = index._aggregate(index._doc_scores(q))[0]
+        out[start : start + q.shape[0]] = index.text_fit(q)
     return out

@@ -82,7 +82,8 @@ def cached_source(
             return embed_texts(model, texts, kind, progress)
         # The model's name, not the model: a run that finds everything cached loads no weights.
         info = MODELS[model]
-        keys = [_key(info.version, kind, t) for t in texts]
+        version = info.version
+        keys = [_key(version, kind, t) for t in texts]
         found: dict[str, bytes] = {}
         try:
             for k in dict.fromkeys(keys):

@@ -77,7 +77,8 @@ _WORD_OR_NUMBER_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+")
 def normalise(text: str) -> str:
     """NFKC, format characters removed (soft hyphens, zero-width spaces), case-folded."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.isascii():  # ASCII has no format characters: skip the per-character test
+        text = "".join(ch for ch in text if ch.isascii() or unicodedata.category(ch) != "Cf")
     return text.casefold()
 
 
