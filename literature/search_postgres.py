@@ -75,13 +75,25 @@ def _first(q: SearchQuery, groups: list[list[Term]], limit: int, sql: Sql) -> st
     """CTEs `m`, the first `limit` + 1 matches passing the filters in table order (no match
     beyond them is looked at; the tsquery is written out, not taken from a CTE, so the planner
     sees how common it is), and `c`, the first `limit` of them, with what ranks and orders
-    them (their vector is read only when ranked)."""
-    where = [f"r.search_vector @@ {_query(groups, sql)}", *filters(q, sql)]
+    them (their vector is read only when ranked).
+
+    A phrase needs each row's positions, which the GIN index does not keep: the index finds
+    the rows with the phrase's words, and every one of them is read to check the phrase. So
+    the rows with the words pass the filters first (`OFFSET 0` keeps the planner from merging
+    the two levels and checking the phrase before the filters), and the phrase is checked only
+    on those, until `limit` + 1 have it."""
     keys = "r.id, r.search_vector, r.year, r.title"
+    phrased = any(len(t.words) > 1 for group in groups for t in group)
+    words = (
+        "(" + tsquery_sql(groups, sql.args, phrases=False) + ")" if phrased else _query(groups, sql)
+    )
+    where = " AND ".join([f"r.search_vector @@ {words}", *filters(q, sql)])
+    found = f"SELECT {keys} FROM literature_reference r WHERE {where}"
+    if phrased:
+        found = f"SELECT * FROM ({found} OFFSET 0) r WHERE r.search_vector @@ {_query(groups, sql)}"
     return (
-        f"WITH m AS MATERIALIZED (SELECT {keys} FROM literature_reference r"
-        f" WHERE {' AND '.join(where)} LIMIT {sql.bind(limit + 1)}),"
-        f" c AS MATERIALIZED (SELECT * FROM m LIMIT {sql.bind(limit)}) "
+        f"WITH m AS MATERIALIZED ({found} LIMIT {sql.bind(limit + 1)}),"
+        f" c AS MATERIALIZED (SELECT * FROM m LIMIT {sql.bind(limit)})"
     )
 
 
@@ -90,27 +102,24 @@ async def ranked(
 ) -> tuple[list[tuple[int, float]], int]:
     """One page of the first `limit` matches in the query's order, with their scores (ts_rank_cd
     reads only each candidate's own vector: ranked the same whether more match or not), and how
-    many matched, counting up to `limit` + 1."""
+    many matched, counting up to `limit` + 1. One statement: a page past the last still gets the
+    count (a row without an id)."""
     await Reference.raw(_SETTINGS if _estimated_well(q, groups) else _BITMAP_ONLY)
     sql = Sql(postgres=True)
     first = _first(q, groups, limit, sql)
     score = "0.0"
     if q.sort == "relevance":
         score = _RANK.format(query=_query(groups, sql))
+    by = order(q, True, True)
     rows = await Reference.raw(
-        f"{first}SELECT r.id, {score} AS score, (SELECT count(*) FROM m) AS found FROM c r"
-        f" ORDER BY {order(q, True, True)} {sql.page(offset, size)}",
+        f"{first}, p AS (SELECT r.id, {score} AS score, r.year, r.title FROM c r"
+        f" ORDER BY {by} {sql.page(offset, size)})"
+        " SELECT r.id, r.score, (SELECT count(*) FROM m) AS found"
+        f" FROM (SELECT 1) one LEFT JOIN p r ON true ORDER BY {by}",
         *sql.args,
     )
-    if rows:
-        return [(row["id"], float(row["score"])) for row in rows], int(rows[0]["found"])
-    if offset == 0:
-        return [], 0
-    sql = Sql(postgres=True)  # past the last page: the count alone
-    rows = await Reference.raw(
-        f"{_first(q, groups, limit, sql)}SELECT count(*) AS found FROM m", *sql.args
-    )
-    return [], int(rows[0]["found"])
+    found = int(rows[0]["found"])
+    return [(row["id"], float(row["score"])) for row in rows if row["id"] is not None], found
 
 
 async def listed(q: SearchQuery, offset: int, size: int) -> list[tuple[int, float]]:
