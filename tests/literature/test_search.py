@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import pytest
 
 from klynge.db import is_postgres
@@ -389,3 +390,40 @@ async def test_many_matches_are_capped_and_an_export_takes_them_all(
     assert (listed.total, listed.capped, len(listed.hits)) == (5, True, 5)
     exact = await search(SearchQuery(text="school", cluster_ids=[ctx.a]))
     assert (exact.total, exact.capped, [h.id for h in exact.hits]) == (1, False, [titled])
+
+
+async def test_phrase_under_filters_and_the_highlights_of_any_page(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase's candidates are the rows with its words that pass the filters (PostgreSQL
+    checks the phrase on those only); rows with the words apart, or outside the filters, never
+    come back, capped or not. A page past the last still says how many matched. Highlights
+    come for every page, of words and of prefixes (SQLite: one lookup per row, or one pass
+    over the rows' range for a prefix)."""
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    apart = [  # stored first: the first candidates a wrong phrase check would take
+        await ctx.ref(f"Visiting schools from home {i}", "Visiting hours; home care.", year=2011)
+        for i in range(3)
+    ]
+    await ctx.ref("Home visiting abroad", "Visits.", year=1990)  # the phrase, outside the years
+    inside = [
+        await ctx.ref(f"Home visiting study {i}", "Nurses at home.", year=2010 + i)
+        for i in range(3)
+    ]
+    query = SearchQuery(text='"home visiting"', cluster_ids=[ctx.a], year_from=2005, year_to=2020)
+    page = await search(msgspec.structs.replace(query, per_page=1))
+    assert (page.total, page.capped, len(page.hits)) == (2, True, 1)
+    second = await search(msgspec.structs.replace(query, per_page=1, page=2))
+    assert {page.hits[0].id, second.hits[0].id} < set(inside)
+    assert "<mark>" in second.hits[0].title_html
+    beyond = await search(msgspec.structs.replace(query, page=5))
+    assert (beyond.total, beyond.capped, beyond.hits) == (2, True, [])
+    monkeypatch.setattr(search_module, "CANDIDATES", 500)
+    words = await ctx.ids('"visiting schools"', year_from=2011, year_to=2011)
+    assert set(words) == set(apart)
+    prefixed = await search(SearchQuery(text="visit*", cluster_ids=[ctx.a], per_page=2, page=2))
+    assert (prefixed.total, len(prefixed.hits)) == (7, 2)
+    assert all("<mark>" in hit.title_html for hit in prefixed.hits)
+    exact = await search(SearchQuery(text="nurses", cluster_ids=[ctx.a], per_page=2, page=2))
+    assert exact.total == 3
+    assert "<mark>Nurses</mark>" in exact.hits[0].snippet_html
