@@ -18,6 +18,7 @@ import pytest
 from klynge.db import is_postgres
 from klynge.orgs.tables import Cluster, Municipality
 from literature import search as search_module
+from literature import search_postgres
 from literature.search import SearchQuery, parse_query, rebuild_index, search
 from literature.tables import (
     CheckReview,
@@ -427,3 +428,19 @@ async def test_phrase_under_filters_and_the_highlights_of_any_page(
     exact = await search(SearchQuery(text="nurses", cluster_ids=[ctx.a], per_page=2, page=2))
     assert exact.total == 3
     assert "<mark>Nurses</mark>" in exact.hits[0].snippet_html
+
+
+@pytest.mark.parametrize("common", [0.0, 1.1])
+async def test_common_and_rare_words_find_the_same_first_matches(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch, common: float
+) -> None:
+    """PostgreSQL reads a cluster in table order for a word it expects in many references and
+    takes a rare word's rows from the GIN index: the same first matches either way (on SQLite
+    the setting is unused and the case holds as well)."""
+    monkeypatch.setattr(search_postgres, "COMMON", common)
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    ids = [await ctx.ref(f"Reading study {i}", "Home.", year=2000 + i) for i in range(5)]
+    await ctx.ref("Reading elsewhere", "Home.", cluster=ctx.b)
+    page = await search(SearchQuery(text="reading", cluster_ids=[ctx.a], sort="year"))
+    assert (page.total, page.capped) == (3, True)
+    assert [h.id for h in page.hits] == [ids[2], ids[1], ids[0]]
