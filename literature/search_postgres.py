@@ -61,7 +61,7 @@ def _estimated_well(q: SearchQuery, groups: list[list[Term]]) -> bool:
     filter (estimated as if independent of the words) can leave a few matches, or none, where
     it expects many: then the whole table would be read. Those take their candidates from the
     GIN index, which bounds what is read."""
-    phrases = any(len(t.words) > 1 for group in groups for t in group)
+    phrases = _phrased(groups)
     filtered = (
         q.year_from is not None
         or q.year_to is not None
@@ -97,39 +97,53 @@ def _plan(value: Any) -> dict[str, Any]:
     return dict(decoded[0]["Plan"])
 
 
-def _first(q: SearchQuery, groups: list[list[Term]], limit: int, sql: Sql) -> str:
+def _first(
+    q: SearchQuery, groups: list[list[Term]], limit: int, checks: int | None, sql: Sql
+) -> str:
     """CTEs `m`, the first `limit` + 1 matches passing the filters in table order (no match
     beyond them is looked at; the tsquery is written out, not taken from a CTE, so the planner
     sees how common it is), and `c`, the first `limit` of them, with what ranks and orders
     them (their vector is read only when ranked).
 
     A phrase needs each row's positions, which the GIN index does not keep: the index finds
-    the rows with the phrase's words, and every one of them is read to check the phrase. So
-    the rows with the words pass the filters first (`OFFSET 0` keeps the planner from merging
-    the two levels and checking the phrase before the filters), and the phrase is checked only
-    on those, until `limit` + 1 have it."""
+    the rows with the phrase's words (`w`), and each is read to check the phrase. So the rows
+    with the words pass the filters first (the CTE keeps the planner from checking the phrase
+    before the filters), and only the first `checks` of them are checked (all when None)."""
     keys = "r.id, r.search_vector, r.year, r.title"
-    phrased = any(len(t.words) > 1 for group in groups for t in group)
+    phrased = _phrased(groups)
     words = (
         "(" + tsquery_sql(groups, sql.args, phrases=False) + ")" if phrased else _query(groups, sql)
     )
     where = " AND ".join([f"r.search_vector @@ {words}", *filters(q, sql)])
     found = f"SELECT {keys} FROM literature_reference r WHERE {where}"
+    head = "WITH "
     if phrased:
-        found = f"SELECT * FROM ({found} OFFSET 0) r WHERE r.search_vector @@ {_query(groups, sql)}"
+        bound = "" if checks is None else f" LIMIT {sql.bind(checks)}"
+        head = f"WITH w AS MATERIALIZED ({found}{bound}), "
+        found = f"SELECT * FROM w r WHERE r.search_vector @@ {_query(groups, sql)}"
     return (
-        f"WITH m AS MATERIALIZED ({found} LIMIT {sql.bind(limit + 1)}),"
+        f"{head}m AS MATERIALIZED ({found} LIMIT {sql.bind(limit + 1)}),"
         f" c AS MATERIALIZED (SELECT * FROM m LIMIT {sql.bind(limit)})"
     )
 
 
+def _phrased(groups: list[list[Term]]) -> bool:
+    return any(len(t.words) > 1 for group in groups for t in group)
+
+
 async def ranked(
-    q: SearchQuery, groups: list[list[Term]], limit: int, offset: int, size: int
-) -> tuple[list[tuple[int, float]], int]:
+    q: SearchQuery,
+    groups: list[list[Term]],
+    limit: int,
+    offset: int,
+    size: int,
+    checks: int | None = None,
+) -> tuple[list[tuple[int, float]], int, bool]:
     """One page of the first `limit` matches in the query's order, with their scores (ts_rank_cd
-    reads only each candidate's own vector: ranked the same whether more match or not), and how
-    many matched, counting up to `limit` + 1. One statement: a page past the last still gets the
-    count (a row without an id)."""
+    reads only each candidate's own vector: ranked the same whether more match or not), how
+    many matched, counting up to `limit` + 1, and whether a phrase was checked on only the
+    first `checks` rows with its words (more may match). One statement: a page past the last
+    still gets the count (a row without an id)."""
     if not _estimated_well(q, groups):
         await Reference.raw(_BITMAP_ONLY)
     else:
@@ -137,20 +151,26 @@ async def ranked(
         if not await _common(groups):
             await Reference.raw(f"SELECT {_INDEXED}")
     sql = Sql(postgres=True)
-    first = _first(q, groups, limit, sql)
+    first = _first(q, groups, limit, checks, sql)
     score = "0.0"
     if q.sort == "relevance":
         score = _RANK.format(query=_query(groups, sql))
     by = order(q, True, True)
+    # Counted only when the phrase's matches ran out: then every row of `w` was read anyway.
+    checked = "NULL::bigint"
+    if _phrased(groups) and checks is not None:
+        checked = f"CASE WHEN (SELECT count(*) FROM m) <= {limit} THEN (SELECT count(*) FROM w) END"
     rows = await Reference.raw(
         f"{first}, p AS (SELECT r.id, {score} AS score, r.year, r.title FROM c r"
         f" ORDER BY {by} {sql.page(offset, size)})"
-        " SELECT r.id, r.score, (SELECT count(*) FROM m) AS found"
+        f" SELECT r.id, r.score, (SELECT count(*) FROM m) AS found, {checked} AS checked"
         f" FROM (SELECT 1) one LEFT JOIN p r ON true ORDER BY {by}",
         *sql.args,
     )
-    found = int(rows[0]["found"])
-    return [(row["id"], float(row["score"])) for row in rows if row["id"] is not None], found
+    found, read = int(rows[0]["found"]), rows[0]["checked"]
+    more = checks is not None and read is not None and int(read) >= checks
+    page = [(row["id"], float(row["score"])) for row in rows if row["id"] is not None]
+    return page, found, more
 
 
 async def listed(q: SearchQuery, offset: int, size: int) -> list[tuple[int, float]]:

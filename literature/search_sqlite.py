@@ -136,11 +136,18 @@ def _score(q: SearchQuery) -> str:
 
 
 async def ranked(
-    q: SearchQuery, groups: list[list[Term]], limit: int, offset: int, size: int
-) -> tuple[list[tuple[int, float]], int]:
+    q: SearchQuery,
+    groups: list[list[Term]],
+    limit: int,
+    offset: int,
+    size: int,
+    checks: int | None = None,
+) -> tuple[list[tuple[int, float]], int, bool]:
     """One page of the first `limit` matches in the query's order, with their scores (ranked the
     same whether more match or not), and how many matched, counting up to `limit` + 1. One
-    statement: a page past the last still gets the count (a row without an id)."""
+    statement: a page past the last still gets the count (a row without an id). `checks` is
+    PostgreSQL's (FTS5 keeps positions: a phrase is found in the index), so never more."""
+    del checks
     sql = Sql(postgres=False)
     first = _first(q, groups, limit, sql)
     by = order(q, False, True)
@@ -153,7 +160,8 @@ async def ranked(
         *sql.args,
     )
     found = int(rows[0]["found"])
-    return [(row["id"], float(row["score"])) for row in rows if row["id"] is not None], found
+    page = [(row["id"], float(row["score"])) for row in rows if row["id"] is not None]
+    return page, found, False
 
 
 def _among(q: SearchQuery, groups: list[list[Term]], ids: list[int], sql: Sql) -> str:

@@ -444,3 +444,26 @@ async def test_common_and_rare_words_find_the_same_first_matches(
     page = await search(SearchQuery(text="reading", cluster_ids=[ctx.a], sort="year"))
     assert (page.total, page.capped) == (3, True)
     assert [h.id for h in page.hits] == [ids[2], ids[1], ids[0]]
+
+
+async def test_phrase_checks_are_bounded_on_postgres(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL checks a phrase on at most PHRASE_CHECKS rows with its words; when those run
+    out before the matches do, the page says more may match. SQLite finds the phrase in its
+    index: the exact result. An export checks every row."""
+    monkeypatch.setattr(search_module, "PHRASE_CHECKS", 3)
+    for i in range(3):
+        await ctx.ref(f"Visiting a home {i}", "Visiting hours; home care.")
+    phrase = await ctx.ref("Home visiting", "Nurses.")
+    page = await search(SearchQuery(text='"home visiting"', cluster_ids=[ctx.a]))
+    if is_postgres():
+        assert (page.total, page.capped, page.hits) == (0, True, [])
+    else:
+        assert (page.total, page.capped, [h.id for h in page.hits]) == (1, False, [phrase])
+    everything = await search_module.search_ids(
+        SearchQuery(text='"home visiting"', cluster_ids=[ctx.a]), 100
+    )
+    assert everything == [phrase]
+    words = await search(SearchQuery(text="home visiting", cluster_ids=[ctx.a]))
+    assert (words.total, words.capped) == (4, False)
