@@ -41,8 +41,10 @@ _SETTINGS = (
     "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
     " set_config('synchronize_seqscans', 'off', true)"
 )
-_INDEXED = "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
-_BITMAP_ONLY = f"{_SETTINGS}, {_INDEXED}"
+_BITMAP_ONLY = (
+    f"{_SETTINGS}, set_config('enable_seqscan', 'off', true),"
+    " set_config('enable_indexscan', 'off', true)"
+)
 # Reading the cluster in table order is cheapest when at least this share of its rows match:
 # 501 matches come within ~2,000 rows. For rarer words the planner still often picks it (it
 # does not count what reading each row's vector costs: ~10 µs, most of them stored out of
@@ -144,12 +146,10 @@ async def ranked(
     many matched, counting up to `limit` + 1, and whether a phrase was checked on only the
     first `checks` rows with its words (more may match). One statement: a page past the last
     still gets the count (a row without an id)."""
-    if not _estimated_well(q, groups):
-        await Reference.raw(_BITMAP_ONLY)
-    else:
-        await Reference.raw(_SETTINGS)
-        if not await _common(groups):
-            await Reference.raw(f"SELECT {_INDEXED}")
+    # An EXPLAIN plans its query afresh with the bound words each time (no plan is cached for
+    # it): _common needs no settings first.
+    indexed = not _estimated_well(q, groups) or not await _common(groups)
+    await Reference.raw(_BITMAP_ONLY if indexed else _SETTINGS)
     sql = Sql(postgres=True)
     first = _first(q, groups, limit, checks, sql)
     score = "0.0"
