@@ -7,7 +7,8 @@ Run: .venv/bin/python bench/bench_search.py [references] [queries]   (default 20
 Each engine runs in its own process (bench/_engines.py); BENCH_KEEP=1 keeps the loaded
 databases and reuses them on the next run with the same size. Prints load time, p50/p95/p99
 latency of `literature.search.search` and of the baseline, their ratio, per query kind, and how
-often both return the same page. The goal (issue 17): p95 < 30 ms on both engines.
+often both return the same page; BENCH_SLOWEST=n also prints the n slowest queries. The goal
+(issue 17): p95 < 30 ms on both engines.
 """
 
 from __future__ import annotations
@@ -186,17 +187,36 @@ async def _measure(queries: list[Any]) -> dict[str, Any]:
         await _search_baseline.search(q)
     new: dict[str, list[float]] = defaultdict(list)
     old: dict[str, list[float]] = defaultdict(list)
+    each: list[tuple[float, str, Any]] = []
     same = comparable = 0
     for i, q in enumerate(queries):
         kind = KINDS[i % 8]
         took, page = await _time(search.search, q)
         new[kind].append(took)
+        each.append((took, kind, q))
         took, before = await _time(_search_baseline.search, q)
         old[kind].append(took)
         if not page.capped:
             comparable += 1
             same += [h.id for h in page.hits] == [h.id for h in before.hits]
+    _slowest(each, int(os.environ.get("BENCH_SLOWEST", "0")))
     return {"new": dict(new), "old": dict(old), "same": same, "comparable": comparable}
+
+
+def _slowest(each: list[tuple[float, str, Any]], n: int) -> None:
+    """The `n` slowest queries of the search with what shapes them (BENCH_SLOWEST=n)."""
+    for took, kind, q in sorted(each, key=lambda e: e[0], reverse=True)[:n]:
+        shape = {
+            "years": (q.year_from, q.year_to),
+            "types": list(q.evidence_types),
+            "summarised": q.summarised_only,
+            "language": q.language,
+        }
+        shape = {k: v for k, v in shape.items() if v not in ((None, None), [], False, "")}
+        print(
+            f"    {took:7.1f} ms  {kind:<12} {q.text!r:<32} {q.sort:<9} page {q.page} {shape}",
+            flush=True,
+        )
 
 
 def _summary(times: dict[str, list[float]]) -> dict[str, float]:

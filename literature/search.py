@@ -63,6 +63,7 @@ from literature.tables import Reference
 __all__ = [
     "CANDIDATES",
     "COUNT_LIMIT",
+    "PHRASE_CHECKS",
     "Hit",
     "SearchPage",
     "SearchQuery",
@@ -75,6 +76,10 @@ __all__ = [
 
 MAX_PER_PAGE = 200
 CANDIDATES = 500  # a text search ranks at most this many matches
+# PostgreSQL reads at most this many rows with a phrase's words to check the phrase in them
+# (its GIN index keeps no positions); when their phrase matches run out first the page says
+# "more than" the matches found, as when more than CANDIDATES match.
+PHRASE_CHECKS = 2_000
 COUNT_LIMIT = 10_000  # a search without text counts at most this many references
 
 Sort = Literal["relevance", "year", "title"]
@@ -174,8 +179,10 @@ async def search(q: SearchQuery) -> SearchPage:
     plan = search_postgres if is_postgres() else search_sqlite
     async with plan.reading():
         if groups:
-            ranked, found = await plan.ranked(q, groups, CANDIDATES, offset, per_page)
-            total, capped = min(found, CANDIDATES), found > CANDIDATES
+            ranked, found, more = await plan.ranked(
+                q, groups, CANDIDATES, offset, per_page, PHRASE_CHECKS
+            )
+            total, capped = min(found, CANDIDATES), found > CANDIDATES or more
         else:
             shown = max(0, min(per_page, COUNT_LIMIT - offset))  # the first COUNT_LIMIT only
             ranked = await plan.listed(q, offset, shown) if shown else []
@@ -195,7 +202,7 @@ async def search_ids(q: SearchQuery, limit: int) -> list[int]:
     plan = search_postgres if is_postgres() else search_sqlite
     async with plan.reading():
         if groups:
-            ranked, _ = await plan.ranked(q, groups, limit, 0, limit)
+            ranked, _, _ = await plan.ranked(q, groups, limit, 0, limit)  # every phrase match
         else:
             ranked = await plan.listed(q, 0, limit)
     return [rid for rid, _ in ranked]

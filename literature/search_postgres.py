@@ -8,6 +8,7 @@ _SETTINGS and _estimated_well)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,11 @@ _BITMAP_ONLY = (
     f"{_SETTINGS}, set_config('enable_seqscan', 'off', true),"
     " set_config('enable_indexscan', 'off', true)"
 )
+# Reading the cluster in table order is cheapest when at least this share of its rows match:
+# 501 matches come within ~2,000 rows. For rarer words the planner still often picks it (it
+# does not count what reading each row's vector costs: ~10 µs, most of them stored out of
+# line), and reads the whole cluster for a few hundred matches; the GIN index reads only them.
+COMMON = 0.25
 
 
 def _query(groups: list[list[Term]], sql: Sql) -> str:
@@ -57,7 +63,7 @@ def _estimated_well(q: SearchQuery, groups: list[list[Term]]) -> bool:
     filter (estimated as if independent of the words) can leave a few matches, or none, where
     it expects many: then the whole table would be read. Those take their candidates from the
     GIN index, which bounds what is read."""
-    phrases = any(len(t.words) > 1 for group in groups for t in group)
+    phrases = _phrased(groups)
     filtered = (
         q.year_from is not None
         or q.year_to is not None
@@ -71,46 +77,100 @@ def _estimated_well(q: SearchQuery, groups: list[list[Term]]) -> bool:
     return not phrases and not filtered
 
 
-def _first(q: SearchQuery, groups: list[list[Term]], limit: int, sql: Sql) -> str:
+async def _common(groups: list[list[Term]]) -> bool:
+    """Whether the planner expects at least COMMON of the references to match (the share in
+    the whole table stands for the share in a cluster: the planner assumes as much), from its
+    estimates for the query's words and for the table, planned but not run."""
+    sql = Sql(postgres=True)
+    rows = await Reference.raw(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM literature_reference r"
+        f" WHERE r.search_vector @@ {_query(groups, sql)}"
+        " UNION ALL SELECT 1 FROM literature_reference r",
+        *sql.args,
+    )
+    plan = rows[0]["QUERY PLAN"]
+    matched, every = (part["Plan Rows"] for part in _plan(plan)["Plans"])
+    return float(matched) >= COMMON * float(every)
+
+
+def _plan(value: Any) -> dict[str, Any]:
+    """The top node of an EXPLAIN (FORMAT JSON) result (text or already decoded)."""
+    decoded = json.loads(value) if isinstance(value, str) else value
+    return dict(decoded[0]["Plan"])
+
+
+def _first(
+    q: SearchQuery, groups: list[list[Term]], limit: int, checks: int | None, sql: Sql
+) -> str:
     """CTEs `m`, the first `limit` + 1 matches passing the filters in table order (no match
     beyond them is looked at; the tsquery is written out, not taken from a CTE, so the planner
     sees how common it is), and `c`, the first `limit` of them, with what ranks and orders
-    them (their vector is read only when ranked)."""
-    where = [f"r.search_vector @@ {_query(groups, sql)}", *filters(q, sql)]
+    them (their vector is read only when ranked).
+
+    A phrase needs each row's positions, which the GIN index does not keep: the index finds
+    the rows with the phrase's words (`w`), and each is read to check the phrase. So the rows
+    with the words pass the filters first (the CTE keeps the planner from checking the phrase
+    before the filters), and only the first `checks` of them are checked (all when None)."""
     keys = "r.id, r.search_vector, r.year, r.title"
-    return (
-        f"WITH m AS MATERIALIZED (SELECT {keys} FROM literature_reference r"
-        f" WHERE {' AND '.join(where)} LIMIT {sql.bind(limit + 1)}),"
-        f" c AS MATERIALIZED (SELECT * FROM m LIMIT {sql.bind(limit)}) "
+    phrased = _phrased(groups)
+    words = (
+        "(" + tsquery_sql(groups, sql.args, phrases=False) + ")" if phrased else _query(groups, sql)
     )
+    where = " AND ".join([f"r.search_vector @@ {words}", *filters(q, sql)])
+    found = f"SELECT {keys} FROM literature_reference r WHERE {where}"
+    head = "WITH "
+    if phrased:
+        bound = "" if checks is None else f" LIMIT {sql.bind(checks)}"
+        head = f"WITH w AS MATERIALIZED ({found}{bound}), "
+        found = f"SELECT * FROM w r WHERE r.search_vector @@ {_query(groups, sql)}"
+    return (
+        f"{head}m AS MATERIALIZED ({found} LIMIT {sql.bind(limit + 1)}),"
+        f" c AS MATERIALIZED (SELECT * FROM m LIMIT {sql.bind(limit)})"
+    )
+
+
+def _phrased(groups: list[list[Term]]) -> bool:
+    return any(len(t.words) > 1 for group in groups for t in group)
 
 
 async def ranked(
-    q: SearchQuery, groups: list[list[Term]], limit: int, offset: int, size: int
-) -> tuple[list[tuple[int, float]], int]:
+    q: SearchQuery,
+    groups: list[list[Term]],
+    limit: int,
+    offset: int,
+    size: int,
+    checks: int | None = None,
+) -> tuple[list[tuple[int, float]], int, bool]:
     """One page of the first `limit` matches in the query's order, with their scores (ts_rank_cd
-    reads only each candidate's own vector: ranked the same whether more match or not), and how
-    many matched, counting up to `limit` + 1."""
-    await Reference.raw(_SETTINGS if _estimated_well(q, groups) else _BITMAP_ONLY)
+    reads only each candidate's own vector: ranked the same whether more match or not), how
+    many matched, counting up to `limit` + 1, and whether a phrase was checked on only the
+    first `checks` rows with its words (more may match). One statement: a page past the last
+    still gets the count (a row without an id)."""
+    # An EXPLAIN plans its query afresh with the bound words each time (no plan is cached for
+    # it): _common needs no settings first.
+    indexed = not _estimated_well(q, groups) or not await _common(groups)
+    await Reference.raw(_BITMAP_ONLY if indexed else _SETTINGS)
     sql = Sql(postgres=True)
-    first = _first(q, groups, limit, sql)
+    first = _first(q, groups, limit, checks, sql)
     score = "0.0"
     if q.sort == "relevance":
         score = _RANK.format(query=_query(groups, sql))
+    by = order(q, True, True)
+    # Counted only when the phrase's matches ran out: then every row of `w` was read anyway.
+    checked = "NULL::bigint"
+    if _phrased(groups) and checks is not None:
+        checked = f"CASE WHEN (SELECT count(*) FROM m) <= {limit} THEN (SELECT count(*) FROM w) END"
     rows = await Reference.raw(
-        f"{first}SELECT r.id, {score} AS score, (SELECT count(*) FROM m) AS found FROM c r"
-        f" ORDER BY {order(q, True, True)} {sql.page(offset, size)}",
+        f"{first}, p AS (SELECT r.id, {score} AS score, r.year, r.title FROM c r"
+        f" ORDER BY {by} {sql.page(offset, size)})"
+        f" SELECT r.id, r.score, (SELECT count(*) FROM m) AS found, {checked} AS checked"
+        f" FROM (SELECT 1) one LEFT JOIN p r ON true ORDER BY {by}",
         *sql.args,
     )
-    if rows:
-        return [(row["id"], float(row["score"])) for row in rows], int(rows[0]["found"])
-    if offset == 0:
-        return [], 0
-    sql = Sql(postgres=True)  # past the last page: the count alone
-    rows = await Reference.raw(
-        f"{_first(q, groups, limit, sql)}SELECT count(*) AS found FROM m", *sql.args
-    )
-    return [], int(rows[0]["found"])
+    found, read = int(rows[0]["found"]), rows[0]["checked"]
+    more = checks is not None and read is not None and int(read) >= checks
+    page = [(row["id"], float(row["score"])) for row in rows if row["id"] is not None]
+    return page, found, more
 
 
 async def listed(q: SearchQuery, offset: int, size: int) -> list[tuple[int, float]]:

@@ -66,9 +66,11 @@ def fts5_query(groups: list[list[Term]]) -> str:
     return " AND ".join(parts)
 
 
-def tsquery_sql(groups: list[list[Term]], args: list[Any]) -> str:
+def tsquery_sql(groups: list[list[Term]], args: list[Any], phrases: bool = True) -> str:
     """A tsquery expression: the whole query under English OR-ed with it under Norwegian
-    (each configuration drops its own stop words). Terms are bound parameters."""
+    (each configuration drops its own stop words). Terms are bound parameters. Without
+    `phrases` a phrase is just its words (in any order): what a GIN index answers without
+    reading each row's positions, a superset of the phrase's matches."""
 
     def under(config: str) -> str:
         ands = []
@@ -78,11 +80,11 @@ def tsquery_sql(groups: list[list[Term]], args: list[Any]) -> str:
                 if t.prefix:
                     args.append(t.words[0] + ":*")  # letters/digits only: no tsquery syntax
                     ors.append(f"to_tsquery('{config}', {{}})")
-                elif len(t.words) > 1:
+                elif len(t.words) > 1 and phrases:
                     args.append(" ".join(t.words))
                     ors.append(f"phraseto_tsquery('{config}', {{}})")
-                else:
-                    args.append(t.words[0])
+                else:  # a word, or a phrase's words: every one of them, anywhere
+                    args.append(" ".join(t.words))
                     ors.append(f"plainto_tsquery('{config}', {{}})")
             ands.append("(" + " || ".join(ors) + ")")
         return "(" + " && ".join(ands) + ")"

@@ -12,6 +12,7 @@ common word, more for a phrase) however few candidates are ranked."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -123,9 +124,8 @@ def _first(q: SearchQuery, groups: list[list[Term]], limit: int, sql: Sql) -> st
         f" WHERE {' AND '.join([match, *where])} ORDER BY f.rowid LIMIT {sql.bind(limit + 1)}),"
     )
     counts = _counts(sql) if scored else ""
-    return (
-        f"{first} c AS MATERIALIZED (SELECT id{counts} FROM m ORDER BY id LIMIT {sql.bind(limit)}) "
-    )
+    kept = f"c AS MATERIALIZED (SELECT id{counts} FROM m ORDER BY id LIMIT {sql.bind(limit)})"
+    return f"{first} {kept}"
 
 
 def _score(q: SearchQuery) -> str:
@@ -136,34 +136,55 @@ def _score(q: SearchQuery) -> str:
 
 
 async def ranked(
-    q: SearchQuery, groups: list[list[Term]], limit: int, offset: int, size: int
-) -> tuple[list[tuple[int, float]], int]:
+    q: SearchQuery,
+    groups: list[list[Term]],
+    limit: int,
+    offset: int,
+    size: int,
+    checks: int | None = None,
+) -> tuple[list[tuple[int, float]], int, bool]:
     """One page of the first `limit` matches in the query's order, with their scores (ranked the
-    same whether more match or not), and how many matched, counting up to `limit` + 1."""
+    same whether more match or not), and how many matched, counting up to `limit` + 1. One
+    statement: a page past the last still gets the count (a row without an id). `checks` is
+    PostgreSQL's (FTS5 keeps positions: a phrase is found in the index), so never more."""
+    del checks
     sql = Sql(postgres=False)
+    first = _first(q, groups, limit, sql)
+    by = order(q, False, True)
     rows = await Reference.raw(
-        f"{_first(q, groups, limit, sql)}SELECT c.id AS id, {_score(q)} AS score,"
-        " (SELECT count(*) FROM m) AS found"
-        " FROM c JOIN literature_reference r ON r.id = c.id"
-        f" ORDER BY {order(q, False, True)} {sql.page(offset, size)}",
+        f"{first}, p AS (SELECT c.id AS id, {_score(q)} AS score, r.year AS year,"
+        " r.title AS title FROM c JOIN literature_reference r ON r.id = c.id"
+        f" ORDER BY {by} {sql.page(offset, size)})"
+        " SELECT r.id AS id, r.score AS score, (SELECT count(*) FROM m) AS found"
+        f" FROM (SELECT 1) AS one LEFT JOIN p AS r ON 1 ORDER BY {by}",
         *sql.args,
     )
-    if rows:
-        return [(row["id"], float(row["score"])) for row in rows], int(rows[0]["found"])
-    if offset == 0:
-        return [], 0
-    sql = Sql(postgres=False)  # past the last page: the count alone
-    rows = await Reference.raw(
-        f"{_first(q, groups, limit, sql)}SELECT count(*) AS found FROM m", *sql.args
-    )
-    return [], int(rows[0]["found"])
+    found = int(rows[0]["found"])
+    page = [(row["id"], float(row["score"])) for row in rows if row["id"] is not None]
+    return page, found, False
 
 
-def _among(ids: list[int], sql: Sql) -> str:
-    """FTS rows among `ids`: a rowid range FTS5 reads in one pass, then the ids themselves
-    (`+` keeps the list from becoming one FTS5 lookup per id)."""
+def _among(q: SearchQuery, groups: list[list[Term]], ids: list[int], sql: Sql) -> str:
+    """FROM the FTS rows among `ids` that match the words, joined to their references.
+
+    Without a prefix each id is one FTS5 lookup (`CROSS JOIN` keeps the ids first, so FTS5 gets
+    `rowid =` with the MATCH and seeks to that row only). A prefix term would merge the lists of
+    every word it starts again for each lookup, so there the rowid range is read in one pass
+    (with the facets, which let FTS5 skip) and the ids picked from it (`+` keeps the list from
+    becoming one lookup per id)."""
+    words = f"{TEXT_COLUMNS} : ({fts5_query(groups)})"
+    if not any(t.prefix for group in groups for t in group):
+        listed = sql.bind(json.dumps(ids))  # bound in textual order
+        return (
+            f"FROM json_each({listed}) j CROSS JOIN {FTS} f ON f.rowid = j.value"
+            f" JOIN literature_reference r ON r.id = f.rowid WHERE {FTS} MATCH {sql.bind(words)}"
+        )
+    match = _match(q, groups, sql)
     low, high = sql.bind(min(ids)), sql.bind(max(ids))
-    return f"f.rowid BETWEEN {low} AND {high} AND +{sql.in_list('f.rowid', ids, 'int')}"
+    return (
+        f"FROM {FTS} f JOIN literature_reference r ON r.id = f.rowid WHERE {match}"
+        f" AND f.rowid BETWEEN {low} AND {high} AND +{sql.in_list('f.rowid', ids, 'int')}"
+    )
 
 
 async def listed(q: SearchQuery, offset: int, size: int) -> list[tuple[int, float]]:
@@ -201,12 +222,8 @@ async def page_rows(
     if groups:
         title = f"highlight({FTS}, 0, {sql.bind(START)}, {sql.bind(STOP)})"
         excerpt = f"snippet({FTS}, 1, {sql.bind(START)}, {sql.bind(STOP)}, '…', {SNIPPET_WORDS})"
-        match = _match(q, groups, sql)
-        text = (
-            f"SELECT {DETAILS}, {title} AS title_marked, {excerpt} AS snippet_marked"
-            f" FROM {FTS} f JOIN literature_reference r ON r.id = f.rowid"
-            f" WHERE {match} AND {_among(ids, sql)}"
-        )
+        source = _among(q, groups, ids, sql)
+        text = f"SELECT {DETAILS}, {title} AS title_marked, {excerpt} AS snippet_marked {source}"
     else:
         text = (
             f"SELECT {DETAILS} FROM literature_reference r WHERE {sql.in_list('r.id', ids, 'int')}"
