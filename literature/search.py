@@ -120,6 +120,9 @@ class SearchPage(msgspec.Struct, kw_only=True):
     per_page: int
     hits: list[Hit]
     capped: bool = False  # more than `total` match: narrow the search to reach the rest
+    # A phrase was checked in only the first PHRASE_CHECKS references with its words (GIN keeps
+    # no positions): `total` is what those held, and more may match.
+    unchecked: bool = False
 
 
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
@@ -182,15 +185,18 @@ async def search(q: SearchQuery) -> SearchPage:
             ranked, found, more = await plan.ranked(
                 q, groups, CANDIDATES, offset, per_page, PHRASE_CHECKS
             )
-            total, capped = min(found, CANDIDATES), found > CANDIDATES or more
+            total, capped, unchecked = min(found, CANDIDATES), found > CANDIDATES or more, more
         else:
             shown = max(0, min(per_page, COUNT_LIMIT - offset))  # the first COUNT_LIMIT only
             ranked = await plan.listed(q, offset, shown) if shown else []
             counted = await plan.counted(q, COUNT_LIMIT + 1)
             total, capped = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
+            unchecked = False
         rows = await plan.page_rows(q, groups, [rid for rid, _ in ranked])
     hits = [_hit(rows[rid], score) for rid, score in ranked if rid in rows]
-    return SearchPage(total=total, page=page, per_page=per_page, hits=hits, capped=capped)
+    return SearchPage(
+        total=total, page=page, per_page=per_page, hits=hits, capped=capped, unchecked=unchecked
+    )
 
 
 async def search_ids(q: SearchQuery, limit: int) -> list[int]:

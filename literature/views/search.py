@@ -95,6 +95,7 @@ async def literature_page(
         failed=form if form.failed else None,
         filters=filters,
         result=result,
+        phrase_checks=f"{service.search.PHRASE_CHECKS:,}".replace(",", "\u00a0"),
         pages=pages,
         page_link=lambda number: "/litteratur?" + urlencode([*pairs, ("page", str(number))]),
         pairs=pairs,
