@@ -67,6 +67,7 @@ __all__ = [
     "SearchPage",
     "SearchQuery",
     "Term",
+    "browse",
     "parse_query",
     "rebuild_index",
     "search",
@@ -212,4 +213,24 @@ async def rebuild_index() -> None:
         return
     await Reference.raw(
         "INSERT INTO literature_reference_fts (literature_reference_fts) VALUES ('rebuild')"
+    )
+
+
+async def browse(q: SearchQuery) -> SearchPage:
+    """One page of a search without text, in year order through an index, without counting
+    every reference that passes the filters (the public portal's list: issue 17). `capped`
+    says that more follow; `total` is then the number up to this page's last."""
+    if q.text.strip() or q.sort == "title":
+        raise ValueError("browse lists without text, newest first")
+    page, per_page = _checked(q)
+    offset = (page - 1) * per_page
+    plan = search_postgres if is_postgres() else search_sqlite
+    async with plan.reading():
+        listed = await plan.listed(q, offset, per_page + 1)  # one more: is there a next page?
+        shown = listed[:per_page]
+        rows = await plan.page_rows(q, [], [rid for rid, _ in shown])
+    hits = [_hit(rows[rid], score) for rid, score in shown if rid in rows]
+    more = len(listed) > per_page
+    return SearchPage(
+        total=offset + len(hits), page=page, per_page=per_page, hits=hits, capped=more
     )
