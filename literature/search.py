@@ -224,9 +224,12 @@ async def browse(q: SearchQuery) -> SearchPage:
         raise ValueError("browse lists without text, newest first")
     page, per_page = _checked(q)
     offset = (page - 1) * per_page
+    # One more than the page: is there a next one? Only the first COUNT_LIMIT are listed (as in
+    # `search`), so a far page number cannot make the index be read to its end.
+    size = min(per_page + 1, COUNT_LIMIT - offset)
     plan = search_postgres if is_postgres() else search_sqlite
     async with plan.reading():
-        listed = await plan.listed(q, offset, per_page + 1)  # one more: is there a next page?
+        listed = await plan.listed(q, offset, size) if size > 0 else []
         shown = listed[:per_page]
         rows = await plan.page_rows(q, [], [rid for rid, _ in shown])
     hits = [_hit(rows[rid], score) for rid, score in shown if rid in rows]

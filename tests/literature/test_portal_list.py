@@ -65,6 +65,8 @@ async def test_public_list_newest_first_uncounted(
     # Past the end: nothing, and nothing more.
     past = (await client.get(URL, params={"per_page": 2, "page": 4})).json()
     assert (past["hits"], past["capped"]) == ([], False)
+    far = (await client.get(URL, params={"per_page": 200, "page": 51})).json()  # offset 10,000
+    assert (far["hits"], far["capped"]) == ([], False)
 
 
 async def test_portal_links_the_next_page_and_the_newest_verdicts(
