@@ -68,6 +68,7 @@ __all__ = [
     "SearchPage",
     "SearchQuery",
     "Term",
+    "browse",
     "parse_query",
     "rebuild_index",
     "search",
@@ -225,4 +226,27 @@ async def rebuild_index() -> None:
         return
     await Reference.raw(
         "INSERT INTO literature_reference_fts (literature_reference_fts) VALUES ('rebuild')"
+    )
+
+
+async def browse(q: SearchQuery) -> SearchPage:
+    """One page of a search without text, in year order through an index, without counting
+    every reference that passes the filters (the public portal's list: issue 17). `capped`
+    says that more follow; `total` is then the number up to this page's last."""
+    if q.text.strip() or q.sort == "title":
+        raise ValueError("browse lists without text, newest first")
+    page, per_page = _checked(q)
+    offset = (page - 1) * per_page
+    # One more than the page: is there a next one? Only the first COUNT_LIMIT are listed (as in
+    # `search`), so a far page number cannot make the index be read to its end.
+    size = min(per_page + 1, COUNT_LIMIT - offset)
+    plan = search_postgres if is_postgres() else search_sqlite
+    async with plan.reading():
+        listed = await plan.listed(q, offset, size) if size > 0 else []
+        shown = listed[:per_page]
+        rows = await plan.page_rows(q, [], [rid for rid, _ in shown])
+    hits = [_hit(rows[rid], score) for rid, score in shown if rid in rows]
+    more = len(listed) > per_page
+    return SearchPage(
+        total=offset + len(hits), page=page, per_page=per_page, hits=hits, capped=more
     )

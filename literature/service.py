@@ -1,5 +1,6 @@
 """Literature use cases that join the parts: search with tenant scoping, exports, the PRISMA
-diagram and DOCX report of a check, and the portal's public reads."""
+diagram and DOCX report of a check, and the portal's public search (its verdicts:
+`portal_reads`)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from literature import (
 )
 from literature import schemas as s
 from literature.export import EXPORTERS
-from literature.tables import CheckReview, LiteratureCheck
+from literature.portal_reads import citation
+from literature.tables import LiteratureCheck
 from priorities import api as priorities
 
 MAX_EXPORT = 50_000
@@ -103,9 +105,13 @@ async def search_references(actor: Principal, params: SearchParams) -> search.Se
 
 
 async def search_public(params: SearchParams) -> search.SearchPage:
-    """Only references a public measure or a published verdict cites, from every cluster."""
+    """Only references a public measure or a published verdict cites, from every cluster.
+    Without text, the newest first page by page, not counted (`capped`: more follow)."""
     _validate(params)
-    return await search.search(_query(params, cluster_ids=None, public_only=True))
+    q = _query(params, cluster_ids=None, public_only=True)
+    if not q.text.strip() and q.sort != "title":
+        return await search.browse(q)
+    return await search.search(q)
 
 
 async def default_cluster(
@@ -241,15 +247,6 @@ async def prisma_svg(actor: Principal | None, check_id: int, lang: str) -> str:
     )
 
 
-def citation(ref: s.ReferenceOut) -> str:
-    names = [a.family + (f" {a.given[:1]}" if a.given else "") for a in ref.authors[:3]]
-    authors = ", ".join(names) + (" mfl." if len(ref.authors) > 3 else "")
-    year = f" ({ref.year})" if ref.year else ""
-    container = f" {ref.container}." if ref.container else ""
-    doi = f" https://doi.org/{ref.doi}" if ref.doi else ""
-    return f"{authors}{year}. {ref.title}.{container}{doi}".strip(" .") + ""
-
-
 async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str]:
     out = await checks.get_check(actor, check_id)
     counts = await checks.prisma_for(actor, check_id)
@@ -292,93 +289,3 @@ async def check_report(actor: Principal, check_id: int) -> tuple[bytes, str, str
     content = await asyncio.to_thread(report.check_report_docx, data)
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return content, media, f"litteratursjekk-{check_id}.docx"
-
-
-# --- Portal ------------------------------------------------------------------------------------
-
-
-async def _public_verdicts(
-    rows: list[dict[str, Any]], *, with_reviews: bool = True
-) -> list[s.PublicVerdict]:
-    """The published verdicts of these checks: three queries, whatever their number (one
-    without the reviews)."""
-    needs = await priorities.need_headlines(sorted({int(r["need"]) for r in rows}))
-    reviews = (
-        await CheckReview.select()
-        .where(CheckReview.check.is_in([int(r["id"]) for r in rows] or [-1]))
-        .order_by(CheckReview.id)
-        if with_reviews and rows
-        else []
-    )
-    refs = {r.id: r for r in await references.load_many(r["reference"] for r in reviews)}
-    by_check: dict[int, list[dict[str, Any]]] = {}
-    for review in reviews:
-        by_check.setdefault(review["check"], []).append(review)
-    empty = {"title": "", "target_group": ""}
-    return [
-        _public_verdict(row, needs.get(row["need"], empty), by_check.get(row["id"], []), refs)
-        for row in rows
-    ]
-
-
-def _public_verdict(
-    row: dict[str, Any],
-    need: dict[str, str],
-    reviews: list[dict[str, Any]],
-    refs: dict[int, s.ReferenceOut],
-) -> s.PublicVerdict:
-    return s.PublicVerdict(
-        id=int(row["id"]),
-        need_title=need["title"],
-        question=str(row["question"]),
-        target_group=need["target_group"],
-        verdict=s.Verdict(str(row["verdict"])),
-        reason_code=s.ReasonCode(str(row["reason_code"])) if row["reason_code"] else None,
-        certainty=s.Certainty(str(row["certainty"])) if row["certainty"] else None,
-        summary=str(row["verdict_summary"]),
-        completed_at=row["completed_at"],
-        reviews=[
-            s.PublicReview(
-                title=refs[r["reference"]].title,
-                citation=citation(refs[r["reference"]]),
-                year=refs[r["reference"]].year,
-                doi=refs[r["reference"]].doi,
-                url=refs[r["reference"]].url,
-                evidence_type=refs[r["reference"]].evidence_type,
-                certainty=r["certainty"],
-            )
-            for r in reviews
-            if r["reference"] in refs
-        ],
-    )
-
-
-def _public() -> object:
-    return (LiteratureCheck.public == True) & (LiteratureCheck.status == "completed")  # noqa: E712
-
-
-async def public_verdicts(q: str = "", *, with_reviews: bool = True) -> list[s.PublicVerdict]:
-    """Every published verdict, newest first; `with_reviews=False` leaves each one's reviewed
-    research out (the portal's list shows only the headlines)."""
-    from klynge.text import contains
-
-    rows = (
-        await LiteratureCheck.select()
-        .where(_public())  # type: ignore[arg-type]
-        .order_by(LiteratureCheck.completed_at, ascending=False)
-    )
-    out = await _public_verdicts(rows, with_reviews=with_reviews)
-    if q.strip():
-        out = [v for v in out if contains(q, v.need_title, v.question, v.summary, v.target_group)]
-    return out
-
-
-async def public_verdict(check_id: int) -> s.PublicVerdict:
-    row = (
-        await LiteratureCheck.select()
-        .where(LiteratureCheck.id == check_id, _public())  # type: ignore[arg-type]
-        .first()
-    )
-    if row is None:
-        raise NotFound(N_("We could not find the verdict."))
-    return (await _public_verdicts([row]))[0]

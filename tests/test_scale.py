@@ -134,6 +134,10 @@ async def test_main_queries_use_indexes_at_scale(
         (f"/behov/{need}", adviser),
         (f"/prosjekter/{project}", adviser),
         ("/kunnskap", None),
+        ("/kunnskap?page=2", None),
+        ("/tilbakeforing", adviser),
+        ("/kunnskap/tilbakeforing", None),
+        ("/finansiering", funder),
     ]
     with monkeypatch.context() as patch:
         captured: list[Any] = []

@@ -6,8 +6,8 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
 from klynge.auth.guards import PUBLIC
+from literature import portal_reads, search, service
 from literature import schemas as s
-from literature import search, service
 
 
 class PublicLiteratureController(Controller):
@@ -47,7 +47,7 @@ class PublicLiteratureController(Controller):
         summary="Needs with a published literature verdict",
     )
     async def verdicts(self, q: FromQuery[str] = "") -> list[s.PublicVerdict]:
-        return await service.public_verdicts(q)
+        return await portal_reads.public_verdicts(q)
 
     @get(
         "/answered-needs/{check_id:int}",
@@ -56,4 +56,4 @@ class PublicLiteratureController(Controller):
         summary="A published verdict with the reviews behind it",
     )
     async def verdict(self, check_id: FromPath[int]) -> s.PublicVerdict:
-        return await service.public_verdict(check_id)
+        return await portal_reads.public_verdict(check_id)

@@ -13,7 +13,8 @@ from klynge.auth.guards import PUBLIC
 from klynge.errors import DomainError
 from klynge.orgs.schemas import ServiceType
 from klynge.views.common import Form, form_failed, render
-from literature import measures, service
+from literature import measures, portal_reads, service
+from literature.search import SearchPage
 from literature.views import common as c
 
 PER_PAGE = 20
@@ -50,7 +51,11 @@ async def portal_page(request: Request[Any, Any, Any]) -> Template:
         target_group=filters["target_group"],
         service_type=filters["service_type"],
     )
-    verdicts = await service.public_verdicts(filters["q"], with_reviews=False)
+    if filters["q"] or query.get("besvarte") == "alle":
+        verdicts = await portal_reads.public_verdicts(filters["q"], with_reviews=False)
+        verdicts_total = len(verdicts)
+    else:  # the newest only, and their number: not every verdict read (issue 17)
+        verdicts, verdicts_total = await portal_reads.public_verdicts_newest(VERDICTS_SHOWN)
     params = {k: v for k, v in filters.items() if v}
     return render(
         "literature/portal.html",
@@ -58,21 +63,30 @@ async def portal_page(request: Request[Any, Any, Any]) -> Template:
         failed=form if form.failed else None,
         filters=filters,
         research=research,
-        pages=max(1, -(-research.total // PER_PAGE)) if research else 1,
+        pages=_pages(research, browsing=not filters["q"]),
         params=params,
         measures=found.items,
         verdicts=verdicts if query.get("besvarte") == "alle" else verdicts[:VERDICTS_SHOWN],
-        verdicts_total=len(verdicts),
+        verdicts_total=verdicts_total,
         status=status,
         **c.labels(),
     )
+
+
+def _pages(research: SearchPage | None, browsing: bool) -> int:
+    """The pages to link: without a query the list is not counted, so up to the next one."""
+    if research is None:
+        return 1
+    if browsing and research.capped:
+        return research.page + 1
+    return max(1, -(-research.total // PER_PAGE))
 
 
 @get("/kunnskap/behov/{check_id:int}", opt=PUBLIC, include_in_schema=False, name="portal_need")
 async def portal_need(check_id: FromPath[int]) -> Template:
     return render(
         "literature/portal_need.html",
-        verdict=await service.public_verdict(check_id),
+        verdict=await portal_reads.public_verdict(check_id),
         **c.labels(),
     )
 

@@ -155,9 +155,14 @@ async def account_names(ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["name"] for r in rows}
 
 
-async def research_groups() -> list[tuple[int, str]]:
-    """(id, name) of every research group, by name."""
-    rows = await ResearchGroup.select(ResearchGroup.id, ResearchGroup.name).order_by(
-        ResearchGroup.name
-    )
-    return [(r["id"], r["name"]) for r in rows]
+async def research_groups(q: str = "", limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the research groups whose name holds `q` (every one when empty), by
+    name; at most `limit` (there are thousands at national scale)."""
+    query = ResearchGroup.select(ResearchGroup.id, ResearchGroup.name).order_by(ResearchGroup.name)
+    if q.strip():
+        # LIKE's wildcards typed by the user are taken literally.
+        words = q.strip().replace("\\", "").replace("%", "").replace("_", "")
+        query = query.where(ResearchGroup.name.ilike(f"%{words}%"))
+    if limit is not None:
+        query = query.limit(limit)
+    return [(r["id"], r["name"]) for r in await query]

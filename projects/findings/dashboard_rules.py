@@ -85,7 +85,16 @@ def acknowledged_at(row: DeliveryRow) -> dt.datetime | None:
 
 
 def days_between(start: dt.datetime, end: dt.datetime) -> float:
-    return max(0.0, (end - start).total_seconds() / 86400)
+    return wait_days(end - start)
+
+
+def wait_days(wait: dt.timedelta) -> float:
+    return max(0.0, wait.total_seconds() / 86400)
+
+
+def median_days(low: dt.timedelta, high: dt.timedelta) -> float:
+    """The median from the middle waits of a group in order (the same one twice when odd)."""
+    return round(statistics.median([wait_days(low), wait_days(high)]), 1)
 
 
 def figures(

@@ -67,6 +67,13 @@ def is_overdue(
     return not answered and now.date() >= answer_due(delivered_at, schedule)
 
 
+def overdue_before(now: dt.datetime, schedule: Schedule) -> dt.datetime:
+    """The delivery time (UTC) before which an unanswered delivery is overdue at `now`: the
+    SQL form of `is_overdue` for timestamps kept in UTC."""
+    first_due = now.date() - dt.timedelta(days=schedule.reminders[0] - 1)
+    return dt.datetime.combine(first_due, dt.time(), tzinfo=dt.UTC)
+
+
 def due_steps(
     delivered_at: dt.datetime, answered: bool, now: dt.datetime, schedule: Schedule
 ) -> list[str]:

@@ -32,6 +32,8 @@ from projects.workspace.participants_join import acts_for_row
 from projects.workspace.participants_rules import ROLES, Event, Kind, Status, role_allowed
 
 ADD_FIELDS = ("kind", "group_id", "municipality_id", "service_id", "account_id", "role", "label")
+# Research groups offered at once (thousands at national scale: the rest by searching).
+GROUP_CHOICES = 50
 IN_PROJECT = N_("The organisation already takes part in the project or is invited.")
 NOT_MEMBER = N_("Choose a member municipality of the cluster.")
 NOT_OF_ORG = N_("Choose a person from that organisation.")
@@ -69,7 +71,17 @@ async def list_participants(actor: Principal | None, project_id: int) -> list[Pa
     return await store.outs(await store.rows(project_id))
 
 
-async def _add_choices(cluster_id: int) -> dict[str, Any]:
+async def _groups(group_query: str, group_id: int | None) -> list[tuple[int, str]]:
+    """The research groups to choose from: the one chosen (when adding), else the first
+    `GROUP_CHOICES` + 1 by name matching the search (the last one only says there are more)."""
+    if group_id is not None:
+        return list((await directory.group_names([group_id])).items())
+    return await directory.research_groups(group_query, limit=GROUP_CHOICES + 1)
+
+
+async def _add_choices(
+    cluster_id: int, group_query: str = "", group_id: int | None = None
+) -> dict[str, Any]:
     members = await directory.member_municipalities(cluster_id)
     services = await directory.cluster_services(cluster_id)
     member_ids = [m for m, _ in members]
@@ -80,7 +92,7 @@ async def _add_choices(cluster_id: int) -> dict[str, Any]:
         "representatives": await directory.org_people(
             municipality_ids=member_ids, roles=(Role.USER_REPRESENTATIVE,)
         ),
-        "groups": await directory.research_groups(),
+        "groups": await _groups(group_query, group_id),
     }
 
 
@@ -153,7 +165,9 @@ async def add_participant(
         access = await load_access(actor, project_id)
         require_edit(access)
         project = await store.project_row(project_id)
-        column, org_id = _check_add(data, await _add_choices(project["cluster"]))
+        group_id = data.group_id if data.kind is Kind.RESEARCH_GROUP else None
+        choices = await _add_choices(project["cluster"], group_id=group_id)
+        column, org_id = _check_add(data, choices)
         existing = await store.rows(project_id)
         if org_id is not None and store.open_row(existing, column, org_id):
             raise Conflict(IN_PROJECT)
@@ -303,7 +317,7 @@ async def on_project_created(
         await _invite(actor, project, existing, values)
 
 
-async def section(actor: Principal | None, access: Access) -> Section:
+async def section(actor: Principal | None, access: Access, group_query: str = "") -> Section:
     """The project page's participants section: who takes part, requests waiting for a
     decision, and the forms the caller may use."""
     project = await store.project_row(access.project_id)
@@ -319,16 +333,22 @@ async def section(actor: Principal | None, access: Access) -> Section:
         "forms": add_forms(),
     }
     if access.edit:
-        choices = await _add_choices(project["cluster"])
+        choices = await _add_choices(project["cluster"], group_query)
+        more = len(choices["groups"]) > GROUP_CHOICES
+        choices["groups"] = choices["groups"][:GROUP_CHOICES]
         context.update(choices, **_form_options(choices))
+        context.update(groups_more=more, group_query=group_query)
         context["contact_options"] = await contact_options(await store.rows(access.project_id))
     return Section("projects/workspace/_participants.html", context)
 
 
-async def participants_page(actor: Principal | None, project_id: int) -> dict[str, Any]:
-    """The participants section as a page of its own (also where a failed form is shown again)."""
+async def participants_page(
+    actor: Principal | None, project_id: int, group_query: str = ""
+) -> dict[str, Any]:
+    """The participants section as a page of its own (also where a failed form is shown again,
+    and where research groups are searched)."""
     access = await load_access(actor, project_id)
     require_see(access)
     project = await store.project_row(project_id)
-    shown = await section(actor, access)
+    shown = await section(actor, access, group_query)
     return {"project": project, "data": dict(shown.context)}

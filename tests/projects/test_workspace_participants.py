@@ -624,3 +624,44 @@ async def test_pages_label_every_field(client: Any, project_world: World) -> Non
     assert "<caption" in page.text
     await login(client, w, "leader_skole")
     assert_labelled((await client.get(f"/prosjekter/{project}/bli-med", headers=HTML)).text)
+
+
+async def test_research_groups_are_offered_a_page_at_a_time_and_searched(
+    client: Any, project_world: World
+) -> None:
+    """Thousands of research groups at national scale: the form offers the first ones by name
+    and finds the others by a search on the participants page; any group can be added."""
+    from klynge.orgs.tables import ResearchGroup
+    from projects.workspace.participants import GROUP_CHOICES
+
+    w = project_world
+    project = w.ids["project"]
+    await ResearchGroup.insert(
+        *[
+            ResearchGroup(
+                name=f"Aa gruppe {i:03}", institution="UiB", org_number="974760673", sector="uoh"
+            )
+            for i in range(GROUP_CHOICES)
+        ]
+    )
+    await login(client, w, "researcher")
+    page = (await client.get(f"/prosjekter/{project}", headers=HTML)).text
+    assert "Skole og samarbeid" not in page  # past the first ones by name
+    assert "Aa gruppe 000" in page
+    assert "søk på navnet for å finne de andre" in html.unescape(page)
+    found = await client.get(f"/prosjekter/{project}/deltakere?gruppe=samarbeid", headers=HTML)
+    assert found.status_code == 200, found.text
+    assert "Skole og samarbeid" in found.text
+    assert "Aa gruppe 000" not in found.text
+    added = await submit(
+        client,
+        f"/prosjekter/{project}/deltakere",
+        f"/prosjekter/{project}/deltakere",
+        {
+            "kind": "research_group",
+            "form": "research_group",
+            "role": "partner",
+            "group_id": str(w.ids["group_school"]),
+        },
+    )
+    assert added.status_code == 303, added.text

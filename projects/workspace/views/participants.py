@@ -46,9 +46,14 @@ def see_other(project_id: int, notice: str, anchor: str = "deltakere") -> Redire
 
 
 async def _page(
-    actor: Principal, project_id: int, *, form: Form | None = None, status: int = 200
+    actor: Principal,
+    project_id: int,
+    *,
+    form: Form | None = None,
+    status: int = 200,
+    group_query: str = "",
 ) -> Template:
-    context = await participants.participants_page(actor, project_id)
+    context = await participants.participants_page(actor, project_id, group_query)
     if form is not None:
         key = form.id.removeprefix("participant-")
         if key in context["data"]["forms"]:
@@ -70,7 +75,8 @@ async def _page(
 async def participants_view(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal], project_id: FromPath[int]
 ) -> Template:
-    page = await _page(actor, project_id)
+    group_query = request.query_params.get("gruppe", "").strip()[:200]
+    page = await _page(actor, project_id, group_query=group_query)
     page.context["notice"] = notice_text(request.query_params.get("notice"))
     return page
 
