@@ -31,4 +31,5 @@ APP = App(
     notices=NOTICES,
     sections={"need": "literature.sections:need_section"},
     tasks=("literature.tasks:screening_tasks",),
+    task_counts={"literature.tasks:screening_tasks": "literature.tasks:screening_task_count"},
 )

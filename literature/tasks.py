@@ -1,10 +1,11 @@
 """The literature part's contribution to each user's task list: open checks whose records
 wait for the caller to screen, and — for the cluster's R&D adviser — disagreements to settle
-and verdicts to give. Four queries, whatever the number of checks (one when there is none)."""
+and verdicts to give. Three queries, whatever the number of checks (one when there is none): the
+screening state is summed up by the database (literature.screening_sql), not loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from klynge.auth.principal import Principal
@@ -12,9 +13,8 @@ from klynge.db import json_value
 from klynge.i18n import N_
 from klynge.scoping import can_manage_cluster
 from klynge.tasks import Task
-from literature import screening
-from literature.checks import _decision
-from literature.tables import LiteratureCheck, ReferenceSource, ScreeningDecision
+from literature import screening, screening_sql
+from literature.tables import LiteratureCheck
 from priorities import api as priorities
 
 SCREEN = N_("Screen the records of the literature check «%(title)s» (%(count)s waiting)")
@@ -37,50 +37,20 @@ async def _open_checks(actor: Principal) -> list[dict[str, Any]]:
     return [
         r
         for r in rows
-        if can_manage_cluster(actor, r["cluster"])
-        or actor.account_id in [int(i) for i in json_value(r["screeners"], [])]
+        if can_manage_cluster(actor, r["cluster"]) or actor.account_id in _screeners(r)
     ]
 
 
-async def _records(check_ids: list[int]) -> dict[int, list[int]]:
-    """Each check's unique records (from its completed imports)."""
-    rows = await ReferenceSource.select(
-        ReferenceSource.reference, ReferenceSource.literature_import.check.as_alias("check")
-    ).where(
-        ReferenceSource.literature_import.check.is_in(check_ids or [-1]),
-        ReferenceSource.literature_import.status == "done",
-    )
-    found: dict[int, dict[int, None]] = {}
-    for r in rows:
-        found.setdefault(r["check"], {})[r["reference"]] = None
-    return {check: list(refs) for check, refs in found.items()}
-
-
-async def _decisions(check_ids: list[int]) -> dict[int, list[screening.Decision]]:
-    rows = (
-        await ScreeningDecision.select()
-        .where(ScreeningDecision.check.is_in(check_ids or [-1]))
-        .order_by(ScreeningDecision.id)
-    )
-    found: dict[int, list[screening.Decision]] = {}
-    for r in rows:
-        found.setdefault(r["check"], []).append(_decision(r))
-    return found
+def _screeners(row: Mapping[str, Any]) -> list[int]:
+    return [int(i) for i in json_value(row["screeners"], [])]
 
 
 def check_tasks(
-    actor: Principal,
-    row: Mapping[str, Any],
-    records: Sequence[int],
-    decisions: Sequence[screening.Decision],
-    title: str,
+    actor: Principal, row: Mapping[str, Any], waits: screening.Waiting, records: int, title: str
 ) -> list[Task]:
-    """What one open check asks of the actor. Pure."""
-    screeners = [int(i) for i in json_value(row["screeners"], [])]
+    """What one open check asks of the actor, given what its screening waits for. Pure."""
+    screeners = _screeners(row)
     manager = can_manage_cluster(actor, row["cluster"])
-    blind = bool(row["blind"]) and len(screeners) >= 2
-    outcomes = screening.screen(decisions, blind=blind, screeners=screeners, references=records)
-    waits = screening.waiting(outcomes, actor.account_id, blind=blind)
     link = f"/litteratursjekker/{row['id']}"
     params = {"title": title}
     tasks: list[Task] = []
@@ -97,18 +67,30 @@ def check_tasks(
     return tasks
 
 
+async def _waiting(
+    actor: Principal, checks: list[dict[str, Any]]
+) -> dict[int, tuple[screening.Waiting, int]]:
+    given = {c["id"]: (bool(c["blind"]), _screeners(c)) for c in checks}
+    return await screening_sql.waiting_of(given, actor.account_id)
+
+
+async def screening_task_count(actor: Principal) -> int:
+    """len(screening_tasks(actor)) without the needs' titles."""
+    checks = await _open_checks(actor)
+    if not checks:
+        return 0
+    waiting = await _waiting(actor, checks)
+    return sum(len(check_tasks(actor, c, *waiting[c["id"]], "")) for c in checks)
+
+
 async def screening_tasks(actor: Principal) -> list[Task]:
     checks = await _open_checks(actor)
     if not checks:  # most people screen nothing: one query on every page, not four
         return []
-    ids = [c["id"] for c in checks]
-    records = await _records(ids)
-    decisions = await _decisions(ids)
+    waiting = await _waiting(actor, checks)
     titles = await priorities.need_titles(sorted({c["need"] for c in checks}))
     tasks: list[Task] = []
     for row in checks:
         title = titles.get(row["need"], "")
-        tasks += check_tasks(
-            actor, row, records.get(row["id"], []), decisions.get(row["id"], []), title
-        )
+        tasks += check_tasks(actor, row, *waiting[row["id"]], title)
     return tasks

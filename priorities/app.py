@@ -33,4 +33,8 @@ APP = App(
     ),
     notices=NOTICES,
     tasks=("priorities.tasks:triage_tasks", "priorities.tasks:scoring_tasks"),
+    task_counts={
+        "priorities.tasks:triage_tasks": "priorities.tasks:triage_count",
+        "priorities.tasks:scoring_tasks": "priorities.tasks:scoring_count",
+    },
 )

@@ -13,7 +13,7 @@ from klynge.i18n import N_
 from klynge.scoping import ensure_cluster_visible
 from priorities import need_rules as rules
 from priorities import schemas as s
-from priorities.need_read import NeedFilter, list_needs, load_visible, need_out
+from priorities.need_read import NeedFilter, list_needs, load_visible, merge_choices, need_out
 from priorities.needs import submit_need, update_need
 
 
@@ -110,7 +110,7 @@ class NeedView:
     may_submit: bool
     may_withdraw: bool
     endorse_for: list[tuple[int, str]]
-    merge_candidates: list[s.NeedOut]
+    merge_candidates: list[s.MergeChoice]
     warnings: list[s.Warning]
     import_municipalities: list[tuple[int, str]]
     sections: Any
@@ -123,10 +123,10 @@ async def need_view(actor: Principal, need_id: int) -> NeedView:
     manager = rules.may_manage(actor, need.cluster_id)
     submitter = rules.is_submitter(actor, row)
     own = await directory.own_municipalities(actor, need.cluster_id)
-    merge_candidates: list[s.NeedOut] = []
+    merge_candidates: list[s.MergeChoice] = []
     if manager and need.status not in rules.INACTIVE:
-        listed = await list_needs(actor, cluster_id=need.cluster_id, per_page=200)
-        merge_candidates = rules.merge_candidates(need, listed.items)
+        listed = await merge_choices(actor, need.cluster_id, limit=200)
+        merge_candidates = rules.merge_candidates(need, listed)
     warnings: list[s.Warning] = []
     if manager or submitter:
         warnings = rules.check_text({f: getattr(need, f) for f in rules.FREE_TEXT})

@@ -14,7 +14,7 @@ from klynge.i18n import N_
 from klynge.orgs.tables import Municipality, Service
 from klynge.scoping import can_see_cluster, cluster_filter
 from klynge.text import contains
-from priorities import need_reasons
+from priorities import need_reasons, need_terms
 from priorities import schemas as s
 from priorities.need_rules import INACTIVE, MATCHABLE, may_see_draft
 from priorities.similarity import NeedText, similar_needs
@@ -207,13 +207,14 @@ async def need_detail(actor: Principal, need_id: int) -> s.NeedOut:
 
 
 async def similar_to(need: Mapping[str, Any], limit: int = 5) -> list[s.SimilarNeed]:
+    """The most similar active needs of the cluster: candidates through shared terms
+    (priorities.need_terms), compared exactly (priorities.similarity)."""
+    ids = await need_terms.candidates(need)
+    if not ids:
+        return []
     rows = await Need.select(
         Need.id, Need.title, Need.question, Need.background, Need.status
-    ).where(
-        Need.cluster == need["cluster"],
-        Need.status.not_in([st.value for st in INACTIVE]),
-        Need.id != need["id"],
-    )
+    ).where(Need.id.is_in(ids), Need.status.not_in([st.value for st in INACTIVE]))
     status = {r["id"]: r["status"] for r in rows}
     titles = {r["id"]: r["title"] for r in rows}
     target = NeedText(need["id"], need["title"], need["question"], need["background"])
@@ -330,3 +331,23 @@ async def list_needs(
         .offset((page - 1) * per_page)
     )
     return s.NeedPage(items=await need_outs(rows), total=total, page=page, per_page=per_page)
+
+
+async def merge_choices(actor: Principal, cluster_id: int, *, limit: int) -> list[s.MergeChoice]:
+    """The first `limit` needs of list_needs(cluster_id) (newest first), with only what the
+    merge form shows: one query, not the list's six."""
+    where = await _where(actor, NeedFilter(cluster_id))
+    rows = (
+        await Need.select(
+            Need.id, Need.title, Need.status, Need.municipality, Need.municipality.name
+        )
+        .where(*where)
+        .order_by(Need.id, ascending=False)
+        .limit(limit)
+    )
+    return [
+        s.MergeChoice(
+            r["id"], r["title"], r["status"], s.Ref(r["municipality"], r["municipality.name"])
+        )
+        for r in rows
+    ]

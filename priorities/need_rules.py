@@ -133,7 +133,7 @@ def endorse_for(
     ]
 
 
-def merge_candidates(need: s.NeedOut, listed: Iterable[s.NeedOut]) -> list[s.NeedOut]:
+def merge_candidates(need: s.NeedOut, listed: Iterable[s.MergeChoice]) -> list[s.MergeChoice]:
     return [n for n in listed if n.id != need.id and n.status not in NOT_MERGEABLE]
 
 

@@ -14,7 +14,7 @@ from klynge.errors import Conflict, FieldError, Forbidden, Invalid
 from klynge.i18n import N_
 from klynge.orgs.tables import ClusterMembership, Service
 from klynge.scoping import can_manage_cluster
-from priorities import handoffs
+from priorities import handoffs, need_terms
 from priorities import need_reasons as nr
 from priorities import schemas as s
 from priorities.need_read import load, load_visible, matchable_needs, need_out
@@ -140,6 +140,7 @@ async def _insert_need(
     )[0]
     for service_id in service_ids:
         await NeedService.insert(NeedService(need=row["id"], service=service_id))
+    await need_terms.write_terms(row["id"], row["cluster"], row)
     await NeedSubmitter.insert(
         NeedSubmitter(
             need=row["id"],
@@ -210,6 +211,8 @@ async def update_need(actor: Principal, need_id: int, data: s.NeedUpdate) -> s.N
             changes[Need.cross_service] = len(service_ids) >= 2
         await Need.update(changes).where(Need.id == need_id)
         after = await load(need_id)
+        if fields:
+            await need_terms.write_terms(need_id, after["cluster"], after)
         await event(need_id, actor, "edit", reason=nr.EDITED)
         await audit.record(
             actor,

@@ -13,7 +13,15 @@ from typing import Any
 from klynge.scale.context import ClusterFacts, ScaleContext, ServiceFacts
 from priorities.scale_rounds import write_rounds
 from priorities.scale_text import compose
-from priorities.tables import Need, NeedEndorsement, NeedEvent, NeedService, NeedSubmitter
+from priorities.similarity import word_terms
+from priorities.tables import (
+    Need,
+    NeedEndorsement,
+    NeedEvent,
+    NeedService,
+    NeedSubmitter,
+    NeedTerm,
+)
 
 NEEDS = 20_000
 START = dt.datetime(2023, 1, 9, 8, 0, tzinfo=dt.UTC)
@@ -157,6 +165,21 @@ async def _links(ctx: ScaleContext, plans: list[NeedPlan], rows: list[tuple[Any,
     )
 
 
+async def _terms(ctx: ScaleContext, rows: list[tuple[Any, ...]]) -> None:
+    """The index of similar needs (priorities.need_terms): each need's word stems."""
+    terms = [
+        (r[0], r[1], term, weight)
+        for r in rows
+        for term, weight in word_terms(r[5], r[6], r[7]).items()
+    ]
+    ids = await ctx.writer.ids(NeedTerm, len(terms))
+    await ctx.writer.copy(
+        NeedTerm,
+        ("id", "need", "cluster", "term", "weight"),
+        [(i, *t) for i, t in zip(ids, terms, strict=True)],
+    )
+
+
 async def _statuses(ctx: ScaleContext, plans: list[NeedPlan], rows: list[tuple[Any, ...]]) -> None:
     """The final status of every need, and its history: submitted, then what rounds made it."""
     events: list[tuple[Any, ...]] = []
@@ -226,6 +249,7 @@ async def load_scale(ctx: ScaleContext) -> None:
         await writer.copy(Need, NEED_COLUMNS, rows)
         ctx.progress(f"priorities: {len(rows):,} needs")
         await _links(ctx, plans, rows)
+        await _terms(ctx, rows)
         await write_rounds(ctx, by_round, rng)
         await _statuses(ctx, plans, rows)
     ctx.shared["priorities"] = {

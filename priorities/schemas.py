@@ -112,6 +112,15 @@ class Ref(msgspec.Struct):
     name: str
 
 
+class MergeChoice(msgspec.Struct):
+    """A need the page offers to merge into the one shown."""
+
+    id: int
+    title: str
+    status: str
+    municipality: Ref
+
+
 class Warning(msgspec.Struct):  # noqa: A001 (a field warning in the API, not the builtin)
     field: str
     kind: str

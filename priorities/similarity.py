@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from klynge.text import pipeline
 
-__all__ = ["DEFAULT_MIN_SCORE", "NeedText", "similar_needs"]
+__all__ = ["DEFAULT_MIN_SCORE", "TERM_LENGTH", "NeedText", "similar_needs", "word_terms"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,19 @@ def _text_terms(title: str, question: str, background: str) -> _Terms:
         for gram in _trigrams(stem):
             grams[gram] += weight
     return _Terms(dict(words), dict(grams))
+
+
+# Stems are stored for the index of similar needs (priorities.need_terms) cut to this length.
+TERM_LENGTH = 60
+
+
+def word_terms(title: str, question: str, background: str) -> dict[str, float]:
+    """The field-weighted count of each word stem of a need's text (cut to TERM_LENGTH)."""
+    found: dict[str, float] = {}
+    for stem, weight in _text_terms(title or "", question or "", background or "").words.items():
+        key = stem[:TERM_LENGTH]
+        found[key] = found.get(key, 0.0) + weight
+    return found
 
 
 def _idf(documents: Sequence[dict[str, float]]) -> dict[str, float]:

@@ -8,6 +8,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     LazyTableReference,
+    Real,
     Text,
     Timestamptz,
     Varchar,
@@ -53,6 +54,16 @@ class Need(Table, tablename="need"):
     answer_summary = Text(default="")
     answer_link = Varchar(length=300, default="")
     answered_at = Timestamptz(null=True, default=None)
+
+
+class NeedTerm(Table, tablename="need_term"):
+    """A word stem of a need's text with its field-weighted count (priorities.similarity):
+    similar needs are found through shared rare terms in SQL, not by comparing every need."""
+
+    need = ForeignKey(references=Need, on_delete=OnDelete.cascade, index=True)
+    cluster = Integer()  # the need's cluster, for the (cluster, term) index of the migration
+    term = Varchar(length=60)
+    weight = Real()
 
 
 class NeedService(Table, tablename="need_service"):

@@ -1,10 +1,12 @@
 """The priorities app's contribution to each user's task list: the needs an adviser has to
 triage, and the open rounds a panel member has not finished scoring. Computed from the state
-each time (two queries per provider, whatever the number of needs or rounds)."""
+each time (one query per provider, whatever the number of needs or rounds); the header's count
+is a COUNT of the same rows."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
@@ -27,14 +29,16 @@ def triage_due(submitted_at: dt.datetime | None) -> dt.date | None:
     return submitted_at.date() + dt.timedelta(days=TRIAGE_DAYS)
 
 
+def _triage_where(clusters: list[int]) -> Any:
+    return Need.cluster.is_in(clusters) & (Need.status == NeedStatus.SUBMITTED.value)
+
+
 async def triage_tasks(actor: Principal) -> list[Task]:
     """Needs awaiting triage (status "submitted") in the clusters the caller advises."""
     clusters = sorted(actor.org_ids(Role.ADVISER))
     if not clusters:
         return []
-    rows = await Need.select(Need.id, Need.title, Need.submitted_at).where(
-        Need.cluster.is_in(clusters), Need.status == NeedStatus.SUBMITTED.value
-    )
+    rows = await Need.select(Need.id, Need.title, Need.submitted_at).where(_triage_where(clusters))
     return [
         Task(
             kind="priorities.triage",
@@ -48,17 +52,26 @@ async def triage_tasks(actor: Principal) -> list[Task]:
     ]
 
 
+async def triage_count(actor: Principal) -> int:
+    clusters = sorted(actor.org_ids(Role.ADVISER))
+    return await Need.count().where(_triage_where(clusters)) if clusters else 0
+
+
+def _scoring_where(actor: Principal) -> Any:
+    return (
+        (RoundRater.account == actor.account_id)
+        & RoundRater.finished_at.is_null()
+        & (RoundRater.round.status == "open")
+    )
+
+
 async def scoring_tasks(actor: Principal) -> list[Task]:
     """Open rounds where the caller is on the panel and has not marked the scoring finished."""
     rows = await RoundRater.select(
         RoundRater.round,
         RoundRater.round.name.as_alias("name"),
         RoundRater.round.deadline.as_alias("deadline"),
-    ).where(
-        RoundRater.account == actor.account_id,
-        RoundRater.finished_at.is_null(),
-        RoundRater.round.status == "open",
-    )
+    ).where(_scoring_where(actor))
     return [
         Task(
             kind="priorities.score",
@@ -72,4 +85,8 @@ async def scoring_tasks(actor: Principal) -> list[Task]:
     ]
 
 
-__all__ = ["scoring_tasks", "triage_tasks"]
+async def scoring_count(actor: Principal) -> int:
+    return await RoundRater.count().where(_scoring_where(actor))
+
+
+__all__ = ["scoring_count", "scoring_tasks", "triage_count", "triage_tasks"]

@@ -98,6 +98,19 @@ APP = App(
         "projects.grants.funder_tasks:application_tasks",
         "projects.match_tasks:match_tasks",
     ),
+    # Approvals and matches are grouped per project and per group in Python: counted by length.
+    task_counts={
+        "projects.workspace.tasks:action_tasks": "projects.workspace.tasks:action_count",
+        "projects.findings.tasks:delivery_tasks": "projects.findings.tasks:delivery_count",
+        "projects.proposal_tasks:proposal_tasks": "projects.proposal_tasks:proposal_count",
+        "projects.workspace.handoff_tasks:milestone_tasks": (
+            "projects.workspace.handoff_tasks:milestone_count"
+        ),
+        "projects.grants.tasks:report_tasks": "projects.grants.tasks:report_count",
+        "projects.grants.funder_tasks:application_tasks": (
+            "projects.grants.funder_tasks:application_count"
+        ),
+    },
     file_users=(
         "projects.workspace.documents:uses_file",
         "projects.findings.outcome_files:uses_file",

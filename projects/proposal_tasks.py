@@ -1,7 +1,10 @@
 """Proposals on the task list: the cluster's R&D adviser assesses each submitted proposal; the
-proposing group's researchers revise one the adviser sent back for changes. One query."""
+proposing group's researchers revise one the adviser sent back for changes. One query (the
+header's count: a COUNT of the same rows)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
@@ -13,10 +16,24 @@ ASSESS = N_("Assess the proposal «%(title)s» from «%(group)s»")
 REVISE = N_("Revise the proposal «%(title)s» as the adviser asked")
 
 
-async def proposal_tasks(actor: Principal) -> list[Task]:
+def _where(actor: Principal) -> Any | None:
     advised = sorted(actor.org_ids(Role.ADVISER))
     groups = sorted(actor.org_ids(Role.RESEARCHER))
     if not advised and not groups:
+        return None
+    return ((Proposal.status == "submitted") & Proposal.cluster.is_in(advised or [-1])) | (
+        (Proposal.status == "changes_requested") & Proposal.group.is_in(groups or [-1])
+    )
+
+
+async def proposal_count(actor: Principal) -> int:
+    where = _where(actor)
+    return 0 if where is None else int(await Proposal.count().where(where))
+
+
+async def proposal_tasks(actor: Principal) -> list[Task]:
+    where = _where(actor)
+    if where is None:
         return []
     rows = await Proposal.select(
         Proposal.id,
@@ -25,10 +42,7 @@ async def proposal_tasks(actor: Principal) -> list[Task]:
         Proposal.cluster,
         Proposal.group,
         Proposal.group.name.as_alias("group_name"),
-    ).where(
-        ((Proposal.status == "submitted") & Proposal.cluster.is_in(advised or [-1]))
-        | ((Proposal.status == "changes_requested") & Proposal.group.is_in(groups or [-1]))
-    )
+    ).where(where)
     return [
         Task(
             "projects.proposal_assess"

@@ -46,14 +46,15 @@ def count_queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[QueryLog]:
 
 
 async def task_pass(monkeypatch: pytest.MonkeyPatch, account_id: int) -> int:
-    """The statements of one pass over the task providers for this account: what the header's
-    task count (klynge.task_count) adds to every page of a signed-in user. Page counts are
-    written as their own queries plus this, so a new provider does not change them."""
+    """The statements of the header's task count (klynge.task_count) for this account: what it
+    adds to every page of a signed-in user that did not build the task list (each provider's
+    count, App.task_counts). Page counts are written as their own queries plus this, so a new
+    provider does not change them."""
     from klynge import tasks
     from klynge.auth.service import load_principal
 
     actor = await load_principal(account_id)
     assert actor is not None
     with count_queries(monkeypatch) as log:
-        await tasks.tasks_for(actor)
+        await tasks.task_count(actor)
     return log.count

@@ -132,6 +132,9 @@ async def test_main_queries_use_indexes_at_scale(
         ("/api/public/findings/return-rates", None),
         # pages of the load benchmark's mix (bench/load) beside their APIs
         (f"/behov/{need}", adviser),
+        (f"/runder/{round_id}", adviser),
+        ("/oppgaver", adviser),
+        ("/oppgaver", leader),
         (f"/prosjekter/{project}", adviser),
         ("/kunnskap", None),
         ("/kunnskap?page=2", None),

@@ -91,6 +91,10 @@ class App:
     # The app's contributions to each user's task list: "module:function" references of
     # async (actor) -> Sequence[klynge.tasks.Task].
     tasks: Sequence[str] = ()
+    # Cheap counts for the page header: provider reference -> "module:function", an async
+    # (actor) -> int equal to len(provider(actor)) found in SQL without building the list. A
+    # provider without one is counted by the length of its list.
+    task_counts: Mapping[str, str] = field(default_factory=dict)
     # Who refers to stored files (klynge.files): "module:function" references of async
     # (key) -> bool, so shared content is deleted only when no table uses it any more.
     file_users: Sequence[str] = ()

@@ -3,8 +3,9 @@
 Every HTML page of a signed-in user shows it, so it must stay cheap: a middleware opens the
 request's task cache (klynge.tasks.request_cache) and remembers who is calling; after the
 handler, a hook adds `task_count` to the context of a page (a Template response) only. The
-count reuses the list when the page computed it already ("My tasks"), so a page costs at most
-one provider pass; API calls, redirects, files and anonymous visits cost nothing.
+count reuses the list when the page computed it already ("My tasks"); other pages ask each
+provider's count (in SQL where the app declares one, `App.task_counts`), never building the list.
+API calls, redirects, files and anonymous visits cost nothing.
 """
 
 from __future__ import annotations

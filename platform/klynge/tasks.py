@@ -1,7 +1,8 @@
 """The caller's task list: what is waiting for this person now, computed from the state of the
 platform each time (never stored to-dos that go stale). Each app contributes a provider
 (`App.tasks`: "module:function", an async (actor) -> list[Task]); the core gathers them for the
-"My tasks" page, the count in the page header and `GET /api/me/tasks`.
+"My tasks" page, the count in the page header and `GET /api/me/tasks`; an app may give a
+provider a count in SQL (`App.task_counts`) so that the header's count does not build the list.
 
 One provider pass per request: within an HTTP request (klynge.task_count opens a cache for each)
 the list is computed once per account and shared by the page, its header badge and the API."""
@@ -46,10 +47,30 @@ class TaskOut(msgspec.Struct):
 
 
 Provider = Callable[[Principal], Awaitable[Sequence[Task]]]
+Counter = Callable[[Principal], Awaitable[int]]
 
 
 def providers() -> list[Provider]:
     return [apps.resolve(ref) for app in apps.installed() for ref in app.tasks]
+
+
+def _length_of(provider: Provider) -> Counter:
+    async def count(actor: Principal) -> int:
+        return len(await provider(actor))
+
+    return count
+
+
+def counters() -> list[Counter]:
+    """One count per provider: the app's SQL count where it declares one, else the length of
+    the provider's list."""
+    return [
+        apps.resolve(app.task_counts[ref])
+        if ref in app.task_counts
+        else _length_of(apps.resolve(ref))
+        for app in apps.installed()
+        for ref in app.tasks
+    ]
 
 
 def order(tasks: Sequence[Task]) -> list[Task]:
@@ -87,7 +108,12 @@ async def tasks_for(actor: Principal) -> list[Task]:
 
 
 async def task_count(actor: Principal) -> int:
-    return len(await tasks_for(actor))
+    """len(tasks_for(actor)): the list's length when this request built it already, else the
+    providers' counts (the header of every page: counted in SQL, the list is not built)."""
+    cache = _request_cache.get()
+    if cache is not None and actor.account_id in cache:
+        return len(cache[actor.account_id])
+    return sum([await count(actor) for count in counters()])
 
 
 def present(task: Task, today: dt.date) -> TaskOut:

@@ -93,12 +93,18 @@ async def _round_page(
     failed: Form | None = None,
     notice: str = "",
     status: int = 200,
+    decide: int | None = None,
 ) -> Template:
+    """`decide`: the need whose decision form is open. The page lists every need's decision
+    and shows one form (of `decide`, or the one that failed): a form per ranked need made the
+    page of a round with dozens of needs too heavy to render on every view."""
     view = await round_pages.round_view(actor, round_id, c.GROUP_LABELS)
     ranking = view.ranking
     forms: dict[str, Form] = {}
     if ranking is not None and view.manager:
         for item in ranking.items:
+            if item.need_id != decide:
+                continue
             key = f"decision-{item.need_id}"
             values = {
                 k: str(v)
@@ -133,7 +139,10 @@ async def round_page(
     request: Request[Any, Any, Any], actor: NamedDependency[Principal], round_id: FromPath[int]
 ) -> Template:
     return await _round_page(
-        actor, round_id, notice=notice_text(request.query_params.get("notice"))
+        actor,
+        round_id,
+        notice=notice_text(request.query_params.get("notice")),
+        decide=c.int_or_none(request.query_params.get("beslutt")),
     )
 
 

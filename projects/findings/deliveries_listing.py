@@ -170,14 +170,24 @@ def addressed_where(actor: Principal) -> Any | None:
     return where
 
 
-async def my_deliveries(actor: Principal) -> list[DeliveryOut]:
-    """The deliveries addressed to the caller: unanswered first (escalated and overdue on top),
-    then newest first."""
+async def my_deliveries(actor: Principal, *, unanswered: bool = False) -> list[DeliveryOut]:
+    """The deliveries addressed to the caller (`unanswered`: those without an answer only):
+    unanswered first (escalated and overdue on top), then newest first."""
     where = addressed_where(actor)
     if where is None:
         return []
+    if unanswered:
+        where = where & Delivery.answered_at.is_null()
     rows = await Delivery.select(*COLUMNS).where(where).order_by(Delivery.id, ascending=False)
     if not rows:  # the common case on every page's task count: no lookups for nothing
         return []
     out = await present(actor, rows)
     return sorted(out, key=lambda d: rules.STATUS_ORDER[d.status])
+
+
+async def unanswered_count(actor: Principal) -> int:
+    """len(my_deliveries(actor, unanswered=True)), counted in SQL."""
+    where = addressed_where(actor)
+    if where is None:
+        return 0
+    return int(await Delivery.count().where(where & Delivery.answered_at.is_null()))

@@ -4,6 +4,8 @@ back. Nothing is read for someone who is neither a funder officer nor an applica
 
 from __future__ import annotations
 
+from typing import Any
+
 from klynge.auth.principal import Principal
 from klynge.auth.roles import Role
 from klynge.i18n import N_
@@ -54,13 +56,34 @@ async def _funder_tasks(funders: list[int]) -> list[Task]:
     return tasks
 
 
+def _returned_where(actor: Principal) -> Any:
+    return (Application.status == "changes_requested") & (
+        (Application.project.leader == actor.account_id)
+        | (Application.created_by == actor.account_id)
+    )
+
+
+async def application_count(actor: Principal) -> int:
+    """len(application_tasks(actor)) in COUNT queries."""
+    count = int(await Application.count().where(_returned_where(actor)))
+    funders = sorted(actor.org_ids(Role.FUNDER_OFFICER))
+    if not funders:
+        return count
+    seen = Application.call.funder.is_in(funders) & (Application.status != "draft")
+    count += int(await Application.count().where(seen & (Application.status == "submitted")))
+    return count + int(
+        await GrantReport.count().where(
+            (GrantReport.status == "submitted")
+            & GrantReport.grant.application.is_in(Application.select(Application.id).where(seen))
+        )
+    )
+
+
 async def application_tasks(actor: Principal) -> list[Task]:
     funders = sorted(actor.org_ids(Role.FUNDER_OFFICER))
     tasks = await _funder_tasks(funders) if funders else []
     returned = await Application.select(Application.id, Application.title).where(
-        Application.status == "changes_requested",
-        (Application.project.leader == actor.account_id)
-        | (Application.created_by == actor.account_id),
+        _returned_where(actor)
     )
     tasks += [
         Task(

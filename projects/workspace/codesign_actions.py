@@ -226,6 +226,15 @@ async def open_actions_for(account_id: int) -> list[s.ActionOut]:
     return [action_out(r) for r in _order(rows)]
 
 
+async def open_action_count(account_id: int) -> int:
+    """len(open_actions_for(account_id)), counted in SQL."""
+    return int(
+        await ProjectAction.count().where(
+            (ProjectAction.owner == account_id) & ProjectAction.done_at.is_null()
+        )
+    )
+
+
 async def my_actions(actor: Principal) -> list[s.ActionOut]:
     """The caller's open actions (the "My actions" page and GET /api/me/actions)."""
     return await open_actions_for(actor.account_id)

@@ -82,22 +82,30 @@ async def approval_tasks(actor: Principal) -> list[Task]:
     return approval_tasks_of(actor, rows)
 
 
-async def milestone_tasks(actor: Principal) -> list[Task]:
-    """The leader's open milestones due within MILESTONE_DAYS, or overdue."""
+def _milestones_where(actor: Principal) -> Any:
     until = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=MILESTONE_DAYS)
-    rows = await PlanItem.select(
-        PlanItem.id,
-        PlanItem.title,
-        PlanItem.due,
-        PlanItem.project,
-        PlanItem.project.title.as_alias("project_title"),
-    ).where(
+    return (
         (PlanItem.kind == Kind.MILESTONE.value)
         & (PlanItem.due <= until)
         & PlanItem.status.not_in(sorted(CLOSED))
         & (PlanItem.project.leader == actor.account_id)
         & PlanItem.project.status.not_in([Status.COMPLETED.value, Status.STOPPED.value])
     )
+
+
+async def milestone_count(actor: Principal) -> int:
+    return int(await PlanItem.count().where(_milestones_where(actor)))
+
+
+async def milestone_tasks(actor: Principal) -> list[Task]:
+    """The leader's open milestones due within MILESTONE_DAYS, or overdue."""
+    rows = await PlanItem.select(
+        PlanItem.id,
+        PlanItem.title,
+        PlanItem.due,
+        PlanItem.project,
+        PlanItem.project.title.as_alias("project_title"),
+    ).where(_milestones_where(actor))
     return [
         Task(
             "projects.milestone",
@@ -111,4 +119,4 @@ async def milestone_tasks(actor: Principal) -> list[Task]:
     ]
 
 
-__all__ = ["approval_tasks", "approval_tasks_of", "milestone_tasks"]
+__all__ = ["approval_tasks", "approval_tasks_of", "milestone_count", "milestone_tasks"]

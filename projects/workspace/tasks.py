@@ -5,7 +5,7 @@ from __future__ import annotations
 from klynge.auth.principal import Principal
 from klynge.i18n import N_
 from klynge.tasks import Task
-from projects.workspace.codesign_actions import open_actions_for
+from projects.workspace.codesign_actions import open_action_count, open_actions_for
 
 
 async def action_tasks(actor: Principal) -> list[Task]:
@@ -20,3 +20,7 @@ async def action_tasks(actor: Principal) -> list[Task]:
         )
         for a in await open_actions_for(actor.account_id)
     ]
+
+
+async def action_count(actor: Principal) -> int:
+    return await open_action_count(actor.account_id)

@@ -71,17 +71,24 @@ async def test_anonymous_home_is_the_public_portal(client: Any, world: World) ->
 
 @pytest.fixture
 def provider_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the provider passes (each call of klynge.tasks.providers is one)."""
+    """Counts the passes over the task providers: each call of klynge.tasks.providers (the
+    list) or klynge.tasks.counters (the header's count) is one."""
     from klynge import tasks
 
     passes: list[int] = []
-    original: Callable[[], list[Any]] = tasks.providers
+    providers: Callable[[], list[Any]] = tasks.providers
+    counters: Callable[[], list[Any]] = tasks.counters
 
-    def counted() -> list[Any]:
+    def counted_providers() -> list[Any]:
         passes.append(1)
-        return original()
+        return providers()
 
-    monkeypatch.setattr(tasks, "providers", counted)
+    def counted_counters() -> list[Any]:
+        passes.append(1)
+        return counters()
+
+    monkeypatch.setattr(tasks, "providers", counted_providers)
+    monkeypatch.setattr(tasks, "counters", counted_counters)
     return passes
 
 

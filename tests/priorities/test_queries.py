@@ -107,3 +107,27 @@ async def test_needs_list_runs_the_same_queries_for_10_and_100_needs(
         API_QUERIES,
         PAGE_QUERIES + badge,
     )
+
+
+async def _need_page_count(client: Any, monkeypatch: pytest.MonkeyPatch, need_id: int) -> int:
+    with count_queries(monkeypatch) as log:
+        response = await client.get(f"/behov/{need_id}", headers=HTML)
+    assert response.status_code == 200, response.text
+    return log.count
+
+
+async def test_need_page_runs_the_same_queries_for_10_and_100_needs(
+    client, needs_world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The adviser's need page: similar needs through the index of terms and the merge
+    choices in one query, whatever the size of the cluster."""
+    from priorities.tables import Need
+
+    w = needs_world
+    await login(client, w, "adviser_a")
+    await _add_needs(w, 10)
+    first = await Need.select(Need.id).where(Need.cluster == w.ids["cluster_a"]).first()
+    assert first is not None
+    few = await _need_page_count(client, monkeypatch, first["id"])
+    await _add_needs(w, 90)
+    assert await _need_page_count(client, monkeypatch, first["id"]) == few

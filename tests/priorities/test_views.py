@@ -389,6 +389,12 @@ async def test_results_after_close_and_public_list(client, needs_world) -> None:
     assert "<td>2</td>" in body
     assert "Leiarar" not in body
     assert "Tjenesteledere" in body
+    # Every need's decision is listed; one form is shown, for the need the adviser chose.
+    assert page.text.count('name="need_id"') == 0
+    assert f'href="/runder/{round_id}?beslutt={ids[1]}#behov-{ids[1]}"' in page.text
+    chosen = await _get(client, f"/runder/{round_id}?beslutt={ids[1]}")
+    assert chosen.text.count('name="need_id"') == 1
+    assert f'<input type="hidden" name="need_id" value="{ids[1]}">' in chosen.text
     # A decision that departs from the rank needs a reason, shown beside that field.
     response = await submit(
         client,
