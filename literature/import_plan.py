@@ -60,8 +60,8 @@ def record_json(record: Record) -> dict[str, Any]:
     return data
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# One encoder: json.dumps with an option builds a new one on every call.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def reference_row(record: Record) -> tuple[Any, ...]:
