@@ -22,9 +22,12 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import _engines
@@ -260,7 +263,7 @@ async def decisions(cluster: int) -> str:
     return digest.hexdigest()[:16]
 
 
-async def child(n: int) -> None:
+async def child(folder: Path) -> None:
     from klynge.db import is_postgres
     from klynge.errors import translate
 
@@ -270,8 +273,9 @@ async def child(n: int) -> None:
         await _engines.fresh_pg("import")
     try:
         cluster = await setup()
-        data, repeats = generate(n)
-        again, _ = generate(n // 10, seed=1)  # the first 10 % of the same records, re-found
+        # Made by the parent: generating keeps every record, which is not the import's memory.
+        data, again = (folder / "bench.ris").read_bytes(), (folder / "again.ris").read_bytes()
+        n, repeats = (int(x) for x in (folder / "counts").read_text().split())
         report, seconds = await one_import(cluster, data, "bench.ris", variant)
         report2, seconds2 = await one_import(cluster, again, "again.ris", variant)
         # Memory: the process's peak RSS (tracemalloc would slow the import down twofold).
@@ -298,10 +302,10 @@ async def child(n: int) -> None:
             await _engines.drop_pg("import")
 
 
-def run(engine: str, variant: str, args: list[str]) -> dict[str, Any]:
+def run(engine: str, variant: str, folder: Path) -> dict[str, Any]:
     # One hash seed for both: which shared author a reason names follows set order.
     env = {**os.environ, _engines.ENGINE_VAR: engine, VARIANT_VAR: variant, "PYTHONHASHSEED": "1"}
-    command = [sys.executable, __file__, *args]  # this interpreter, this benchmark
+    command = [sys.executable, __file__, str(folder)]  # this interpreter, this benchmark
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as proc:  # noqa: S603
         assert proc.stdout is not None
         result: dict[str, Any] = {}
@@ -322,21 +326,35 @@ def main() -> None:
     if not _engines.admin_url():
         print("PostgreSQL not measured: DATABASE_URL does not point at a server.", flush=True)
     print(f"{n:,} RIS records; load average {os.getloadavg()[0]:.1f}", flush=True)
-    for engine in engines:
-        new = run(engine, "new", args)
-        old = run(engine, "baseline", args)
-        same = "yes" if new["digest"] == old["digest"] else "NO"
-        print(
-            f"{engine}: import 1 {new['rate1']:,.0f} records/s (baseline {old['rate1']:,.0f},"
-            f" x{new['rate1'] / old['rate1']:.1f}); import 2 {new['rate2']:,.0f} records/s"
-            f" (baseline {old['rate2']:,.0f}, x{new['rate2'] / old['rate2']:.1f}); peak RSS"
-            f" {new['rss']:.0f} MiB (baseline {old['rss']:.0f}); same decisions: {same}",
-            flush=True,
-        )
+    folder = Path(tempfile.mkdtemp(prefix="klynge-bench-import-"))
+    data, repeats = generate(n)
+    (folder / "bench.ris").write_bytes(data)
+    (folder / "again.ris").write_bytes(generate(n // 10, seed=1)[0])  # its first 10 %, again
+    (folder / "counts").write_text(f"{n} {repeats}")
+    del data
+    try:
+        for engine in engines:
+            _compare(engine, folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+def _compare(engine: str, folder: Path) -> None:
+    """Both variants on one engine, the new one first; their figures side by side."""
+    new = run(engine, "new", folder)
+    old = run(engine, "baseline", folder)
+    same = "yes" if new["digest"] == old["digest"] else "NO"
+    print(
+        f"{engine}: import 1 {new['rate1']:,.0f} records/s (baseline {old['rate1']:,.0f},"
+        f" x{new['rate1'] / old['rate1']:.1f}); import 2 {new['rate2']:,.0f} records/s"
+        f" (baseline {old['rate2']:,.0f}, x{new['rate2'] / old['rate2']:.1f}); peak RSS"
+        f" {new['rss']:.0f} MiB (baseline {old['rss']:.0f}); same decisions: {same}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
     if ENGINE:
-        asyncio.run(child(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
+        asyncio.run(child(Path(sys.argv[1])))
     else:
         main()
