@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -149,7 +150,11 @@ def _shared_author(a: set[tuple[str, str]], b: set[tuple[str, str]]) -> str | No
 
 @dataclass(slots=True)
 class _Prepared:
-    rec: DedupRecord
+    """What matching reads of a record (not the record: an index of 100,000 keeps these)."""
+
+    key: int
+    year: int | None
+    container: str  # interned: a few journals, many records
     doi: str
     pmid: str
     title: str
@@ -165,7 +170,9 @@ def _prepare(rec: DedupRecord) -> _Prepared:
     words = [w for w in fuzzy_title.split() if w not in _STOPWORDS]
     block = tuple(dict.fromkeys((words[0], words[-1]))) if words else ()
     return _Prepared(
-        rec=rec,
+        key=rec.key,
+        year=rec.year,
+        container=sys.intern(rec.container),
         doi=normalise_doi(rec.doi),
         pmid=normalise_pmid(rec.pmid),
         title=title,
@@ -178,11 +185,11 @@ def _prepare(rec: DedupRecord) -> _Prepared:
 
 def _identical_without_year(a: _Prepared, b: _Prepared) -> bool:
     return (
-        a.rec.year is None
-        and b.rec.year is None
+        a.year is None
+        and b.year is None
         and bool(a.authors)
         and a.authors == b.authors
-        and fold(a.rec.container) == fold(b.rec.container)
+        and fold(a.container) == fold(b.container)
         and _ids_conflict(a, b) is None
     )
 
@@ -217,13 +224,13 @@ class _Index:
         return a != b and frozenset((a, b)) not in self.not_duplicates
 
     def add_keeper(self, p: _Prepared) -> None:
-        key = p.rec.key
+        key = p.key
         self.records[key] = p
         self.alias(p, key)
         if p.title:
             self.by_title[p.title].append(key)
         for word in p.block_words:
-            block = self.by_block[word][p.rec.year]
+            block = self.by_block[word][p.year]
             block.keys.append(key)
             block.titles.append(p.sorted_title)
 
@@ -235,7 +242,7 @@ class _Index:
             self.by_pmid[p.pmid].append(keeper)
 
     def tier1(self, p: _Prepared) -> Match | None:
-        key = p.rec.key
+        key = p.key
         if p.doi:
             for other in self.by_doi.get(p.doi, ()):
                 if self.allowed(key, other):
@@ -248,30 +255,30 @@ class _Index:
         return None
 
     def tier2(self, p: _Prepared) -> Match | None:
-        key = p.rec.key
+        key = p.key
         if not p.title:
             return None
         for other in self.by_title.get(p.title, ()):
             o = self.records[other]
             if not self.allowed(key, other):
                 continue
-            if p.rec.year is None or o.rec.year is None:
+            if p.year is None or o.year is None:
                 # Without a year only an identical citation merges: both years missing, the
                 # same (non-empty) author list and the same journal. That keeps an export
                 # re-imported from creating new records, and nothing looser slips through.
                 if _identical_without_year(p, o):
                     return Match(key, other, 2, "identical citation without year", 1.0)
                 continue
-            if abs(p.rec.year - o.rec.year) > MAX_TIER2_YEAR_GAP or _ids_conflict(p, o):
+            if abs(p.year - o.year) > MAX_TIER2_YEAR_GAP or _ids_conflict(p, o):
                 continue
             author = _shared_author(p.authors, o.authors)
             if author:
-                reason = f"same title, shared author {author}, years {o.rec.year}/{p.rec.year}"
+                reason = f"same title, shared author {author}, years {o.year}/{p.year}"
                 return Match(key, other, 2, reason, 1.0)
         return None
 
     def _fuzzy_blocks(self, p: _Prepared) -> list[_Block]:
-        year = p.rec.year
+        year = p.year
         found: list[_Block] = []
         for word in p.block_words:
             by_year = self.by_block.get(word)
@@ -314,7 +321,7 @@ class _Index:
         # far as cut-off would take them, so the choice (ties included) stays the same.
         best: Match | None = None
         for other, score in self._fuzzy_hits(p):
-            if not self.allowed(p.rec.key, other):
+            if not self.allowed(p.key, other):
                 continue
             best_score = best.score * 100 if best else FUZZY_THRESHOLD
             if score < best_score or (best and score <= best_score):
@@ -332,13 +339,13 @@ class _Index:
         parts = [f"title similarity {score:.0f}"]
         if author:
             parts.append(f"shared author {author}")
-        if p.rec.year is None or o.rec.year is None:
+        if p.year is None or o.year is None:
             parts.append("year missing")
-        elif p.rec.year != o.rec.year:
-            parts.append(f"years {o.rec.year}/{p.rec.year}")
+        elif p.year != o.year:
+            parts.append(f"years {o.year}/{p.year}")
         if conflict := _ids_conflict(p, o):
             parts.append(conflict)
-        return Match(p.rec.key, o.rec.key, 3, ", ".join(parts), round(score / 100, 4))
+        return Match(p.key, o.key, 3, ", ".join(parts), round(score / 100, 4))
 
 
 class Deduplicator:
