@@ -358,6 +358,10 @@ class Deduplicator:
         not_duplicates: set[frozenset[int]] | frozenset[frozenset[int]] = frozenset(),
     ) -> None:
         self._index = _Index(not_duplicates)
+        self.add_existing(existing)
+
+    def add_existing(self, existing: Iterable[DedupRecord]) -> None:
+        """More stored records (before any `check`), e.g. read page by page."""
         for rec in existing:
             self._index.add_keeper(_prepare(rec))
 

@@ -103,18 +103,8 @@ def _authors(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[frozenset[int]]]:
-    """The cluster's visible references as dedup input, and its "not a duplicate" pairs."""
-    rows = await Reference.select(
-        Reference.id,
-        Reference.title,
-        Reference.authors,
-        Reference.year,
-        Reference.doi,
-        Reference.pmid,
-        Reference.container,
-    ).where(Reference.cluster == cluster_id, Reference.merged_into.is_null())
-    stored = [
+def _dedup_records(rows: list[dict[str, Any]]) -> list[DedupRecord]:
+    return [
         DedupRecord(
             key=r["id"],
             title=r["title"],
@@ -126,10 +116,53 @@ async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[froz
         )
         for r in rows
     ]
+
+
+_DEDUP_COLUMNS = (
+    *(Reference.id, Reference.title, Reference.authors, Reference.year, Reference.doi),
+    *(Reference.pmid, Reference.container),
+)
+PAGE = 10_000  # stored references read at a time into the dedup index
+
+
+async def _not_duplicates(cluster_id: int) -> set[frozenset[int]]:
     pairs = await DuplicateCandidate.select(
         DuplicateCandidate.keeper, DuplicateCandidate.duplicate
     ).where(DuplicateCandidate.cluster == cluster_id, DuplicateCandidate.status == "not_duplicate")
-    return stored, {frozenset((p["keeper"], p["duplicate"])) for p in pairs}
+    return {frozenset((p["keeper"], p["duplicate"])) for p in pairs}
+
+
+async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[frozenset[int]]]:
+    """The cluster's visible references as dedup input (in id order), and its "not a
+    duplicate" pairs."""
+    rows = (
+        await Reference.select(*_DEDUP_COLUMNS)
+        .where(Reference.cluster == cluster_id, Reference.merged_into.is_null())
+        .order_by(Reference.id)
+    )
+    return _dedup_records(rows), await _not_duplicates(cluster_id)
+
+
+async def dedup_index(cluster_id: int) -> Deduplicator:
+    """The cluster's visible references in a Deduplicator, read a page at a time (in id order,
+    as stored_for_dedup gives them): 100,000 rows are never held at once beside the index."""
+    dedup = Deduplicator((), await _not_duplicates(cluster_id))
+    last = 0
+    while True:
+        rows = (
+            await Reference.select(*_DEDUP_COLUMNS)
+            .where(
+                Reference.cluster == cluster_id,
+                Reference.merged_into.is_null(),
+                Reference.id > last,
+            )
+            .order_by(Reference.id)
+            .limit(PAGE)
+        )
+        dedup.add_existing(_dedup_records(rows))
+        if len(rows) < PAGE:
+            return dedup
+        last = rows[-1]["id"]
 
 
 async def _noop(_percent: int, _message: str) -> None:
@@ -183,9 +216,7 @@ async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop)
     row = await _queued(import_id)
     await progress(5, translate(READING))
     cluster_id = row["cluster"]
-    stored, not_duplicates = await stored_for_dedup(cluster_id)
-    dedup = Deduplicator(stored, not_duplicates)
-    del stored
+    dedup = await dedup_index(cluster_id)
 
     async def planned(read: int) -> None:
         await progress(30, translate(DEDUPLICATING, {"num": read}))
