@@ -263,6 +263,16 @@ async def decisions(cluster: int) -> str:
     return digest.hexdigest()[:16]
 
 
+def peak_rss() -> float:
+    """This process's peak resident memory in MiB (tracemalloc would slow the import down
+    twofold). VmHWM, not getrusage: ru_maxrss carries over from before exec, so a child
+    would report the parent's peak (which made the files) when that is higher."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
 async def child(folder: Path) -> None:
     from klynge.db import is_postgres
     from klynge.errors import translate
@@ -278,8 +288,7 @@ async def child(folder: Path) -> None:
         n, repeats = (int(x) for x in (folder / "counts").read_text().split())
         report, seconds = await one_import(cluster, data, "bench.ris", variant)
         report2, seconds2 = await one_import(cluster, again, "again.ris", variant)
-        # Memory: the process's peak RSS (tracemalloc would slow the import down twofold).
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss = peak_rss()
         print(
             f"{ENGINE} {variant}: {len(data) / 1e6:.1f} MB, {repeats:,} repeats;"
             f" import 1 {seconds:.1f} s ({n / seconds:,.0f} records/s), imported"
