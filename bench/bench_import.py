@@ -1,34 +1,39 @@
-"""Import + deduplication of generated RIS records through the real import use case.
+"""Import + deduplication of generated RIS records through the real import use case, against
+the import as it was before (bench/_import_baseline.py), on SQLite and PostgreSQL.
 
 Run: .venv/bin/python bench/bench_import.py [records]   (default 100,000)
-Uses a temporary SQLite file unless BENCH_DATABASE_URL points at PostgreSQL (an empty
-database: the benchmark migrates it). Two imports run: the file itself (about 8 % of its
-records repeat a DOI, a title+author+year or a slightly changed title of an earlier record),
-then a second file of 10 % of the records again, deduplicated against the 100,000 stored.
-Prints records/s, wall time per phase and the process's peak RSS.
+SQLite runs in a temporary file; PostgreSQL too when DATABASE_URL (or BENCH_ADMIN_URL) points at
+a server: each run creates its own database there (BENCH_PG_DATABASE, default
+klynge_bench_import) and drops it. Each engine and each variant (baseline, new) runs in a
+process of its own, on a fresh database, so each has its own peak memory (RSS). Two imports per
+run: the file itself (about 8 % of its records repeat a DOI, a title+author+year or a slightly
+changed title of an earlier record), then a second file of 10 % of the records again,
+deduplicated against those stored. Prints records/s, wall time per phase, peak RSS, the ratios
+new/baseline of the same run, and whether both variants took the same decisions (a digest of
+every record's duplicate tier, reason, keeper and evidence type, and every possible pair).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import json
 import os
 import random
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-_TMP = Path(tempfile.mkdtemp(prefix="klynge-bench-"))
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_TMP}/b.sqlite"
-os.environ["PICCOLO_CONF"] = "klynge.piccolo_conf"
+import _engines
 
-from klynge.db import transaction  # noqa: E402
-from klynge.migrate import migrate  # noqa: E402
-from klynge.orgs.tables import Cluster, Municipality  # noqa: E402
-from literature import imports  # noqa: E402
-from literature import schemas as s  # noqa: E402
+VARIANT_VAR = "BENCH_IMPORT_VARIANT"
+ENGINE = _engines.configure("import") if _engines.ENGINE_VAR in os.environ else ""
 
 WORDS = [
     "children",
@@ -178,6 +183,9 @@ def generate(n: int, seed: int = 1) -> tuple[bytes, int]:
 
 
 async def setup() -> int:
+    from klynge.migrate import migrate
+    from klynge.orgs.tables import Cluster, Municipality
+
     await migrate()
     muni = (
         await Municipality.insert(
@@ -193,7 +201,11 @@ async def setup() -> int:
     )[0]["id"]
 
 
-async def one_import(cluster: int, data: bytes, name: str) -> tuple[s.ImportReport, float]:
+async def one_import(cluster: int, data: bytes, name: str, variant: str) -> tuple[Any, float]:
+    from klynge.db import transaction
+    from literature import imports
+    from literature import schemas as s
+
     async with transaction():
         import_id = await imports.create_import(
             None,
@@ -204,33 +216,154 @@ async def one_import(cluster: int, data: bytes, name: str) -> tuple[s.ImportRepo
             size=len(data),
             max_bytes=len(data) + 1,
         )
+    if variant == "baseline":
+        import _import_baseline
+
+        run = _import_baseline.run_import
+    else:
+        run = imports.run_import
     start = time.perf_counter()
-    report = await imports.run_import(import_id, data)
+    report = await run(import_id, data)
     return report, time.perf_counter() - start
 
 
-async def main(n: int) -> None:
-    cluster = await setup()
+async def decisions(cluster: int) -> str:
+    """A digest of what the imports decided, in file positions (ids differ between runs)."""
+    from literature.tables import Reference
+
+    sources = await Reference.raw(
+        "SELECT s.literature_import AS i, s.position AS p, s.duplicate_tier AS t,"
+        " s.duplicate_reason AS why, r.evidence_type AS e, r.evidence_reason AS er,"
+        " (SELECT min(f.literature_import * 1000000 + f.position)"
+        "  FROM literature_reference_source f WHERE f.reference = s.reference"
+        "  AND f.duplicate_tier IS NULL) AS keeper"
+        " FROM literature_reference_source s JOIN literature_reference r ON r.id = s.reference"
+        " WHERE r.cluster = {} ORDER BY s.literature_import, s.position",
+        cluster,
+    )
+    pairs = await Reference.raw(
+        "SELECT (SELECT min(f.literature_import * 1000000 + f.position)"
+        "  FROM literature_reference_source f WHERE f.reference = d.keeper) AS k,"
+        " (SELECT min(f.literature_import * 1000000 + f.position)"
+        "  FROM literature_reference_source f WHERE f.reference = d.duplicate) AS d,"
+        " d.score AS score, d.reason AS why FROM literature_duplicate d"
+        " WHERE d.cluster = {} ORDER BY 1, 2",
+        cluster,
+    )
+    # Import ids differ by variant only in their base; positions and order are what matter.
+    first = min((row["i"] for row in sources), default=0)
+    digest = hashlib.sha256()
+    for row in sources:
+        keeper = row["keeper"] - first * 1_000_000 if row["keeper"] is not None else None
+        values = (row["i"] - first, row["p"], row["t"], row["why"], row["e"], row["er"], keeper)
+        digest.update(repr(values).encode())
+    for row in pairs:
+        values = (row["k"] - first * 1_000_000, row["d"] - first * 1_000_000, row["score"])
+        digest.update(repr((*values, row["why"])).encode())
+    return digest.hexdigest()[:16]
+
+
+def peak_rss() -> float:
+    """This process's peak resident memory in MiB (tracemalloc would slow the import down
+    twofold). VmHWM, not getrusage: ru_maxrss carries over from before exec, so a child
+    would report the parent's peak (which made the files) when that is higher."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
+async def child(folder: Path) -> None:
+    from klynge.db import is_postgres
+    from klynge.errors import translate
+
+    variant = os.environ[VARIANT_VAR]
+    translate("Reading the file")  # the catalogues compile once per process: not timed
+    if is_postgres():
+        await _engines.fresh_pg("import")
+    try:
+        cluster = await setup()
+        # Made by the parent: generating keeps every record, which is not the import's memory.
+        data, again = (folder / "bench.ris").read_bytes(), (folder / "again.ris").read_bytes()
+        n, repeats = (int(x) for x in (folder / "counts").read_text().split())
+        report, seconds = await one_import(cluster, data, "bench.ris", variant)
+        report2, seconds2 = await one_import(cluster, again, "again.ris", variant)
+        rss = peak_rss()
+        print(
+            f"{ENGINE} {variant}: {len(data) / 1e6:.1f} MB, {repeats:,} repeats;"
+            f" import 1 {seconds:.1f} s ({n / seconds:,.0f} records/s), imported"
+            f" {report.imported:,}, duplicates {report.duplicates:,} {report.duplicates_by_tier},"
+            f" possible {report.possible_duplicates:,}; import 2 {seconds2:.1f} s"
+            f" ({(n // 10) / seconds2:,.0f} records/s), duplicates {report2.duplicates:,};"
+            f" peak RSS {rss:.0f} MiB",
+            flush=True,
+        )
+        _engines.report(
+            {
+                "rate1": n / seconds,
+                "rate2": (n // 10) / seconds2,
+                "rss": rss,
+                "digest": await decisions(cluster),
+            }
+        )
+    finally:
+        if is_postgres():
+            await _engines.drop_pg("import")
+
+
+def run(engine: str, variant: str, folder: Path) -> dict[str, Any]:
+    # One hash seed for both: which shared author a reason names follows set order.
+    env = {**os.environ, _engines.ENGINE_VAR: engine, VARIANT_VAR: variant, "PYTHONHASHSEED": "1"}
+    command = [sys.executable, __file__, str(folder)]  # this interpreter, this benchmark
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as proc:  # noqa: S603
+        assert proc.stdout is not None
+        result: dict[str, Any] = {}
+        for line in proc.stdout:
+            if line.startswith(_engines.RESULT):
+                result = json.loads(line[len(_engines.RESULT) :])
+            else:
+                print(line, end="", flush=True)
+    if proc.returncode or not result:
+        raise SystemExit(f"{engine} {variant}: the benchmark failed (exit {proc.returncode})")
+    return result
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    n = int(args[0]) if args else 100_000
+    engines = ["sqlite"] + (["postgresql"] if _engines.admin_url() else [])
+    if not _engines.admin_url():
+        print("PostgreSQL not measured: DATABASE_URL does not point at a server.", flush=True)
+    print(f"{n:,} RIS records; load average {os.getloadavg()[0]:.1f}", flush=True)
+    folder = Path(tempfile.mkdtemp(prefix="klynge-bench-import-"))
     data, repeats = generate(n)
-    again, _ = generate(n // 10, seed=1)  # the first 10 % of the same records, re-found
-    print(f"engine: {os.environ['DATABASE_URL'].split(':')[0]}")
-    print(f"file: {n:,} RIS records, {len(data) / 1e6:.1f} MB, {repeats:,} repeats of earlier ones")
-    # Memory: the process's peak RSS (tracemalloc would slow the import down twofold).
-    report, seconds = await one_import(cluster, data, "bench.ris")
+    (folder / "bench.ris").write_bytes(data)
+    (folder / "again.ris").write_bytes(generate(n // 10, seed=1)[0])  # its first 10 %, again
+    (folder / "counts").write_text(f"{n} {repeats}")
+    del data
+    try:
+        for engine in engines:
+            _compare(engine, folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+def _compare(engine: str, folder: Path) -> None:
+    """Both variants on one engine, the new one first; their figures side by side."""
+    new = run(engine, "new", folder)
+    old = run(engine, "baseline", folder)
+    same = "yes" if new["digest"] == old["digest"] else "NO"
     print(
-        f"import 1: {seconds:.1f} s, {n / seconds:,.0f} records/s; imported {report.imported:,}, "
-        f"duplicates {report.duplicates:,} {report.duplicates_by_tier}, "
-        f"possible {report.possible_duplicates:,}, problems {len(report.problems)}"
+        f"{engine}: import 1 {new['rate1']:,.0f} records/s (baseline {old['rate1']:,.0f},"
+        f" x{new['rate1'] / old['rate1']:.1f}); import 2 {new['rate2']:,.0f} records/s"
+        f" (baseline {old['rate2']:,.0f}, x{new['rate2'] / old['rate2']:.1f}); peak RSS"
+        f" {new['rss']:.0f} MiB (baseline {old['rss']:.0f}); same decisions: {same}",
+        flush=True,
     )
-    report2, seconds2 = await one_import(cluster, again, "again.ris")
-    print(
-        f"import 2 ({n // 10:,} records against {report.imported:,} stored): {seconds2:.1f} s, "
-        f"{(n // 10) / seconds2:,.0f} records/s; imported {report2.imported:,}, "
-        f"duplicates {report2.duplicates:,}, possible {report2.possible_duplicates:,}"
-    )
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {rss:.0f} MiB")
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
+    if ENGINE:
+        asyncio.run(child(Path(sys.argv[1])))
+    else:
+        main()

@@ -4,29 +4,32 @@ in one transaction and report (the job's work; the use cases are in literature.i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import PurePath
 from typing import Any
 
 from klynge import audit
 from klynge.auth.service import load_principal
-from klynge.db import bulk_insert, json_value, transaction
+from klynge.db import json_value
 from klynge.errors import Conflict, NotFound, translate
 from klynge.i18n import N_
+from klynge.scale.bulk import BulkWriter
 from literature import schemas as s
 from literature.classify import SUMMARISED, classify
-from literature.dedup import DedupRecord, find_duplicates
+from literature.dedup import Deduplicator, DedupRecord
 from literature.formats import FormatError, ParseResult, Record
+from literature.import_plan import plan_import, read_file, record_json
+from literature.import_write import write_plan
 from literature.tables import (
     CheckSearch,
     DuplicateCandidate,
     LiteratureImport,
     Reference,
-    ReferenceSource,
 )
 
+__all__ = ["BATCH", "parse_file", "record_json", "reference_values", "report_dict", "run_import"]
+
 BATCH = 500
-CHUNK = 2000  # rows built and inserted at a time
 
 Progress = Callable[[int, str], Awaitable[None]]
 
@@ -59,18 +62,6 @@ def _parse(data: bytes, fmt: s.ImportFormat, filename: str) -> ParseResult:
     suffix = ".xlsx" if fmt is s.ImportFormat.XLSX else ".csv"
     name = filename if PurePath(filename).suffix.lower() == suffix else f"import{suffix}"
     return table.parse(data, name)
-
-
-_RECORD_FIELDS = tuple(f for f in Record.__dataclass_fields__ if f not in ("raw", "authors"))
-
-
-def record_json(record: Record) -> dict[str, Any]:
-    """The normalised record as JSON (without the raw text, which is stored beside it)."""
-    data: dict[str, Any] = {name: getattr(record, name) for name in _RECORD_FIELDS}
-    data["publication_types"] = list(record.publication_types)
-    data["keywords"] = list(record.keywords)
-    data["authors"] = [[a.family, a.given] for a in record.authors]
-    return data
 
 
 def reference_values(cluster_id: int, record: Record, import_id: int | None) -> dict[str, Any]:
@@ -112,18 +103,8 @@ def _authors(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[frozenset[int]]]:
-    """The cluster's visible references as dedup input, and its "not a duplicate" pairs."""
-    rows = await Reference.select(
-        Reference.id,
-        Reference.title,
-        Reference.authors,
-        Reference.year,
-        Reference.doi,
-        Reference.pmid,
-        Reference.container,
-    ).where(Reference.cluster == cluster_id, Reference.merged_into.is_null())
-    stored = [
+def _dedup_records(rows: list[dict[str, Any]]) -> list[DedupRecord]:
+    return [
         DedupRecord(
             key=r["id"],
             title=r["title"],
@@ -135,10 +116,53 @@ async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[froz
         )
         for r in rows
     ]
+
+
+_DEDUP_COLUMNS = (
+    *(Reference.id, Reference.title, Reference.authors, Reference.year, Reference.doi),
+    *(Reference.pmid, Reference.container),
+)
+PAGE = 10_000  # stored references read at a time into the dedup index
+
+
+async def _not_duplicates(cluster_id: int) -> set[frozenset[int]]:
     pairs = await DuplicateCandidate.select(
         DuplicateCandidate.keeper, DuplicateCandidate.duplicate
     ).where(DuplicateCandidate.cluster == cluster_id, DuplicateCandidate.status == "not_duplicate")
-    return stored, {frozenset((p["keeper"], p["duplicate"])) for p in pairs}
+    return {frozenset((p["keeper"], p["duplicate"])) for p in pairs}
+
+
+async def stored_for_dedup(cluster_id: int) -> tuple[list[DedupRecord], set[frozenset[int]]]:
+    """The cluster's visible references as dedup input (in id order), and its "not a
+    duplicate" pairs."""
+    rows = (
+        await Reference.select(*_DEDUP_COLUMNS)
+        .where(Reference.cluster == cluster_id, Reference.merged_into.is_null())
+        .order_by(Reference.id)
+    )
+    return _dedup_records(rows), await _not_duplicates(cluster_id)
+
+
+async def dedup_index(cluster_id: int) -> Deduplicator:
+    """The cluster's visible references in a Deduplicator, read a page at a time (in id order,
+    as stored_for_dedup gives them): 100,000 rows are never held at once beside the index."""
+    dedup = Deduplicator((), await _not_duplicates(cluster_id))
+    last = 0
+    while True:
+        rows = (
+            await Reference.select(*_DEDUP_COLUMNS)
+            .where(
+                Reference.cluster == cluster_id,
+                Reference.merged_into.is_null(),
+                Reference.id > last,
+            )
+            .order_by(Reference.id)
+            .limit(PAGE)
+        )
+        dedup.add_existing(_dedup_records(rows))
+        if len(rows) < PAGE:
+            return dedup
+        last = rows[-1]["id"]
 
 
 async def _noop(_percent: int, _message: str) -> None:
@@ -156,61 +180,6 @@ async def _queued(import_id: int) -> dict[str, Any]:
             params={"status": row["status"]},
         )
     return row
-
-
-async def _duplicates(cluster_id: int, records: Sequence[Record]) -> Any:
-    """Duplicates of the file's records among themselves and the cluster's references."""
-    stored, not_duplicates = await stored_for_dedup(cluster_id)
-    new = [
-        DedupRecord(
-            key=-(i + 1),
-            title=r.title,
-            authors=tuple((a.family, a.given) for a in r.authors),
-            year=r.year,
-            doi=r.doi,
-            pmid=r.pmid,
-            container=r.container,
-        )
-        for i, r in enumerate(records)
-    ]
-    found = find_duplicates(new, stored, not_duplicates=not_duplicates)
-    return found
-
-
-async def _write_sources(
-    import_id: int, records: Sequence[Record], exact: Mapping[int, Any], new_ids: Mapping[int, int]
-) -> dict[str, int]:
-    """One provenance row per record of the file; the duplicates found per tier."""
-    by_tier = {"1": 0, "2": 0}
-    sources: list[dict[str, Any]] = []
-    for i, record in enumerate(records):
-        key = -(i + 1)
-        match = exact.get(key)
-        if match is None:
-            ref_id = new_ids[key]
-            tier = None
-            reason = ""
-        else:
-            ref_id = _resolve(match.duplicate_of, exact, new_ids)
-            tier = match.tier
-            reason = match.reason
-            by_tier[str(tier)] += 1
-        sources.append(
-            {
-                "reference": ref_id,
-                "literature_import": import_id,
-                "position": i + 1,
-                "raw": record.raw,
-                "record": record_json(record),
-                "duplicate_tier": tier,
-                "duplicate_reason": reason,
-            }
-        )
-        if len(sources) >= CHUNK:  # bounded memory for 100,000-record files
-            await bulk_insert(ReferenceSource, sources)
-            sources = []
-    await bulk_insert(ReferenceSource, sources)
-    return by_tier
 
 
 async def _finish(row: Mapping[str, Any], report: s.ImportReport, problems: list[Any]) -> None:
@@ -242,54 +211,47 @@ async def _finish(row: Mapping[str, Any], report: s.ImportReport, problems: list
 
 async def run_import(import_id: int, data: bytes, *, progress: Progress = _noop) -> s.ImportReport:
     """Parse and store one queued import. All or nothing: a bad file raises FormatError (the
-    caller marks the import failed) and writes no reference."""
+    caller marks the import failed) and writes no reference. The file is read as a stream and
+    planned before the write transaction (literature.import_plan), which then writes in bulk."""
     row = await _queued(import_id)
     await progress(5, translate(READING))
-    parsed = parse_file(data, s.ImportFormat(row["format"]), row["filename"])
-    if parsed.read == 0 or (not parsed.records and parsed.problems == []):
-        raise FormatError(NONE_FOUND)
     cluster_id = row["cluster"]
-    await progress(30, translate(DEDUPLICATING, {"num": len(parsed.records)}))
-    found = await _duplicates(cluster_id, parsed.records)
-    exact = {m.key: m for m in found.exact}
-    possible = {m.key: m for m in found.possible}
-    await progress(50, translate(SAVING, {"num": len(parsed.records) - len(exact)}))
-    async with transaction():
-        # Claim: a re-run of the same job finds the import no longer queued/running.
-        claimed = (
-            await LiteratureImport.update({LiteratureImport.status: "writing"})
-            .where(
-                LiteratureImport.id == import_id,
-                LiteratureImport.status.is_in(["queued", "running"]),
+    dedup = await dedup_index(cluster_id)
+
+    async def planned(read: int) -> None:
+        await progress(30, translate(DEDUPLICATING, {"num": read}))
+
+    items = read_file(data, s.ImportFormat(row["format"]), row["filename"])
+    plan = await plan_import(items, dedup, planned)
+    del dedup
+    with plan.spool:
+        if plan.read == 0 or (not plan.kept and not plan.problems):
+            raise FormatError(NONE_FOUND)
+        await progress(50, translate(SAVING, {"num": plan.new}))
+        writer = BulkWriter(dt.datetime.now(dt.UTC))
+        async with writer.part():
+            # Claim: a re-run of the same job finds the import no longer queued/running.
+            claimed = (
+                await LiteratureImport.update({LiteratureImport.status: "writing"})
+                .where(
+                    LiteratureImport.id == import_id,
+                    LiteratureImport.status.is_in(["queued", "running"]),
+                )
+                .returning(LiteratureImport.id)
             )
-            .returning(LiteratureImport.id)
-        )
-        if not claimed:
-            raise Conflict(N_("The import is already running."))
-        new_ids = await _insert_new(cluster_id, import_id, parsed.records, exact)
-        by_tier = await _write_sources(import_id, parsed.records, exact, new_ids)
-        candidates = [
-            DuplicateCandidate(
-                cluster=cluster_id,
-                keeper=_resolve(m.duplicate_of, exact, new_ids),
-                duplicate=new_ids[m.key],
-                score=m.score,
-                reason=m.reason,
+            if not claimed:
+                raise Conflict(N_("The import is already running."))
+            await write_plan(writer, plan, cluster_id=cluster_id, import_id=import_id)
+            problems = [{"record": p.record, "reason": p.reason} for p in plan.problems]
+            report = s.ImportReport(
+                read=plan.read,
+                imported=plan.new,
+                duplicates=plan.duplicates,
+                possible_duplicates=plan.possible,
+                problems=[s.ImportProblem(**p) for p in problems],
+                duplicates_by_tier=plan.by_tier,
             )
-            for m in possible.values()
-        ]
-        for start in range(0, len(candidates), BATCH):
-            await DuplicateCandidate.insert(*candidates[start : start + BATCH])
-        problems = [{"record": p.record, "reason": p.reason} for p in parsed.problems]
-        report = s.ImportReport(
-            read=parsed.read,
-            imported=len(new_ids),
-            duplicates=len(exact),
-            possible_duplicates=len(candidates),
-            problems=[s.ImportProblem(**p) for p in problems],
-            duplicates_by_tier=by_tier,
-        )
-        await _finish(row, report, problems)
+            await _finish(row, report, problems)
     return report
 
 
@@ -301,26 +263,3 @@ def report_dict(report: s.ImportReport) -> dict[str, Any]:
         "possible_duplicates": report.possible_duplicates,
         "problems": [{"record": p.record, "reason": p.reason} for p in report.problems],
     }
-
-
-def _resolve(key: int, exact: Mapping[int, Any], new_ids: Mapping[int, int]) -> int:
-    """A dedup key to a stored reference id (a new record's keeper may itself be new)."""
-    while key < 0 and key in exact:
-        key = exact[key].duplicate_of
-    return new_ids[key] if key < 0 else key
-
-
-async def _insert_new(
-    cluster_id: int, import_id: int, records: Sequence[Record], exact: Mapping[int, Any]
-) -> dict[int, int]:
-    keys = [-(i + 1) for i in range(len(records)) if -(i + 1) not in exact]
-    ids: dict[int, int] = {}
-    for start in range(0, len(keys), CHUNK):  # bounded memory for 100,000-record files
-        chunk = keys[start : start + CHUNK]
-        inserted = await bulk_insert(
-            Reference,
-            [reference_values(cluster_id, records[-k - 1], import_id) for k in chunk],
-            returning_id=True,
-        )
-        ids.update(zip(chunk, inserted, strict=True))
-    return ids

@@ -5,13 +5,14 @@ Pure code: the guard of klynge.privacy over parsed records; no database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from klynge import privacy
 from klynge.i18n import N_, gettext
-from literature.formats.record import ParseResult, Record, problem
+from literature.formats.record import ParseResult, Problem, Record, problem
 
-__all__ = ["without_personal_data"]
+__all__ = ["numbered", "personal_data_problem", "without_personal_data"]
 
 # Where the number was found, as the problem names it.
 _FIELD_NAMES = {
@@ -47,27 +48,38 @@ def _record_numbers(result: ParseResult) -> list[int]:
     return numbers
 
 
+def numbered(result: ParseResult) -> Iterator[tuple[int, Record | Problem]]:
+    """The parse result's problems, then its records in their order, with their numbers in the
+    file (what a streaming parser gives, for an import that reads a whole result)."""
+    yield from ((p.record, p) for p in result.problems)
+    yield from zip(_record_numbers(result), result.records, strict=False)
+
+
+def personal_data_problem(number: int, record: Record) -> Problem | None:
+    """The problem that keeps record `number` out when it holds a national ID number."""
+    found = [name for name, text in _fields(record).items() if privacy.contains_national_id(text)]
+    if not found:
+        return None
+    where = ", ".join(gettext(_FIELD_NAMES[name]) for name in found)
+    return problem(
+        number,
+        N_(
+            "Reference %(number)s contains what looks like a national identity number "
+            "or D number (%(where)s) and was not read."
+        ),
+        where=where,
+    )
+
+
 def without_personal_data(result: ParseResult) -> ParseResult:
     """The result with every record holding a national ID number moved to the problems."""
     kept: list[Record] = []
     problems = list(result.problems)
     for number, record in zip(_record_numbers(result), result.records, strict=False):
-        found = [
-            name for name, text in _fields(record).items() if privacy.contains_national_id(text)
-        ]
-        if not found:
+        found = personal_data_problem(number, record)
+        if found is None:
             kept.append(record)
-            continue
-        where = ", ".join(gettext(_FIELD_NAMES[name]) for name in found)
-        problems.append(
-            problem(
-                number,
-                N_(
-                    "Reference %(number)s contains what looks like a national identity number "
-                    "or D number (%(where)s) and was not read."
-                ),
-                where=where,
-            )
-        )
+        else:
+            problems.append(found)
     problems.sort(key=lambda p: p.record)
     return replace(result, records=kept, problems=problems)

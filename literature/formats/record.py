@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ __all__ = [
     "Problem",
     "Record",
     "decode",
+    "decode_pieces",
     "make_record",
     "missing_title",
     "nfc",
@@ -121,6 +122,56 @@ def decode(data: bytes, what: str) -> str:
     if _CONTROL_CHARS.search(text):
         raise FormatError(_BINARY, named)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+PIECE_BYTES = 1 << 20
+
+
+def _pieces(data: bytes, size: int) -> Iterator[bytes]:
+    """`data` in pieces of about `size` bytes, each ending after a newline (the last one
+    excepted). A newline byte is never part of a multi-byte character in UTF-8 or cp1252, and
+    NFC never joins across it, so the pieces decode and normalise one by one as the whole."""
+    start = 0
+    while start < len(data):
+        cut = data.find(b"\n", start + size)
+        end = len(data) if cut < 0 else cut + 1
+        yield data[start:end]
+        start = end
+
+
+def _codec(data: bytes, named: Mapping[str, Any], size: int) -> str:
+    """The codec `decode` would pick for the whole file, checked piece by piece (the file's text
+    is never held whole); FormatError for binary data, as `decode` gives it."""
+    for codec in ("utf-8", "cp1252", "latin-1"):
+        try:
+            for number, piece in enumerate(_pieces(data, size)):
+                text = piece.decode("utf-8-sig" if codec == "utf-8" and number == 0 else codec)
+                if _CONTROL_CHARS.search(text):
+                    raise FormatError(_BINARY, named)
+        except UnicodeDecodeError:
+            continue
+        return codec
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def decode_pieces(data: bytes, what: str, size: int = PIECE_BYTES) -> Iterator[str]:
+    """`decode` for large files: the same text (same checks, same errors, raised before any
+    text is given) in pieces of whole lines, so a 100 MB file is never held as one string."""
+    if not data or data.isspace():
+        raise FormatError(EMPTY)
+    named = {"what": gettext(what)}
+    if data.startswith(b"PK\x03\x04"):
+        raise FormatError(_ZIPPED, named)
+    if b"\x00" in data:
+        raise FormatError(_NOT_TEXT, named)
+    codec = _codec(data, named, size)
+    return _decoded(data, codec, size)
+
+
+def _decoded(data: bytes, codec: str, size: int) -> Iterator[str]:
+    for number, piece in enumerate(_pieces(data, size)):
+        text = piece.decode("utf-8-sig" if codec == "utf-8" and number == 0 else codec)
+        yield unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def nfc(value: object) -> str:

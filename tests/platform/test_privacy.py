@@ -509,3 +509,21 @@ def test_ordinary_norwegian_text_gives_under_one_percent_false_warnings() -> Non
     warned = [s for s in sentences if scan(s)]
     assert len(sentences) >= 700
     assert len(warned) / len(sentences) < 0.01, warned
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        _spread(NORMAL, "\n  "),  # a RIS value wrapped onto the next line
+        _spread(NORMAL, " \u00ad- "),
+        NORMAL[:5]
+        + "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"[int(NORMAL[5])]
+        + NORMAL[6:],  # one digit written as a superscript
+    ],
+    ids=["wrapped", "separators", "superscript"],
+)
+def test_the_digit_fast_path_keeps_numbers_among_other_digits(written: str) -> None:
+    # Records carry years, DOIs and page numbers: more than 11 digits in all, never 11 in a row.
+    text = f"TY  - JOUR\nTI  - Sak {written} (2021)\nPY  - 2021\nDO  - 10.5555/x.12345\nER  - "
+    assert contains_national_id(text)
+    assert not contains_national_id(text.replace(written, "sak"))

@@ -122,16 +122,29 @@ def scan(text: str) -> list[Finding]:
 
 
 _DIGIT = re.compile(r"\d")
+# Digits with nothing but non-word characters between them: a superset of every chain the
+# national ID search looks at (normalising only turns separators into " " or "-", removes
+# format characters, which are non-word too, and NFKC-folds digits, done before this runs).
+_LOOSE_CHAIN = re.compile(r"\d[\d\W_]*")
 
 
 def _too_few_digits(text: str) -> bool:
-    """Fewer than 11 digits even after normalisation, so no national ID can be in `text` (most
-    text: imports guard every field of 100,000 records). Normalising keeps ASCII digits as they
-    are and gets its other digits from NFKC of single characters (superscripts, circled and
-    full-width digits), which NFKC of the whole text gives as well."""
-    if text.isascii():
-        return sum(map(text.count, "0123456789")) < national_id.LENGTH
-    return len(_DIGIT.findall(unicodedata.normalize("NFKC", text))) < national_id.LENGTH
+    """No run of digits and separators in `text` holds 11 digits, so no national ID can be in it
+    (most text: imports guard every field of 100,000 records). Normalising keeps ASCII digits
+    as they are and gets its other digits from NFKC of single characters (superscripts, circled
+    and full-width digits), which NFKC of the whole text gives as well."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if len(_DIGIT.findall(text)) < national_id.LENGTH:
+            return True
+    elif sum(map(text.count, "0123456789")) < national_id.LENGTH:
+        return True
+    for chain in _LOOSE_CHAIN.finditer(text):
+        if chain.end() - chain.start() >= national_id.LENGTH and (
+            len(_DIGIT.findall(chain.group())) >= national_id.LENGTH
+        ):
+            return False
+    return True
 
 
 def contains_national_id(text: str) -> bool:
