@@ -105,13 +105,7 @@ def decode(data: bytes, what: str) -> str:
     `what` is a msgid naming the format in messages (N_("RIS file")). Raises FormatError for
     an empty or binary file.
     """
-    if not data or not data.strip():
-        raise FormatError(EMPTY)
-    named = {"what": gettext(what)}
-    if data.startswith(b"PK\x03\x04"):
-        raise FormatError(_ZIPPED, named)
-    if b"\x00" in data:
-        raise FormatError(_NOT_TEXT, named)
+    named = _readable(data, what)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -154,9 +148,8 @@ def _codec(data: bytes, named: Mapping[str, Any], size: int) -> str:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
-def decode_pieces(data: bytes, what: str, size: int = PIECE_BYTES) -> Iterator[str]:
-    """`decode` for large files: the same text (same checks, same errors, raised before any
-    text is given) in pieces of whole lines, so a 100 MB file is never held as one string."""
+def _readable(data: bytes, what: str) -> dict[str, str]:
+    """Refuse an empty, zipped or binary file (FormatError); the message parameters."""
     if not data or data.isspace():
         raise FormatError(EMPTY)
     named = {"what": gettext(what)}
@@ -164,6 +157,13 @@ def decode_pieces(data: bytes, what: str, size: int = PIECE_BYTES) -> Iterator[s
         raise FormatError(_ZIPPED, named)
     if b"\x00" in data:
         raise FormatError(_NOT_TEXT, named)
+    return named
+
+
+def decode_pieces(data: bytes, what: str, size: int = PIECE_BYTES) -> Iterator[str]:
+    """`decode` for large files: the same text (same checks, same errors, raised before any
+    text is given) in pieces of whole lines, so a 100 MB file is never held as one string."""
+    named = _readable(data, what)
     codec = _codec(data, named, size)
     return _decoded(data, codec, size)
 
